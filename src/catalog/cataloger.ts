@@ -1,0 +1,57 @@
+/**
+ * Catalogers: pure parsers over the squashed filesystem (STYLE.md §6).
+ * The runner walks the resolver once and calls each parser whose globs match.
+ */
+import type { Ecosystem } from '../core/ecosystem.js';
+import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
+
+export type CatalogerTag = 'os' | 'language' | 'installed' | 'declared' | 'directory' | 'image' | 'binary' | string;
+
+/** What a parser gets: one file's bytes and where it was found. */
+export interface CatalogFile {
+  location: Location;
+  contents: Buffer;
+}
+
+export interface CatalogContext {
+  /** Distro from /etc/os-release, when the image has one. */
+  distro?: LinuxRelease;
+  warn(message: string, location?: Location): void;
+  /** Limits for nested archives and big files (issue #3, "Bounds"). */
+  limits: CatalogLimits;
+}
+
+export interface CatalogLimits {
+  maxNestingDepth: number;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+  maxCompressionRatio: number;
+}
+
+export const DEFAULT_LIMITS: CatalogLimits = {
+  maxNestingDepth: 8,
+  maxFileBytes: 256 * 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxCompressionRatio: 200,
+};
+
+export interface ParseResult {
+  packages: Package[];
+  relationships?: Relationship[];
+}
+
+export interface ParserSpec {
+  globs: readonly string[];
+  parse(file: CatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
+}
+
+export interface Cataloger {
+  name: string;
+  ecosystem: Ecosystem;
+  tags: readonly CatalogerTag[];
+  parsers: readonly ParserSpec[];
+}
+
+export function defineCataloger(c: Cataloger): Cataloger {
+  return c;
+}

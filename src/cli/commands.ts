@@ -1,0 +1,6 @@
+/**
+ * Every registered command, by hand. A command appears here only once it works end to end.
+ */
+import type { CommandModule } from './command.js';
+
+export const COMMANDS: readonly CommandModule[] = [];

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers (README "Tests"): `unit` + `e2e` run on a fresh clone with nothing but the project;
+// `real` needs ../shared (corpus, image builders), Debian packages and the real trivy.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'real',
+          include: ['test/real/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
