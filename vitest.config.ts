@@ -14,6 +14,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
+          globalSetup: ['test/real/global-setup.ts'],
         },
       },
     ],
