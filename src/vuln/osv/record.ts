@@ -1,0 +1,127 @@
+/**
+ * OSV records (https://ossf.github.io/osv-schema/) validated into a typed shape at the boundary.
+ * Unknown fields are dropped; anything malformed makes the record invalid rather than half-read.
+ */
+import { cvssScore } from '../cvss.js';
+import { arr, isRecord, rec, str, strings, type Rec } from '../data.js';
+import type { CvssScore } from '../model.js';
+
+export interface OsvEvent {
+  introduced?: string;
+  fixed?: string;
+  last_affected?: string;
+  limit?: string;
+}
+
+export interface OsvRange {
+  type: 'ECOSYSTEM' | 'SEMVER' | 'GIT';
+  events: OsvEvent[];
+}
+
+export interface OsvAffected {
+  /** Full ecosystem string, e.g. 'Maven', 'Debian:10', 'Alpine:v3.18'. */
+  ecosystem: string;
+  name: string;
+  purl?: string;
+  ranges: OsvRange[];
+  versions: string[];
+  severity: CvssScore[];
+}
+
+export interface OsvRecord {
+  id: string;
+  aliases: string[];
+  related: string[];
+  modified?: string;
+  withdrawn?: string;
+  summary?: string;
+  details?: string;
+  severity: CvssScore[];
+  /** database_specific.severity (GHSA: LOW/MODERATE/HIGH/CRITICAL). */
+  databaseSeverity?: string;
+  affected: OsvAffected[];
+  references: string[];
+}
+
+const MAX_AFFECTED = 10_000;
+const MAX_EVENTS = 10_000;
+const MAX_VERSIONS = 100_000;
+
+/** Validate one OSV record; undefined (with the reason) when it is not one. */
+export function parseOsvRecord(doc: unknown): { record: OsvRecord } | { error: string } {
+  if (!isRecord(doc)) return { error: 'not a JSON object' };
+  const id = str(doc.id);
+  if (!id || id.length > 200) return { error: 'no "id"' };
+  if (doc.affected !== undefined && !Array.isArray(doc.affected)) return { error: `${id}: "affected" is not an array` };
+  const affectedIn = arr(doc.affected);
+  if (affectedIn.length > MAX_AFFECTED) return { error: `${id}: more than ${MAX_AFFECTED} affected entries` };
+  const affected: OsvAffected[] = [];
+  for (const a of affectedIn) {
+    const parsed = parseAffected(a);
+    if ('error' in parsed) return { error: `${id}: ${parsed.error}` };
+    if (parsed.affected) affected.push(parsed.affected);
+  }
+  const record: OsvRecord = {
+    id,
+    aliases: strings(doc.aliases).filter((x) => x !== id),
+    related: strings(doc.related),
+    severity: severityList(doc.severity, id),
+    affected,
+    references: arr(doc.references).flatMap((r) => (str(rec(r).url) ? [str(rec(r).url)!] : [])),
+  };
+  for (const k of ['modified', 'withdrawn', 'summary', 'details'] as const) {
+    const v = str(doc[k]);
+    if (v !== undefined) record[k] = v;
+  }
+  const dbSeverity = str(rec(doc.database_specific).severity);
+  if (dbSeverity) record.databaseSeverity = dbSeverity;
+  return { record };
+}
+
+function severityList(v: unknown, source: string): CvssScore[] {
+  return arr(v).flatMap((s) => {
+    const r = rec(s);
+    const type = str(r.type) ?? '';
+    const score = str(r.score);
+    if (!score || !/^CVSS_V[234]$/.test(type)) return [];
+    return [cvssScore(score, source)];
+  });
+}
+
+function parseAffected(a: unknown): { affected?: OsvAffected } | { error: string } {
+  if (!isRecord(a)) return { error: 'an affected entry is not an object' };
+  const p = rec(a.package);
+  const ecosystem = str(p.ecosystem);
+  const name = str(p.name);
+  // Entries without a package (GIT-only ranges) cannot be matched against an SBOM; skip, not an error.
+  if (!ecosystem || !name) return {};
+  const ranges: OsvRange[] = [];
+  for (const r of arr(a.ranges)) {
+    const range = parseRange(r);
+    if (typeof range === 'string') return { error: range };
+    ranges.push(range);
+  }
+  const versions = strings(a.versions);
+  if (versions.length > MAX_VERSIONS) return { error: `more than ${MAX_VERSIONS} versions for ${name}` };
+  const out: OsvAffected = { ecosystem, name, ranges, versions, severity: severityList(a.severity, ecosystem) };
+  if (str(p.purl)) out.purl = str(p.purl)!;
+  return { affected: out };
+}
+
+function parseRange(r: unknown): OsvRange | string {
+  if (!isRecord(r)) return 'a range is not an object';
+  const type = str(r.type);
+  if (type !== 'ECOSYSTEM' && type !== 'SEMVER' && type !== 'GIT') return `unknown range type ${JSON.stringify(type ?? null)}`;
+  const eventsIn = arr((r as Rec).events);
+  if (eventsIn.length === 0) return 'a range has no events';
+  if (eventsIn.length > MAX_EVENTS) return 'a range has too many events';
+  const events: OsvEvent[] = [];
+  for (const e of eventsIn) {
+    const er = rec(e);
+    const keys = (['introduced', 'fixed', 'last_affected', 'limit'] as const).filter((k) => str(er[k]) !== undefined);
+    if (keys.length !== 1) return 'an event must have exactly one of introduced/fixed/last_affected/limit';
+    const k = keys[0]!;
+    events.push({ [k]: str(er[k])! });
+  }
+  return { type, events };
+}
