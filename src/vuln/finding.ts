@@ -1,4 +1,5 @@
 /** Small helpers shared by every backend when building `Finding`s. */
+import { parsePurl } from '../core/ecosystem.js';
 import type { Finding, FixState, FindingSeverity, Severity } from './model.js';
 import { severityRank } from './model.js';
 
@@ -47,4 +48,31 @@ export function emptyCounts(): Record<Severity, number> {
 
 export function isScored(s: FindingSeverity): boolean {
   return s.level !== 'unknown';
+}
+
+/**
+ * Does `ref` (a purl, or a bare package name, or name@version) name the finding's package?
+ * Purls compare type, namespace, name and — when `ref` has one — version; qualifiers are ignored.
+ */
+export function refMatchesPackage(ref: string, pkg: { name: string; version: string; purl?: string }): boolean {
+  if (ref.startsWith('pkg:')) {
+    const want = parsePurl(ref);
+    if (!want) return false;
+    const have = pkg.purl ? parsePurl(pkg.purl) : undefined;
+    if (have) {
+      if (want.type !== have.type || want.name.toLowerCase() !== have.name.toLowerCase()) return false;
+      if ((want.namespace ?? '').toLowerCase() !== (have.namespace ?? '').toLowerCase()) return false;
+      return want.version === undefined || want.version === have.version;
+    }
+    return want.name === pkg.name && (want.version === undefined || want.version === pkg.version);
+  }
+  const at = ref.lastIndexOf('@');
+  if (at > 0) return ref.slice(0, at) === pkg.name && ref.slice(at + 1) === pkg.version;
+  return ref === pkg.name;
+}
+
+/** Does `id` name the finding's vulnerability (its id or one of its aliases)? */
+export function idMatches(id: string, f: Finding): boolean {
+  const u = id.toUpperCase();
+  return f.id.toUpperCase() === u || f.aliases.some((a) => a.toUpperCase() === u);
 }
