@@ -2,5 +2,8 @@
  * Every registered command, by hand. A command appears here only once it works end to end.
  */
 import type { CommandModule } from './command.js';
+import { scanCommand } from './scan.js';
 
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [
+  scanCommand,
+];

@@ -1,0 +1,124 @@
+/**
+ * SARIF 2.1.0 for `custody scan -o sarif`: one rule per advisory, one result per finding; suppressed
+ * findings are kept with `suppressions` (GitHub code scanning hides them). `security-severity` follows
+ * GitHub's convention (numeric CVSS-like score as a string).
+ */
+import type { Finding, GatedScan, Severity, Suppression } from '../vuln/model.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  negligible: 'note',
+  unknown: 'note',
+};
+
+/** Representative score when the severity came from a vendor label (GitHub buckets: ≥9 critical, ≥7 high, ≥4 medium). */
+const LABEL_SCORE: Partial<Record<Severity, number>> = { critical: 9.5, high: 8.0, medium: 5.5, low: 2.0, negligible: 0.1 };
+
+function securitySeverity(f: Finding): string | undefined {
+  const s = f.severity.score ?? LABEL_SCORE[f.severity.level];
+  return s === undefined ? undefined : s.toFixed(1);
+}
+
+/** SARIF wants a relative URI: the package's first location, or its purl, with the leading slash dropped. */
+function artifactUri(f: Finding, target: string): string {
+  const loc = f.package.locations[0] ?? target;
+  const clean = loc.replace(/^\/+/, '').replace(/!\//g, '/');
+  return encodeURI(clean === '' ? 'unknown' : clean);
+}
+
+export interface SarifOptions {
+  custodyVersion: string;
+}
+
+export function renderSarif(g: GatedScan, o: SarifOptions): string {
+  const all: { finding: Finding; suppression?: Suppression }[] = [...g.findings.map((finding) => ({ finding })), ...g.suppressed];
+  const ruleIds = [...new Set(all.map((x) => x.finding.id))].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => {
+    const f = all.find((x) => x.finding.id === id)!.finding;
+    const sev = securitySeverity(f);
+    const help = [
+      `${id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title ?? 'vulnerability'}`,
+      `Severity: ${f.severity.level}${f.severity.score !== undefined ? ` (CVSS ${f.severity.score})` : ''}`,
+      f.fixedVersions.length ? `Fixed in: ${f.fixedVersions.join(', ')}` : 'No fix known',
+      ...f.urls.slice(0, 5),
+    ];
+    return {
+      id,
+      name: id.replace(/[^A-Za-z0-9]/g, ''),
+      shortDescription: { text: `${id} ${f.title ?? ''}`.trim().slice(0, 1000) },
+      fullDescription: { text: (f.title ?? id).slice(0, 4000) },
+      ...(f.urls[0] ? { helpUri: f.urls[0] } : {}),
+      help: { text: help.join('\n'), markdown: help.map((l) => `- ${l}`).join('\n') },
+      defaultConfiguration: { level: LEVEL[f.severity.level] },
+      properties: {
+        tags: ['security', 'vulnerability', f.severity.level],
+        precision: 'very-high',
+        ...(sev !== undefined ? { 'security-severity': sev } : {}),
+      },
+    };
+  });
+  const results = all.map(({ finding: f, suppression }) => {
+    const fixed = f.fixedVersions.length ? ` Fixed in ${f.fixedVersions.join(', ')}.` : ' No fix known.';
+    const result: Record<string, unknown> = {
+      ruleId: f.id,
+      ruleIndex: ruleIndex.get(f.id),
+      level: LEVEL[f.severity.level],
+      message: {
+        text: `${f.id} (${f.severity.level}) in ${f.package.name} ${f.package.version}.${fixed}`,
+      },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: artifactUri(f, g.scan.target.name) }, region: { startLine: 1 } },
+          ...(f.package.purl ? { logicalLocations: [{ name: f.package.name, fullyQualifiedName: f.package.purl, kind: 'module' }] } : {}),
+        },
+      ],
+      partialFingerprints: { 'custody/v1': f.key },
+      properties: {
+        package: f.package.name,
+        version: f.package.version,
+        ...(f.package.purl ? { purl: f.package.purl } : {}),
+        fixedVersions: f.fixedVersions,
+        fixState: f.fixState,
+        engine: f.engine,
+        aliases: f.aliases,
+      },
+    };
+    if (suppression) {
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `${suppression.by}: ${suppression.reason}${suppression.source ? ` (${suppression.source})` : ''}`,
+        },
+      ];
+    }
+    return result;
+  });
+  const sarif = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'custody',
+            version: o.custodyVersion,
+            informationUri: 'https://github.com/custody/custody',
+            rules,
+          },
+          extensions: g.scan.tools.map((t) => ({ name: t.name, version: t.version })),
+        },
+        automationDetails: { id: `custody/scan/${g.scan.engine}/` },
+        results,
+        properties: { target: g.scan.target, gate: g.gate, counts: g.counts },
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
