@@ -14,6 +14,7 @@ import { scanJson } from '../vuln/json.js';
 import type { FailOn, GatedScan, UnscoredPolicy } from '../vuln/model.js';
 import { runScan, type EngineChoice, type ScanDeps, type ScanInput } from '../vuln/scan.js';
 import { ToolError } from '../core/errors.js';
+import { compareVersions } from '../query/versions/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
 
@@ -113,7 +114,7 @@ function scanDeps(ctx: CommandContext): ScanDeps {
     log: ctx.log,
     readSbom: async () => pending('reading SBOMs'),
     catalogImage: async () => pending('cataloguing images'),
-    compareVersions: () => pending('version ordering'),
+    compareVersions,
     runEngine: async () => pending('running grype/trivy'),
   };
 }

@@ -150,7 +150,7 @@ export function mergeAliases(findings: Finding[]): Finding[] {
     ids.delete(rep.id);
     const severity = [...group].sort((a, b) => severityRank(b.severity.level) - severityRank(a.severity.level))[0]!.severity;
     const fixedVersions = uniqSorted(group.flatMap((f) => f.fixedVersions));
-    const evidence = dedupeEvidence(group.flatMap((f) => f.evidence));
+    const evidence = dedupeEvidence([...rep.evidence, ...group.filter((f) => f !== rep).flatMap((f) => f.evidence)]);
     out.push({
       ...rep,
       aliases: uniqSorted(ids),
