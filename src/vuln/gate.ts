@@ -26,6 +26,7 @@ export function gateScan(scan: ScanResult, opts: GateOptions, inputs: GateInputs
   for (const r of expired) {
     warnings.push(`ignore rule for ${r.id}${r.package ? ` (${r.package})` : ''} expired on ${r.expires}; it no longer applies`);
   }
+  for (const d of inputs.vex) if (d.statements.length === 0) warnings.push(`VEX document ${d.source} has no statements; it suppresses nothing`);
   const statements = inputs.vex.flatMap((d) => d.statements);
   const counted: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];

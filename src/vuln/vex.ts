@@ -52,7 +52,8 @@ function classifyRef(ref: string, st: { packages: string[]; productWide: boolean
 export function parseVex(bytes: Buffer, source: string): VexDocument {
   const doc = parseJsonBounded(bytes, source, 64 * 1024 * 1024);
   if (isRecord(doc) && Array.isArray(doc.statements)) return parseOpenVex(doc, source);
-  if (isRecord(doc) && doc.bomFormat === 'CycloneDX' && Array.isArray(doc.vulnerabilities)) return parseCycloneDxVex(doc, source);
+  // A CycloneDX BOM without `vulnerabilities` is a valid, empty VEX (the gate warns that it says nothing).
+  if (isRecord(doc) && doc.bomFormat === 'CycloneDX' && (doc.vulnerabilities === undefined || Array.isArray(doc.vulnerabilities))) return parseCycloneDxVex(doc, source);
   throw new InputError('VULN_BAD_VEX', `${source} is neither an OpenVEX nor a CycloneDX VEX document`, {
     hint: 'OpenVEX documents have "statements"; CycloneDX VEX has "vulnerabilities" with "analysis"',
   });
