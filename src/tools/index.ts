@@ -1,0 +1,19 @@
+/**
+ * tools/: the only module that spawns processes (through execa, in exec.ts). Adapters (syft, trivy)
+ * run one invocation each and return parsed output; mapping into the model happens elsewhere
+ * (sbom/engines/, vuln/backends/).
+ */
+export {
+  parseToolJson,
+  parseVersion,
+  resolveToolBinary,
+  runTool,
+  stderrTail,
+  toolFailed,
+  toolVersion,
+  STDERR_TAIL_LINES,
+  type ToolOptions,
+  type ToolRun,
+  type ToolSpec,
+} from './exec.js';
+export { redactSecrets, secretValues, REDACTED } from './redact.js';
