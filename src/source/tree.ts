@@ -1,0 +1,229 @@
+/**
+ * The squashed file tree every source builds (dir walk, memory list, image layers) and the
+ * FileResolver over it. Layer semantics (OCI image spec, "Applying Changesets"): a later entry
+ * replaces an earlier one, whiteouts and opaque markers hide what lower layers put there, and a
+ * whiteout never hides an entry of its own layer.
+ */
+import { readFile } from 'node:fs/promises';
+import picomatch from 'picomatch';
+import { InputError } from '../core/errors.js';
+import { normalizePath, parentOf, resolveInRoot } from './paths.js';
+import type { FileEntry, FileResolver, Location, Scope } from './types.js';
+
+/** Where the retained bytes of a regular file live. */
+export type ContentRef =
+  | { kind: 'buffer'; data: Buffer }
+  /** Spilled to the source's temp dir (or a file of the walked host directory). */
+  | { kind: 'file'; file: string };
+
+export interface TreeNode {
+  entry: FileEntry;
+  /** Index of the layer the entry came from (0 outside images). */
+  layerIndex: number;
+  content?: ContentRef;
+}
+
+export class FileTree {
+  readonly nodes = new Map<string, TreeNode>();
+  private readonly children = new Map<string, Set<string>>();
+  /** Superseded and deleted versions, kept only with scope 'all-layers'. */
+  readonly history: TreeNode[] = [];
+
+  constructor(private readonly keepHistory = false) {
+    this.nodes.set('/', { entry: { path: '/', kind: 'dir', size: 0, mode: 0o755 }, layerIndex: -1 });
+  }
+
+  get(path: string): TreeNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  /** Add or replace the entry at node.entry.path (creating missing parent directories). */
+  set(node: TreeNode): void {
+    const path = node.entry.path;
+    if (path === '/') return;
+    this.ensureDir(parentOf(path), node);
+    const old = this.nodes.get(path);
+    if (old !== undefined) {
+      if (old.entry.kind === 'dir' && node.entry.kind === 'dir') {
+        // A directory entry over a directory updates its metadata; lower children stay.
+        old.entry = { ...node.entry };
+        old.layerIndex = node.layerIndex;
+        return;
+      }
+      this.removeSubtree(path, -2);
+    }
+    this.nodes.set(path, node);
+    this.childSet(parentOf(path)).add(path);
+  }
+
+  /** Remove `path` and everything under it that a layer other than `keepLayer` put there. */
+  removeSubtree(path: string, keepLayer: number): void {
+    const node = this.nodes.get(path);
+    if (node === undefined || path === '/') return;
+    const kids = this.children.get(path);
+    if (kids !== undefined) for (const k of [...kids]) this.removeSubtree(k, keepLayer);
+    if (node.layerIndex === keepLayer) return;
+    if ((this.children.get(path)?.size ?? 0) > 0) return; // still holds entries of keepLayer
+    this.children.delete(path);
+    this.nodes.delete(path);
+    this.children.get(parentOf(path))?.delete(path);
+    if (this.keepHistory && node.entry.kind !== 'dir') this.history.push({ ...node, entry: { ...node.entry, deleted: true } });
+  }
+
+  /** Opaque directory: hide every child that lower layers put under `dir`. */
+  clearChildren(dir: string, keepLayer: number): void {
+    const kids = this.children.get(dir);
+    if (kids !== undefined) for (const k of [...kids]) this.removeSubtree(k, keepLayer);
+  }
+
+  private childSet(dir: string): Set<string> {
+    let s = this.children.get(dir);
+    if (s === undefined) {
+      s = new Set();
+      this.children.set(dir, s);
+    }
+    return s;
+  }
+
+  private ensureDir(dir: string, like: TreeNode): void {
+    const existing = this.nodes.get(dir);
+    if (existing !== undefined) {
+      if (existing.entry.kind === 'dir') return;
+      // A file where a directory is needed: the later entry wins (as in a tar extraction).
+      this.removeSubtree(dir, -2);
+    }
+    this.ensureDir(parentOf(dir), like);
+    this.nodes.set(dir, {
+      entry: { path: dir, kind: 'dir', size: 0, mode: 0o755, ...(like.entry.layer === undefined ? {} : { layer: like.entry.layer }) },
+      layerIndex: like.layerIndex,
+    });
+    this.childSet(parentOf(dir)).add(dir);
+  }
+
+  /** Resolve symlinks inside the root (see paths.ts). */
+  resolve(path: string, followLast = true): string | undefined {
+    return resolveInRoot((p) => this.nodes.get(p)?.entry, path, followLast);
+  }
+}
+
+export interface TreeResolverOptions {
+  scope?: Scope;
+  /** What to say when a file's bytes were not kept (streamed sources keep only wanted files). */
+  notRetainedHint?: string;
+  /** Name of the source, for error messages. */
+  sourceName: string;
+}
+
+/** FileResolver over a FileTree. */
+export class TreeResolver implements FileResolver {
+  private sorted: FileEntry[] | undefined;
+  private readonly scope: Scope;
+
+  constructor(
+    private readonly tree: FileTree,
+    private readonly options: TreeResolverOptions,
+  ) {
+    this.scope = options.scope ?? 'squashed';
+  }
+
+  entries(): Iterable<FileEntry> {
+    if (this.sorted === undefined) {
+      const all: TreeNode[] = [...this.tree.nodes.values()];
+      if (this.scope === 'all-layers') all.push(...this.tree.history);
+      all.sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : a.layerIndex - b.layerIndex));
+      this.sorted = all.map((n) => n.entry);
+    }
+    return this.sorted;
+  }
+
+  async *glob(patterns: readonly string[]): AsyncIterable<Location> {
+    if (patterns.length === 0) return;
+    const isMatch = picomatch([...patterns], { dot: true });
+    for (const e of this.entries()) {
+      if (e.kind !== 'file' || !isMatch(e.path)) continue;
+      yield e.layer === undefined ? { path: e.path } : { path: e.path, layer: e.layer };
+    }
+  }
+
+  async read(location: Location | string): Promise<Buffer> {
+    const loc = typeof location === 'string' ? { path: location } : location;
+    const node = this.nodeFor(loc);
+    if (node.content === undefined) {
+      throw new InputError('SOURCE_NOT_RETAINED', `the contents of ${loc.path} in ${this.options.sourceName} were not kept while reading it`, {
+        hint: this.options.notRetainedHint ?? 'include the path in the wanted globs when opening the source',
+      });
+    }
+    if (node.content.kind === 'buffer') return node.content.data;
+    try {
+      return await readFile(node.content.file);
+    } catch (err) {
+      throw new InputError('SOURCE_UNREADABLE', `cannot read ${loc.path} in ${this.options.sourceName}`, {
+        hint: 'check that the source is still there and readable',
+        cause: err,
+      });
+    }
+  }
+
+  resolve(path: string): string | undefined {
+    return this.tree.resolve(normalizePath(path));
+  }
+
+  stat(path: string): FileEntry | undefined {
+    const p = this.tree.resolve(normalizePath(path), false);
+    return p === undefined ? undefined : this.tree.get(p)?.entry;
+  }
+
+  private nodeFor(loc: Location): TreeNode {
+    const path = normalizePath(loc.path);
+    const missing = (): never => {
+      throw new InputError('SOURCE_FILE_NOT_FOUND', `${loc.path} is not a regular file in ${this.options.sourceName}`, {
+        hint: 'list the files with the resolver\'s glob() before reading them',
+      });
+    };
+    if (loc.layer !== undefined && this.scope === 'all-layers') {
+      const visible = this.tree.get(path);
+      if (visible === undefined || visible.entry.layer !== loc.layer) {
+        const old = this.tree.history.find((n) => n.entry.path === path && n.entry.layer === loc.layer);
+        if (old !== undefined && old.entry.kind === 'file') return old;
+      }
+    }
+    const resolved = this.tree.resolve(path);
+    const node = resolved === undefined ? undefined : this.tree.get(resolved);
+    if (node === undefined || node.entry.kind !== 'file') return missing();
+    return node;
+  }
+}
+
+/** A file for createMemoryResolver: kind defaults to 'symlink' with a linkTarget, else 'file'. */
+export interface MemoryFile {
+  path: string;
+  kind?: FileEntry['kind'];
+  content?: string | Buffer;
+  linkTarget?: string;
+  mode?: number;
+  layer?: string;
+}
+
+/**
+ * An in-memory FileResolver, for tests of catalogers and for small synthetic inputs.
+ * Paths are normalised to absolute; missing parent directories are implied.
+ */
+export function createMemoryResolver(files: readonly MemoryFile[], options: { scope?: Scope; name?: string } = {}): FileResolver {
+  const tree = new FileTree(false);
+  for (const f of files) {
+    const path = normalizePath(f.path);
+    const kind = f.kind ?? (f.linkTarget !== undefined ? 'symlink' : 'file');
+    const data = f.content === undefined ? undefined : Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content, 'utf8');
+    const entry: FileEntry = {
+      path,
+      kind,
+      size: data?.length ?? 0,
+      mode: f.mode ?? (kind === 'dir' ? 0o755 : 0o644),
+      ...(f.linkTarget === undefined ? {} : { linkTarget: f.linkTarget }),
+      ...(f.layer === undefined ? {} : { layer: f.layer }),
+    };
+    tree.set({ entry, layerIndex: 0, ...(kind === 'file' ? { content: { kind: 'buffer' as const, data: data ?? Buffer.alloc(0) } } : {}) });
+  }
+  return new TreeResolver(tree, { scope: options.scope ?? 'squashed', sourceName: options.name ?? 'memory' });
+}
+
