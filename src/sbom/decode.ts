@@ -1,0 +1,134 @@
+/**
+ * Helpers shared by the SBOM decoders: lenient field access, package types from purls,
+ * stable ids, and the warnings sink. Decoders never throw on odd fields; they warn and go on.
+ */
+import { createHash } from 'node:crypto';
+import { parsePurl } from '../core/ecosystem.js';
+import type { Package, PackageType } from './model.js';
+
+export interface DecodeContext {
+  /** Name of the input, for messages. */
+  source: string;
+  warn(message: string): void;
+}
+
+const PURL_TYPES: Record<string, PackageType> = {
+  deb: 'deb',
+  apk: 'apk',
+  alpm: 'unknown',
+  rpm: 'rpm',
+  maven: 'java-archive',
+  npm: 'npm',
+  pypi: 'python',
+  golang: 'go-module',
+  cargo: 'rust-crate',
+  gem: 'gem',
+  composer: 'php-composer',
+  nuget: 'dotnet',
+  generic: 'unknown',
+};
+
+/** Syft/trivy package type words → custody's PackageType. */
+const TOOL_TYPES: Record<string, PackageType> = {
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
+  'java-archive': 'java-archive',
+  'jenkins-plugin': 'java-archive',
+  jar: 'java-archive',
+  pom: 'java-archive',
+  npm: 'npm',
+  'node-pkg': 'npm',
+  python: 'python',
+  'python-pkg': 'python',
+  'go-module': 'go-module',
+  gomod: 'go-module',
+  gobinary: 'go-module',
+  'rust-crate': 'rust-crate',
+  cargo: 'rust-crate',
+  gem: 'gem',
+  gemspec: 'gem',
+  'php-composer': 'php-composer',
+  composer: 'php-composer',
+  dotnet: 'dotnet',
+  nuget: 'dotnet',
+  binary: 'binary',
+};
+
+export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
+  if (purl) {
+    const p = parsePurl(purl);
+    if (p) {
+      const t = PURL_TYPES[p.type];
+      if (t) return t;
+    }
+  }
+  if (toolType) return TOOL_TYPES[toolType.toLowerCase()] ?? 'unknown';
+  return 'unknown';
+}
+
+/** A purl if `s` parses as one, else undefined. */
+export function validPurl(s: unknown): string | undefined {
+  if (typeof s !== 'string' || !s.startsWith('pkg:')) return undefined;
+  return parsePurl(s) ? s : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function arr(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v === undefined || v === null) return [];
+  return [v];
+}
+
+export function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+export function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** 'NOASSERTION' / 'NONE' / empty → undefined. */
+export function assertion(v: unknown): string | undefined {
+  const s = str(v)?.trim();
+  if (!s || s === 'NOASSERTION' || s === 'NONE') return undefined;
+  return s;
+}
+
+/** Derive a stable id when the document gives none (never random). */
+export function stableId(parts: (string | undefined)[]): string {
+  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 16);
+}
+
+/** Make ids unique within a document (duplicates get a '#n' suffix) and return the package list. */
+export function uniqueIds(packages: Package[]): Package[] {
+  const seen = new Map<string, number>();
+  for (const p of packages) {
+    const n = seen.get(p.id) ?? 0;
+    seen.set(p.id, n + 1);
+    if (n > 0) p.id = `${p.id}#${n}`;
+  }
+  return packages;
+}
+
+export function dedupe<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** 'syft-0.57.0' → { name: 'syft', version: '0.57.0' } (SPDX creator tool strings). */
+export function splitToolString(s: string): { name: string; version: string } {
+  const m = /^(.*?)[-@ ]v?(\d[\w.+~-]*)$/.exec(s.trim());
+  return m ? { name: m[1]!, version: m[2]! } : { name: s.trim(), version: '' };
+}
+
+/** Limits on what a decoder accepts (memory stays bounded). */
+export const DECODE_LIMITS = {
+  maxBytes: 1024 * 1024 * 1024,
+  maxNesting: 64,
+  maxPackages: 2_000_000,
+};
