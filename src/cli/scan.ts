@@ -15,6 +15,8 @@ import type { FailOn, GatedScan, UnscoredPolicy } from '../vuln/model.js';
 import { runScan, type EngineChoice, type ScanDeps, type ScanInput } from '../vuln/scan.js';
 import { ToolError } from '../core/errors.js';
 import { compareVersions } from '../query/versions/index.js';
+import { readSbom } from '../sbom/index.js';
+import { runExternalEngine } from '../vuln/backends/engines.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
 
@@ -112,9 +114,9 @@ function scanDeps(ctx: CommandContext): ScanDeps {
   };
   return {
     log: ctx.log,
-    readSbom: async () => pending('reading SBOMs'),
+    readSbom: (path) => readSbom(path, { logger: ctx.log }),
     catalogImage: async () => pending('cataloguing images'),
     compareVersions,
-    runEngine: async () => pending('running grype/trivy'),
+    runEngine: (engine, input, signal) => runExternalEngine(engine, input, { env: ctx.io.env, ...(signal ? { signal } : {}) }),
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * Running grype and trivy for `custody scan --engine grype|trivy` (the only vuln/ code that uses tools/).
+ * Targets use the `sbom generate` syntax; SBOM files go to the tools' own SBOM inputs.
+ */
+import { InputError, ToolError, UsageError } from '../../core/errors.js';
+import { grypeScan } from '../../tools/grype.js';
+import { trivyScan, type TrivyScanTarget } from '../../tools/trivy-scan.js';
+import type { ScanResult } from '../model.js';
+import type { ScanInput } from '../scan.js';
+import { parseGrypeReport } from './grype.js';
+import { parseTrivyReport } from './trivy.js';
+
+export interface EngineRunOptions {
+  /** The whole child environment (PATH, HOME, CUSTODY_*_PATH, registry credentials). */
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+}
+
+/** grype's target string for a custody input. */
+export function grypeTarget(input: ScanInput): string {
+  if (input.kind === 'sbom') return `sbom:${input.path}`;
+  const ref = input.ref;
+  if (ref.startsWith('oci:')) return `oci-dir:${ref.slice(4)}`;
+  if (ref.startsWith('docker:')) return `registry:${ref.slice(7)}`;
+  return ref; // docker-archive:, oci-archive:, oci-dir:, registry:, dir: are grype's own schemes
+}
+
+/** trivy's target for a custody input. */
+export function trivyTarget(input: ScanInput): TrivyScanTarget {
+  if (input.kind === 'sbom') return { kind: 'sbom', path: input.path };
+  const m = /^([a-z-]+):(.*)$/.exec(input.ref);
+  const scheme = m?.[1];
+  const rest = m?.[2] ?? input.ref;
+  switch (scheme) {
+    case 'docker-archive':
+    case 'oci-archive':
+    case 'oci-dir':
+    case 'oci':
+      return { kind: 'image-archive', path: rest };
+    case 'dir':
+      return { kind: 'rootfs', path: rest };
+    case 'registry':
+    case 'docker':
+      return { kind: 'image', ref: rest };
+    case undefined:
+      return { kind: 'image', ref: input.ref };
+    default:
+      // 'host:port/repo:tag' parses as scheme 'host'; anything with a slash or tag is a registry ref.
+      if (/[/:]/.test(rest)) return { kind: 'image', ref: input.ref };
+      throw new UsageError('SCAN_BAD_TARGET', `trivy cannot scan ${input.ref}`, { hint: 'use docker-archive:, oci-archive:, oci-dir:, dir:, registry: or an SBOM file' });
+  }
+}
+
+function label(input: ScanInput): string {
+  return input.kind === 'sbom' ? input.path : input.ref;
+}
+
+/**
+ * Run an external engine and map its report into findings.
+ * @throws ToolError (missing, failed, bad output), InputError (output is not a report of that tool)
+ */
+export async function runExternalEngine(engine: 'grype' | 'trivy', input: ScanInput, o: EngineRunOptions): Promise<ScanResult> {
+  const opts = { env: o.env, ...(o.signal ? { signal: o.signal } : {}) };
+  const doc = engine === 'grype' ? await grypeScan(grypeTarget(input), opts) : await trivyScan(trivyTarget(input), opts);
+  let result: ScanResult;
+  try {
+    result = engine === 'grype' ? parseGrypeReport(doc, 'grype output') : parseTrivyReport(doc, 'trivy output');
+  } catch (err) {
+    // The tool printed JSON that is not its report: a tool problem (exit 4), not bad user input.
+    if (err instanceof InputError) throw new ToolError('TOOL_BAD_OUTPUT', `${engine} printed JSON that is not a ${engine} report`, { cause: err, hint: `check that CUSTODY_${engine.toUpperCase()}_PATH points at a real ${engine}` });
+    throw err;
+  }
+  return { ...result, target: { ...result.target, kind: input.kind, name: label(input) } };
+}
