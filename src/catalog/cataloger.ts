@@ -19,6 +19,12 @@ export interface CatalogContext {
   warn(message: string, location?: Location): void;
   /** Limits for nested archives and big files (issue #3, "Bounds"). */
   limits: CatalogLimits;
+  /**
+   * Contents of another file of the same root, for files a parser declared in its `companions`
+   * globs (e.g. dpkg reads /usr/share/doc/<pkg>/copyright); undefined when absent or not retained.
+   * Set by the runner; parsers stay pure (no fs), the bytes are injected.
+   */
+  read?: (path: string) => Promise<Buffer | undefined>;
 }
 
 export interface CatalogLimits {
@@ -42,6 +48,8 @@ export interface ParseResult {
 
 export interface ParserSpec {
   globs: readonly string[];
+  /** Extra files this parser reads through `ctx.read` (their contents are retained, they are not parsed on their own). */
+  companions?: readonly string[];
   parse(file: CatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
 }
 

@@ -1,0 +1,10 @@
+import { defineCataloger } from '../cataloger.js';
+import { parseApkInstalled } from './apk-installed.js';
+
+/** Installed Alpine packages: /lib/apk/db/installed. */
+export const apkDbCataloger = defineCataloger({
+  name: 'apk-db-cataloger',
+  ecosystem: 'apk',
+  tags: ['os', 'installed', 'image', 'directory', 'apk', 'alpine'],
+  parsers: [{ globs: ['/lib/apk/db/installed'], parse: parseApkInstalled }],
+});

@@ -1,0 +1,163 @@
+/**
+ * dpkg's database of installed packages (deb-control(5) stanzas; dpkg(1) "INFORMATION ABOUT
+ * PACKAGES"): /var/lib/dpkg/status, or one file per package in distroless images'
+ * /var/lib/dpkg/status.d/. Licences come from /usr/share/doc/<pkg>/copyright when it is
+ * machine-readable (DEP-5).
+ */
+import { buildPurl } from '../../core/ecosystem.js';
+import { licensesFromDebianCopyright } from '../../core/license.js';
+import { packageId } from '../../sbom/ids.js';
+import type { Package, Relationship } from '../../sbom/model.js';
+import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import { distroQualifier } from '../os-release.js';
+
+export const DPKG_COPYRIGHT_GLOB = '/usr/share/doc/*/copyright';
+
+/** At most this many stanzas per file: a status file of a huge image has ~5,000. */
+const MAX_STANZAS = 200_000;
+
+export type Stanza = Map<string, string>;
+
+/**
+ * Split deb-control text into stanzas of field → value (keys lower-cased; continuation lines joined
+ * with '\n'). Comment lines and lines that are not fields are ignored.
+ */
+export function parseControlStanzas(text: string): Stanza[] {
+  const out: Stanza[] = [];
+  let cur: Stanza = new Map();
+  let last: string | undefined;
+  const flush = (): void => {
+    if (cur.size > 0) out.push(cur);
+    cur = new Map();
+    last = undefined;
+  };
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') {
+      flush();
+      if (out.length >= MAX_STANZAS) break;
+      continue;
+    }
+    if (line.startsWith('#')) continue;
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      if (last !== undefined) cur.set(last, `${cur.get(last) ?? ''}\n${line.slice(1)}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim().toLowerCase();
+    cur.set(last, line.slice(colon + 1).trim());
+  }
+  flush();
+  return out;
+}
+
+/** Names a package depends on, from a Depends/Pre-Depends value ("a (>= 1) | b, c:any"): alternatives included. */
+export function dependencyNames(value: string | undefined): string[][] {
+  if (value === undefined || value.trim() === '') return [];
+  return value
+    .split(',')
+    .map((group) =>
+      group
+        .split('|')
+        .map((alt) => alt.trim().split(/[\s(\[<]/)[0]!.replace(/:[a-z0-9-]+$/, ''))
+        .filter((n) => n !== ''),
+    )
+    .filter((g) => g.length > 0);
+}
+
+/** "glibc (2.36-9+deb12u10)" → name and optional version. */
+function parseSource(value: string | undefined): { name?: string; version?: string } {
+  if (value === undefined || value.trim() === '') return {};
+  const m = /^(\S+)(?:\s+\(([^)]+)\))?/.exec(value.trim());
+  if (!m) return {};
+  return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, version: m[2].trim() };
+}
+
+/** Installed unless dpkg's Status says it is gone or only config files are left. */
+function isInstalled(status: string | undefined): boolean {
+  if (status === undefined) return true; // distroless status.d files may omit it
+  const state = status.trim().split(/\s+/)[2];
+  return state !== 'not-installed' && state !== 'config-files';
+}
+
+/** Parse a dpkg status file (or one status.d file) into packages and their depends-on relationships. */
+export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  if (/\.md5sums$/.test(file.location.path)) return { packages: [] };
+  const stanzas = parseControlStanzas(file.contents.toString('utf8'));
+  const distro = distroQualifier(ctx.distro);
+  const namespace = ctx.distro?.id ?? 'debian';
+  const packages: Package[] = [];
+  const depends = new Map<Package, string[][]>();
+  for (const s of stanzas) {
+    const name = s.get('package');
+    const version = s.get('version');
+    if (name === undefined || name === '' || /\s/.test(name)) {
+      if (name !== undefined || s.has('version')) ctx.warn('skipped a stanza without a valid Package field', file.location);
+      continue;
+    }
+    if (version === undefined || version === '') {
+      ctx.warn(`package ${name} has no Version; skipped`, file.location);
+      continue;
+    }
+    if (!isInstalled(s.get('status'))) continue;
+    const arch = s.get('architecture') ?? '';
+    const source = parseSource(s.get('source'));
+    const upstream =
+      source.name === undefined || (source.name === name && source.version === undefined)
+        ? undefined
+        : source.version !== undefined && source.version !== version
+          ? `${source.name}@${source.version}`
+          : source.name;
+    const purl = buildPurl({
+      type: 'deb',
+      namespace,
+      name,
+      version,
+      qualifiers: { arch, ...(distro ? { distro } : {}), ...(upstream ? { upstream } : {}) },
+    });
+    let licenses: string[] = [];
+    if (ctx.read) {
+      const copyright = await ctx.read(`/usr/share/doc/${name}/copyright`);
+      if (copyright) licenses = licensesFromDebianCopyright(copyright.subarray(0, 4 * 1024 * 1024).toString('utf8'));
+    }
+    const metadata: Record<string, unknown> = {
+      source: source.name ?? name,
+      sourceVersion: source.version ?? version,
+    };
+    const maintainer = s.get('maintainer');
+    if (maintainer) metadata.maintainer = maintainer;
+    const installedSize = Number(s.get('installed-size'));
+    if (Number.isFinite(installedSize) && installedSize > 0) metadata.installedSizeKiB = installedSize;
+    const provides = dependencyNames(s.get('provides')).flat();
+    if (provides.length > 0) metadata.provides = provides;
+    const pkg: Package = {
+      id: '',
+      name,
+      version,
+      type: 'deb',
+      purl,
+      licenses,
+      locations: [{ ...file.location }],
+      foundBy: ['dpkg-db-cataloger'],
+      metadata: { ...metadata, ...(arch ? { architecture: arch } : {}) },
+    };
+    const description = s.get('description')?.split('\n')[0]?.trim();
+    if (description) pkg.description = description;
+    if (maintainer) pkg.supplier = maintainer;
+    pkg.id = packageId(pkg);
+    packages.push(pkg);
+    depends.set(pkg, [...dependencyNames(s.get('pre-depends')), ...dependencyNames(s.get('depends'))]);
+  }
+  // depends-on edges to the installed package (or provider) that satisfies each group.
+  const byName = new Map<string, Package>();
+  for (const p of packages) byName.set(p.name, p);
+  for (const p of packages) for (const v of (p.metadata?.provides as string[] | undefined) ?? []) if (!byName.has(v)) byName.set(v, p);
+  const relationships: Relationship[] = [];
+  for (const [p, groups] of depends) {
+    for (const group of groups) {
+      const target = group.map((n) => byName.get(n)).find((t) => t !== undefined);
+      if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
+    }
+  }
+  return { packages, relationships };
+}

@@ -1,0 +1,8 @@
+/**
+ * The catalog module: catalogers (pure parsers per ecosystem), their registry and the runner.
+ */
+export type { CatalogContext, CatalogFile, Cataloger, CatalogerTag, CatalogLimits, ParseResult, ParserSpec } from './cataloger.js';
+export { defineCataloger, DEFAULT_LIMITS } from './cataloger.js';
+export { ALL_CATALOGERS, selectCatalogers } from './registry.js';
+export { comparePackages, finalizePackages, globsFor, runCatalogers, wantsFor, type CatalogResult, type RunContext } from './run.js';
+export { detectDistro, distroQualifier, parseOsRelease, OS_RELEASE_PATHS } from './os-release.js';

@@ -1,0 +1,51 @@
+/**
+ * The explicit list of catalogers (STYLE §6: added here by hand, never by import side effect) and
+ * `--select`: names, tags or ecosystems to keep, `-name` to drop.
+ */
+import { UsageError } from '../core/errors.js';
+import { apkDbCataloger } from './alpine/index.js';
+import type { Cataloger } from './cataloger.js';
+import { dpkgDbCataloger } from './debian/index.js';
+import { rpmDbCataloger } from './rpm/index.js';
+
+/** Every cataloger custody has, in the order they run. */
+export const ALL_CATALOGERS: readonly Cataloger[] = [
+  dpkgDbCataloger,
+  apkDbCataloger,
+  rpmDbCataloger,
+];
+
+/** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
+function matches(c: Cataloger, token: string): boolean {
+  const t = token.toLowerCase();
+  const name = c.name.toLowerCase();
+  return (
+    name === t ||
+    name === `${t}-cataloger` ||
+    name.startsWith(`${t}-`) ||
+    c.ecosystem === t ||
+    c.tags.some((tag) => tag.toLowerCase() === t)
+  );
+}
+
+/**
+ * Select catalogers, syft-style: `['java', 'npm']` keeps those matching any token (name, name prefix,
+ * tag such as `os` or `language`, or ecosystem); `['-python']` drops matches from the current set
+ * (from all when only exclusions are given). Tokens may also come comma-joined (`'java,npm'`).
+ * Order follows `all`.
+ * @throws UsageError `CATALOG_UNKNOWN_SELECTOR` when a token matches no cataloger.
+ */
+export function selectCatalogers(all: readonly Cataloger[], select: readonly string[]): Cataloger[] {
+  const tokens = select.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const include = tokens.filter((t) => !t.startsWith('-'));
+  const exclude = tokens.filter((t) => t.startsWith('-')).map((t) => t.slice(1));
+  for (const t of [...include, ...exclude]) {
+    if (t === '' || !all.some((c) => matches(c, t))) {
+      throw new UsageError('CATALOG_UNKNOWN_SELECTOR', `--select ${JSON.stringify(t)} matches no cataloger`, {
+        hint: `use a name, tag or ecosystem of: ${all.map((c) => c.name).join(', ')} (prefix with - to exclude)`,
+      });
+    }
+  }
+  const kept = include.length === 0 ? [...all] : all.filter((c) => include.some((t) => matches(c, t)));
+  return kept.filter((c) => !exclude.some((t) => matches(c, t)));
+}

@@ -1,0 +1,159 @@
+/**
+ * The catalog runner: one glob walk per parser over the resolver, parsers called on each matching
+ * file, a bad file turned into a warning (never a stopped run), then dedup, stable ids and sorting.
+ */
+import picomatch from 'picomatch';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { packageId } from '../sbom/ids.js';
+import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
+import type { FileResolver } from '../source/types.js';
+import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits } from './cataloger.js';
+import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
+
+export interface RunContext {
+  log: Logger;
+  /** Known distro; detected from os-release when absent. */
+  distro?: LinuxRelease;
+  limits?: CatalogLimits;
+  signal?: AbortSignal;
+  /** Called with a short status line per parser/file count (TTY progress). */
+  onProgress?: (message: string) => void;
+}
+
+export interface CatalogResult {
+  distro?: LinuxRelease;
+  packages: Package[];
+  relationships: Relationship[];
+  /** Every warning raised, also sent to `log.warn`. */
+  warnings: string[];
+}
+
+/** Every glob the catalogers read (their parsers' globs and companions, plus os-release). */
+export function globsFor(catalogers: readonly Cataloger[]): string[] {
+  const globs = new Set<string>(OS_RELEASE_PATHS);
+  for (const c of catalogers) for (const p of c.parsers) for (const g of [...p.globs, ...(p.companions ?? [])]) globs.add(g);
+  return [...globs].sort();
+}
+
+/**
+ * The `wants` predicate for a source: true for paths whose contents some cataloger will read, so a
+ * streaming source keeps only those bytes.
+ */
+export function wantsFor(catalogers: readonly Cataloger[]): (path: string) => boolean {
+  const isMatch = picomatch(globsFor(catalogers), { dot: true });
+  return (path) => isMatch(path);
+}
+
+function locKey(l: Location): string {
+  return `${l.path}\u0000${l.layer ?? ''}`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Deterministic package order: type, name, version, first location, id. */
+export function comparePackages(a: Package, b: Package): number {
+  return (
+    compareStrings(a.type, b.type) ||
+    compareStrings(a.name, b.name) ||
+    compareStrings(a.version, b.version) ||
+    compareStrings(a.locations[0]?.path ?? '', b.locations[0]?.path ?? '') ||
+    compareStrings(a.id, b.id)
+  );
+}
+
+function mergeInto(into: Package, p: Package): void {
+  const locs = new Map(into.locations.map((l) => [locKey(l), l]));
+  for (const l of p.locations) if (!locs.has(locKey(l))) locs.set(locKey(l), l);
+  into.locations = [...locs.values()];
+  into.foundBy = [...new Set([...into.foundBy, ...p.foundBy])].sort();
+  into.licenses = [...new Set([...into.licenses, ...p.licenses])];
+  if (into.deleted === true && p.deleted !== true) delete into.deleted;
+}
+
+/** Normalise, give stable ids, merge duplicates (same id), sort. Relationships are remapped and deduplicated. */
+export function finalizePackages(packages: readonly Package[], relationships: readonly Relationship[]): { packages: Package[]; relationships: Relationship[] } {
+  const byId = new Map<string, Package>();
+  const remap = new Map<string, string>();
+  for (const raw of packages) {
+    const p: Package = { ...raw, licenses: [...raw.licenses], locations: [...raw.locations], foundBy: [...raw.foundBy].sort() };
+    const id = packageId(p);
+    if (raw.id !== '' && raw.id !== id) remap.set(raw.id, id);
+    p.id = id;
+    const existing = byId.get(id);
+    if (existing) mergeInto(existing, p);
+    else byId.set(id, p);
+  }
+  const out = [...byId.values()].sort(comparePackages);
+  const seen = new Set<string>();
+  const rels: Relationship[] = [];
+  for (const r of relationships) {
+    const from = remap.get(r.from) ?? r.from;
+    const to = remap.get(r.to) ?? r.to;
+    if (!byId.has(from) || !byId.has(to) || from === to) continue;
+    const key = `${from}\u0000${to}\u0000${r.type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rels.push({ from, to, type: r.type });
+  }
+  rels.sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || compareStrings(a.type, b.type));
+  return { packages: out, relationships: rels };
+}
+
+/**
+ * Run catalogers over a resolver. Parser exceptions become warnings naming the file; files over
+ * `limits.maxFileBytes` are skipped with a warning. Never throws for bad file contents; throws only
+ * when `signal` aborts.
+ */
+export async function runCatalogers(resolver: FileResolver, catalogers: readonly Cataloger[], rctx: RunContext): Promise<CatalogResult> {
+  const limits = rctx.limits ?? DEFAULT_LIMITS;
+  const warnings: string[] = [];
+  const warn = (message: string, location?: Location): void => {
+    const where = location ? `${location.path}${location.layer ? ` (layer ${location.layer.slice(0, 19)})` : ''}: ` : '';
+    const line = `${where}${message}`;
+    warnings.push(line);
+    rctx.log.warn(line);
+  };
+  const distro = rctx.distro ?? (await detectDistro(resolver));
+  const read = async (path: string): Promise<Buffer | undefined> => {
+    if (resolver.resolve(path) === undefined) return undefined;
+    try {
+      return await resolver.read(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const ctx: CatalogContext = { warn, limits, read, ...(distro ? { distro } : {}) };
+  const packages: Package[] = [];
+  const relationships: Relationship[] = [];
+  let files = 0;
+  for (const cataloger of catalogers) {
+    for (const parser of cataloger.parsers) {
+      for await (const location of resolver.glob(parser.globs)) {
+        rctx.signal?.throwIfAborted();
+        const entry = resolver.stat(location.path);
+        if (entry !== undefined && entry.kind === 'file' && entry.size > limits.maxFileBytes) {
+          warn(`skipped by ${cataloger.name}: ${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`, location);
+          continue;
+        }
+        files++;
+        rctx.onProgress?.(`cataloging: ${files} files, ${packages.length} packages (${cataloger.name})`);
+        try {
+          const contents = await resolver.read(location);
+          const result = await parser.parse({ location, contents }, ctx);
+          for (const p of result.packages) {
+            packages.push({ ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] });
+          }
+          if (result.relationships) relationships.push(...result.relationships);
+        } catch (err) {
+          rctx.signal?.throwIfAborted();
+          warn(`${cataloger.name} could not read it: ${errorMessage(err)}`, location);
+        }
+      }
+    }
+  }
+  const final = finalizePackages(packages, relationships);
+  return { ...(distro ? { distro } : {}), packages: final.packages, relationships: final.relationships, warnings };
+}
