@@ -1,0 +1,412 @@
+/**
+ * Sigstore bundle verification (v0.1, v0.2, v0.3; message signatures and DSSE; Rekor v1 and v2 entries;
+ * RFC 3161 timestamps) with @sigstore/bundle, @sigstore/core and the steps of @sigstore/verify, run one by one
+ * so the report can say which check failed and why. Offline: trust comes from the TrustedRootHandle.
+ *
+ * Order and semantics follow @sigstore/verify's Verifier.verify (timestamps -> signing key -> tlog -> signature
+ * -> policy), with thresholds of one tlog entry, one SCT and one verified timestamp. Fail closed: a check that
+ * could not run is a failed check, and `verified` is true only when every check is ok.
+ */
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+  bundleFromJSON,
+  envelopeFromJSON,
+  type Bundle,
+  type TransparencyLogEntry,
+} from '@sigstore/bundle';
+import { X509Certificate, crypto as score, dsse } from '@sigstore/core';
+import { toSignedEntity, toTrustMaterial, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
+import { verifyCertificate, verifyPublicKey } from '@sigstore/verify/dist/key/index.js';
+import { getTLogTimestamp, getTSATimestamp } from '@sigstore/verify/dist/timestamp/index.js';
+import { verifyTLogBody, verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
+import { errorMessage } from '../core/errors.js';
+import type { ArtifactInput, SignerInfo, VerifyCheck, VerifyPolicy, VerifyResult } from './model.js';
+import { checkIdentity, compileMatcher } from './policy.js';
+import { verifyPrehashed } from './prehash.js';
+import { certificateSigner, keyId } from './signer.js';
+import type { TrustedRootHandle } from './trust.js';
+
+export interface VerifyOptions {
+  /**
+   * Accept a signature with no transparency-log proof (cosign's --insecure-ignore-tlog). The report then says
+   * that log inclusion and (without an RFC 3161 timestamp) the signing time were not checked.
+   */
+  allowMissingTlog?: boolean;
+}
+
+export interface VerifyBundleInput {
+  /** The bundle as parsed JSON (it is validated here; never trusted). */
+  bundle: unknown;
+  /**
+   * The artifact: bytes or a digest. For message-signature bundles it is required. For DSSE bundles it is
+   * compared with the in-toto statement's subjects when given; when undefined the caller checks the subjects
+   * (provenance) from `result.payload`.
+   */
+  artifact?: ArtifactInput;
+  policy: VerifyPolicy;
+  trustedRoot: TrustedRootHandle;
+  /** Label of the subject for the report (file path, digest, image reference). */
+  subject?: string;
+  /** Label of where the bundle came from. */
+  source?: string;
+  options?: VerifyOptions;
+}
+
+const KNOWN_MEDIA_TYPES = new Set([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE]);
+const TOP_LEVEL = new Set(['mediaType', 'verificationMaterial', 'messageSignature', 'dsseEnvelope']);
+const MAX_BUNDLE_TLOG_ENTRIES = 32;
+
+/**
+ * Verify a Sigstore bundle against a trusted root and a policy. Never throws for a bad signature or a
+ * malformed bundle: both are a result with `verified: false` (malformed input also sets `error`, which the
+ * CLI turns into exit 3).
+ * @throws UsageError VERIFY_BAD_REGEXP when the policy's regular expression does not compile
+ */
+export function verifyBundle(input: VerifyBundleInput): VerifyResult {
+  const subject = input.subject ?? describeArtifact(input.artifact);
+  const base = { subject, ...(input.source !== undefined ? { source: input.source } : {}) };
+  precompile(input.policy);
+  let bundle: Bundle;
+  try {
+    bundle = parseBundle(input.bundle);
+  } catch (err) {
+    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `bundle ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace('bundle  is', 'bundle is'));
+  }
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle, input.artifact && 'bytes' in input.artifact ? input.artifact.bytes : Buffer.alloc(0));
+  } catch (err) {
+    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `bundle ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace('bundle  is', 'bundle is'));
+  }
+  return verifyEntity({ ...input, ...base }, bundle, entity);
+}
+
+/**
+ * Verify a bare DSSE envelope (no bundle) signed with a Fulcio certificate or a key. There is no log proof,
+ * so this requires `options.allowMissingTlog`; the result says that log inclusion and signing time were not
+ * checked (the certificate chain is checked at the certificate's notBefore).
+ */
+export function verifyDsseEnvelope(input: {
+  envelope: unknown;
+  /** PEM or DER leaf certificate (keyless); omit for key-based signatures. */
+  certificate?: string | Buffer;
+  artifact?: ArtifactInput;
+  policy: VerifyPolicy;
+  trustedRoot: TrustedRootHandle;
+  subject?: string;
+  source?: string;
+  options?: VerifyOptions;
+}): VerifyResult {
+  const subject = input.subject ?? describeArtifact(input.artifact);
+  const base = { subject, ...(input.source !== undefined ? { source: input.source } : {}) };
+  precompile(input.policy);
+  let certDer: Buffer | undefined;
+  try {
+    if (input.certificate !== undefined) certDer = X509Certificate.parse(typeof input.certificate === 'string' ? input.certificate : Buffer.from(input.certificate)).root.toDER();
+    envelopeFromJSON(input.envelope as Parameters<typeof envelopeFromJSON>[0]);
+  } catch (err) {
+    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`);
+  }
+  const bundleJson = {
+    mediaType: BUNDLE_V03_MEDIA_TYPE,
+    verificationMaterial: {
+      ...(certDer ? { certificate: { rawBytes: certDer.toString('base64') } } : { publicKey: { hint: '' } }),
+      tlogEntries: [],
+    },
+    dsseEnvelope: input.envelope,
+  };
+  let bundle: Bundle;
+  let entity: SignedEntity;
+  try {
+    bundle = bundleFromJSON(bundleJson);
+    entity = toSignedEntity(bundle, Buffer.alloc(0));
+  } catch (err) {
+    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`);
+  }
+  return verifyEntity({ ...input, ...base }, bundle, entity);
+}
+
+function precompile(policy: VerifyPolicy): void {
+  if (policy.kind === 'identity') {
+    compileMatcher(policy.identity, '--certificate-identity-regexp');
+    compileMatcher(policy.issuer, '--certificate-oidc-issuer-regexp');
+  }
+}
+
+function describeArtifact(a: ArtifactInput | undefined): string {
+  if (a === undefined) return '(statement subjects)';
+  if ('digest' in a) return `${a.digest.algorithm}:${a.digest.hex}`;
+  return `sha256:${createHash('sha256').update(a.bytes).digest('hex')}`;
+}
+
+function malformedResult(base: { subject: string; source?: string }, code: string, message: string): VerifyResult {
+  return {
+    ...base,
+    verified: false,
+    checks: [{ name: 'bundle', ok: false, detail: message }],
+    error: { code, message, hint: 'the bundle must be a Sigstore bundle (v0.1, v0.2 or v0.3) as written by cosign, sigstore-js/python/go/java' },
+    warnings: [],
+  };
+}
+
+/** Validate the JSON shape strictly: known media type, no unknown top-level fields, exactly one content. */
+function parseBundle(json: unknown): Bundle {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+  const obj = json as Record<string, unknown>;
+  for (const k of Object.keys(obj)) if (!TOP_LEVEL.has(k)) throw new Error(`unknown field ${JSON.stringify(k)}`);
+  if (typeof obj.mediaType !== 'string' || !KNOWN_MEDIA_TYPES.has(obj.mediaType)) {
+    throw new Error(`unknown media type ${JSON.stringify(obj.mediaType)}`);
+  }
+  if ((obj.messageSignature === undefined) === (obj.dsseEnvelope === undefined)) {
+    throw new Error('it must carry exactly one of messageSignature and dsseEnvelope');
+  }
+  const bundle = bundleFromJSON(obj);
+  if (bundle.verificationMaterial.tlogEntries.length > MAX_BUNDLE_TLOG_ENTRIES) throw new Error('too many tlog entries');
+  return bundle;
+}
+
+interface EntityInput {
+  artifact?: ArtifactInput;
+  policy: VerifyPolicy;
+  trustedRoot: TrustedRootHandle;
+  subject: string;
+  source?: string;
+  options?: VerifyOptions;
+}
+
+function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity): VerifyResult {
+  const checks: VerifyCheck[] = [];
+  const warnings: string[] = [];
+  const allowMissingTlog = input.options?.allowMissingTlog === true;
+  const check = (name: string, ok: boolean, detail: string): boolean => {
+    checks.push({ name, ok, detail });
+    return ok;
+  };
+  const isDsse = bundle.content.$case === 'dsseEnvelope';
+  checks.push({ name: 'bundle', ok: true, detail: `${bundle.mediaType}, ${isDsse ? 'DSSE envelope' : 'message signature'}` });
+
+  // Policy kind must fit the verification material.
+  const keyKind = entity.key.$case;
+  let publicKey: KeyObject | undefined;
+  if (input.policy.kind === 'key') {
+    if (keyKind !== 'public-key') {
+      check('key', false, 'the bundle is signed with a certificate (keyless); verify it with --certificate-identity and --certificate-oidc-issuer, not --key');
+      return finish(input, checks, warnings, undefined, bundle);
+    }
+    try {
+      publicKey = createPublicKey(input.policy.publicKeyPem);
+    } catch (err) {
+      check('key', false, `the public key cannot be read: ${errorMessage(err)}`);
+      return finish(input, checks, warnings, undefined, bundle);
+    }
+  } else if (keyKind !== 'certificate') {
+    check('identity', false, 'the bundle is signed with a public key, not a certificate: verify it with --key');
+    return finish(input, checks, warnings, undefined, bundle);
+  }
+
+  let trust: TrustMaterial;
+  try {
+    const pk = publicKey;
+    trust = toTrustMaterial(input.trustedRoot.root, pk ? () => ({ publicKey: pk, validFor: () => true }) : undefined);
+  } catch (err) {
+    check('trusted-root', false, `the trusted root cannot be used: ${errorMessage(err)}`);
+    return finish(input, checks, warnings, undefined, bundle);
+  }
+
+  // Digest-only subjects of message signatures: verify the signature over the digest (prehashed).
+  if (!isDsse && input.artifact && 'digest' in input.artifact && bundle.content.$case === 'messageSignature') {
+    const want = Buffer.from(input.artifact.digest.hex, 'hex');
+    const alg = input.artifact.digest.algorithm;
+    const sig = Buffer.from(bundle.content.messageSignature.signature);
+    entity = {
+      ...entity,
+      signature: {
+        signature: sig,
+        compareSignature: (s) => score.bufferEqual(s, sig),
+        compareDigest: (d) => score.bufferEqual(d, want),
+        verifySignature: (key) => verifyPrehashed(key, alg, want, sig).ok,
+      },
+    };
+  }
+
+  // 1. Timestamps: log integrated times (unverified until the log checks pass) and RFC 3161 tokens.
+  const times: Date[] = [];
+  const timeDetails: string[] = [];
+  let timestampsOk = true;
+  for (const ts of entity.timestamps) {
+    try {
+      if (ts.$case === 'timestamp-authority') {
+        const r = getTSATimestamp(ts.timestamp, entity.signature.signature, trust.timestampAuthorities);
+        times.push(r.timestamp);
+        timeDetails.push(`RFC 3161 timestamp ${r.timestamp.toISOString()}`);
+      } else {
+        const r = getTLogTimestamp(ts.tlogEntry);
+        if (r) {
+          times.push(r.timestamp);
+          timeDetails.push(`log integrated time ${r.timestamp.toISOString()}`);
+        }
+      }
+    } catch (err) {
+      timestampsOk = false;
+      check('timestamp', false, `timestamp does not verify: ${errorMessage(err)}`);
+    }
+  }
+  const dupes = new Set(times.map((t) => t.getTime())).size !== times.length && timeDetails.length > 1 && new Set(timeDetails).size !== timeDetails.length;
+  if (dupes) timestampsOk = check('timestamp', false, 'duplicate timestamp');
+  if (timestampsOk) {
+    if (times.length > 0) check('timestamp', true, timeDetails.join('; '));
+    else if (allowMissingTlog) warnings.push('signing time not checked: no log entry or RFC 3161 timestamp (--insecure-ignore-tlog)');
+    else check('timestamp', false, 'no verified signing time: the bundle has neither a log entry with an integrated time nor an RFC 3161 timestamp');
+  }
+
+  // 2. Signing key: certificate chain at every signing time + SCT, or the given key.
+  let signer: SignerInfo | undefined;
+  let signingKey: KeyObject | undefined;
+  if (entity.key.$case === 'certificate') {
+    const leaf = entity.key.certificate;
+    signer = certificateSigner(leaf);
+    const at = times.length > 0 ? times : allowMissingTlog ? [leaf.notBefore] : [];
+    if (at.length === 0) {
+      check('certificate', false, 'the certificate chain cannot be checked without a verified signing time');
+    } else {
+      try {
+        const r = verifyCertificate(leaf, at, trust);
+        if (r.scts.length < 1) throw new Error('expected 1 SCT, got 0');
+        signingKey = r.signer.key;
+        check('certificate', true, `chains to a trusted Fulcio CA at ${at.map((t) => t.toISOString()).join(', ')}; ${r.scts.length} SCT verified`);
+      } catch (err) {
+        check('certificate', false, certificateFailure(err, leaf, at));
+      }
+    }
+  } else {
+    try {
+      signingKey = verifyPublicKey(entity.key.hint, times, trust).key;
+      signer = { kind: 'key', keyId: keyId(signingKey), extensions: {} };
+      check('key', true, `signed with the given public key (sha256 ${signer.keyId ?? ''})`);
+    } catch (err) {
+      check('key', false, `public key not accepted: ${errorMessage(err)}`);
+    }
+  }
+  if (signer && times.length > 0) signer.signedAt = times.map((t) => t.toISOString());
+
+  // 3. Transparency log: inclusion (SET and/or proof against a signed checkpoint), then the entry body.
+  const entries: TransparencyLogEntry[] = entity.tlogEntries;
+  if (entries.length === 0) {
+    if (allowMissingTlog) warnings.push('transparency-log inclusion not checked: the signature has no log entry (--insecure-ignore-tlog)');
+    else check('tlog-inclusion', false, 'no transparency-log entry: the signature was never proven to be in a log');
+  }
+  for (const entry of entries) {
+    const label = `log index ${entry.logIndex}`;
+    try {
+      verifyTLogInclusion(entry, trust.tlogs);
+      const how = [entry.inclusionPromise ? 'SET' : '', entry.inclusionProof ? 'inclusion proof against a signed checkpoint' : ''].filter(Boolean).join(' + ');
+      check('tlog-inclusion', true, `${label}: ${how} verified`);
+    } catch (err) {
+      check('tlog-inclusion', false, `${label}: ${errorMessage(err)}`);
+    }
+    try {
+      verifyTLogBody(entry, entity.signature);
+      check('tlog-body', true, `${label}: ${entry.kindVersion?.kind ?? '?'} ${entry.kindVersion?.version ?? '?'} entry matches the signature and artifact`);
+    } catch (err) {
+      check('tlog-body', false, `${label}: log entry is for a different artifact or signature (${errorMessage(err)})`);
+    }
+  }
+
+  // 4. Signature.
+  if (signingKey) {
+    let ok = false;
+    let why = 'signature does not verify';
+    try {
+      ok = entity.signature.verifySignature(signingKey);
+      if (!ok && input.artifact && 'digest' in input.artifact && !isDsse && bundle.content.$case === 'messageSignature') {
+        const r = verifyPrehashed(signingKey, input.artifact.digest.algorithm, Buffer.from(input.artifact.digest.hex, 'hex'), Buffer.from(bundle.content.messageSignature.signature));
+        if (!r.ok) why = r.reason;
+      }
+    } catch (err) {
+      why = `signature check failed: ${errorMessage(err)}`;
+    }
+    check('signature', ok, ok ? (isDsse ? 'DSSE envelope signature verifies' : 'signature over the artifact verifies') : isDsse ? `DSSE ${why}` : `${why} for this artifact`);
+  } else {
+    check('signature', false, 'not checked: no trusted signing key');
+  }
+
+  // 5. Artifact.
+  checkArtifact(input.artifact, bundle, check);
+
+  // 6. Identity policy.
+  if (input.policy.kind === 'identity') {
+    for (const c of checkIdentity(input.policy, signer?.identity, signer?.issuer)) checks.push(c);
+  }
+  return finish(input, checks, warnings, signer, bundle);
+}
+
+function certificateFailure(err: unknown, leaf: X509Certificate, at: Date[]): string {
+  const msg = errorMessage(err);
+  const late = at.find((t) => t > leaf.notAfter);
+  if (late) return `certificate expired before the signing time: valid until ${leaf.notAfter.toISOString()}, signed at ${late.toISOString()} (${msg})`;
+  const early = at.find((t) => t < leaf.notBefore);
+  if (early) return `certificate not yet valid at the signing time: valid from ${leaf.notBefore.toISOString()}, signed at ${early.toISOString()} (${msg})`;
+  return `certificate not trusted: ${msg}`;
+}
+
+function checkArtifact(artifact: ArtifactInput | undefined, bundle: Bundle, check: (n: string, ok: boolean, d: string) => boolean): void {
+  if (bundle.content.$case === 'messageSignature') {
+    const md = bundle.content.messageSignature.messageDigest;
+    if (artifact === undefined) {
+      check('artifact', false, 'no artifact given: a message signature can only be checked against the artifact or its digest');
+      return;
+    }
+    if (md === undefined) return; // the signature check above covers bytes; digest subjects need no messageDigest
+    const mdHex = Buffer.from(md.digest).toString('hex');
+    const alg = md.algorithm === 3 ? 'sha512' : md.algorithm === 2 ? 'sha384' : 'sha256';
+    const have = 'bytes' in artifact ? createHash(alg).update(artifact.bytes).digest('hex') : artifact.digest.algorithm === alg ? artifact.digest.hex.toLowerCase() : undefined;
+    if (have === undefined) {
+      check('artifact', false, `the bundle signs a ${alg} digest; the artifact was given as ${'digest' in artifact ? artifact.digest.algorithm : '?'}`);
+    } else {
+      check('artifact', have === mdHex, have === mdHex ? `artifact ${alg}:${have} matches the bundle` : `artifact is ${alg}:${have}, the bundle signs ${alg}:${mdHex}`);
+    }
+    return;
+  }
+  if (artifact === undefined) return; // DSSE: the caller checks the statement subjects from result.payload
+  const env = bundle.content.dsseEnvelope;
+  const digests = 'bytes' in artifact
+    ? { sha256: createHash('sha256').update(artifact.bytes).digest('hex'), sha512: createHash('sha512').update(artifact.bytes).digest('hex') }
+    : { [artifact.digest.algorithm]: artifact.digest.hex.toLowerCase() };
+  let subjects: { name?: unknown; digest?: Record<string, unknown> }[] = [];
+  try {
+    const stmt = JSON.parse(Buffer.from(env.payload).toString('utf8')) as { subject?: unknown };
+    if (Array.isArray(stmt.subject)) subjects = stmt.subject as typeof subjects;
+  } catch {
+    subjects = [];
+  }
+  if (!env.payloadType.startsWith('application/vnd.in-toto')) {
+    check('artifact', false, `DSSE payload type ${env.payloadType} is not an in-toto statement; it names no subject to compare the artifact with`);
+    return;
+  }
+  const match = subjects.find((s) => s.digest && Object.entries(digests).some(([a, h]) => typeof s.digest?.[a] === 'string' && (s.digest[a] as string).toLowerCase() === h));
+  const shown = Object.entries(digests).map(([a, h]) => `${a}:${h}`)[0] ?? '';
+  check('artifact', match !== undefined, match ? `artifact ${shown} is a subject of the statement${typeof match.name === 'string' ? ` (${match.name})` : ''}` : `artifact ${shown} is not among the statement's ${subjects.length} subject(s)`);
+}
+
+function finish(input: EntityInput, checks: VerifyCheck[], warnings: string[], signer: SignerInfo | undefined, bundle: Bundle): VerifyResult {
+  const verified = checks.length > 1 && checks.every((c) => c.ok) && checks.some((c) => c.name === 'signature' && c.ok);
+  const result: VerifyResult = {
+    verified,
+    subject: input.subject,
+    ...(input.source !== undefined ? { source: input.source } : {}),
+    ...(signer ? { signer } : {}),
+    checks,
+    warnings,
+  };
+  if (bundle.content.$case === 'dsseEnvelope') {
+    result.payload = { type: bundle.content.dsseEnvelope.payloadType, bytes: Buffer.from(bundle.content.dsseEnvelope.payload) };
+  }
+  return result;
+}
+
+/** DSSE pre-authentication encoding, re-exported for cosign attestation helpers. */
+export const preAuthEncoding = dsse.preAuthEncoding;
