@@ -1,0 +1,91 @@
+/**
+ * Small helpers shared by the language-ecosystem catalogers (java, npm, python, go, rust, ruby, php,
+ * dotnet): building a Package with a stable id, reading JSON/text defensively, licence lists.
+ */
+import { normalizeLicense } from '../core/license.js';
+import { packageId } from '../sbom/ids.js';
+import type { Location, Package, PackageType } from '../sbom/model.js';
+
+export interface LangPackageInput {
+  name: string;
+  version: string;
+  type: PackageType;
+  purl?: string | undefined;
+  location: Location;
+  foundBy: string;
+  licenses?: readonly string[] | undefined;
+  hashes?: Record<string, string> | undefined;
+  group?: string | undefined;
+  description?: string | undefined;
+  supplier?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** A Package with its stable id (sbom/ids.ts) and normalised, de-duplicated licences. */
+export function langPackage(i: LangPackageInput): Package {
+  const p: Package = {
+    id: '',
+    name: i.name,
+    version: i.version,
+    type: i.type,
+    licenses: licenseList(i.licenses ?? []),
+    locations: [{ ...i.location }],
+    foundBy: [i.foundBy],
+  };
+  if (i.purl !== undefined) p.purl = i.purl;
+  if (i.hashes !== undefined && Object.keys(i.hashes).length > 0) p.hashes = i.hashes;
+  if (i.group) p.group = i.group;
+  if (i.description) p.description = i.description;
+  if (i.supplier) p.supplier = i.supplier;
+  if (i.metadata !== undefined && Object.keys(i.metadata).length > 0) p.metadata = i.metadata;
+  p.id = packageId(p);
+  return p;
+}
+
+/** Licence texts → SPDX where certain (core/license.ts), else kept as found; empty dropped, distinct. */
+export function licenseList(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const r of raw) {
+    if (typeof r !== 'string') continue;
+    const n = normalizeLicense(r);
+    if (n !== '' && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** Bytes → text, without a UTF-8 BOM. */
+export function textOf(contents: Buffer): string {
+  const s = contents.toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/** Parse JSON; throws an Error naming the problem (the runner turns it into a warning naming the file). */
+export function parseJsonText(contents: Buffer, what: string): unknown {
+  try {
+    return JSON.parse(textOf(contents)) as unknown;
+  } catch (err) {
+    throw new Error(`invalid JSON in ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string field, or undefined when absent or not a string. */
+export function str(o: unknown, key: string): string | undefined {
+  if (!isRecord(o)) return undefined;
+  const v = o[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Directory part of an absolute path ('/a/b/c' → '/a/b'). */
+export function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** Last path segment. */
+export function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
