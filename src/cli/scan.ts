@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { renderScanTable } from '../report/human/scan-table.js';
@@ -13,9 +13,9 @@ import { renderSarif } from '../report/sarif.js';
 import { scanJson } from '../vuln/json.js';
 import type { FailOn, GatedScan, UnscoredPolicy } from '../vuln/model.js';
 import { runScan, type EngineChoice, type ScanDeps, type ScanInput } from '../vuln/scan.js';
-import { ToolError } from '../core/errors.js';
 import { compareVersions } from '../query/versions/index.js';
 import { readSbom } from '../sbom/index.js';
+import { generateSbom } from '../generate/index.js';
 import { runExternalEngine } from '../vuln/backends/engines.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
@@ -37,14 +37,19 @@ interface ScanFlags {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-/** Image transports as in `sbom generate`; anything else that is an existing file is an SBOM. */
-const IMAGE_PREFIX = /^(docker-archive|oci-archive|oci-dir|oci|dir|registry|docker|podman):/;
+/** Image transports as in `sbom generate` (source/parse-ref.ts); anything else that is an existing file is an SBOM. */
+const IMAGE_PREFIX = /^(docker-archive|oci-archive|oci-dir|dir|registry):/;
 
+/**
+ * What the positional target is: an explicit transport is an image; an existing directory is an OCI
+ * layout (has `oci-layout`) or a root filesystem; an image tarball (.tar, .tar.gz, .tgz) is an image
+ * (its kind is sniffed when opened); any other existing file is an SBOM; anything else a registry ref.
+ */
 export function classifyTarget(target: string, cwd: string): ScanInput {
   if (IMAGE_PREFIX.test(target)) return { kind: 'image', ref: target };
   const p = isAbsolute(target) ? target : resolve(cwd, target);
-  if (existsSync(p) && statSync(p).isFile()) return { kind: 'sbom', path: p };
-  if (existsSync(p) && statSync(p).isDirectory()) return { kind: 'image', ref: `dir:${p}` };
+  if (existsSync(p) && statSync(p).isDirectory()) return { kind: 'image', ref: existsSync(join(p, 'oci-layout')) ? `oci-dir:${p}` : `dir:${p}` };
+  if (existsSync(p) && statSync(p).isFile()) return /\.(tar|tar\.gz|tgz)$/i.test(p) ? { kind: 'image', ref: p } : { kind: 'sbom', path: p };
   return { kind: 'image', ref: target };
 }
 
@@ -109,13 +114,20 @@ export const scanCommand: CommandModule = {
 
 /** The real capabilities behind a scan (SBOM reading, version ordering, image cataloguing, tools). */
 function scanDeps(ctx: CommandContext): ScanDeps {
-  const pending = (what: string): never => {
-    throw new ToolError('SCAN_NOT_WIRED', `${what} is not available in this build`, { hint: 'use --report FILE' });
-  };
   return {
     log: ctx.log,
     readSbom: (path) => readSbom(path, { logger: ctx.log }),
-    catalogImage: async () => pending('cataloguing images'),
+    catalogImage: async (ref, signal) => {
+      const sbom = await generateSbom({
+        target: ref,
+        log: ctx.log,
+        cwd: ctx.io.cwd,
+        env: ctx.io.env,
+        toolVersion: CUSTODY_VERSION,
+        ...(signal ? { signal } : {}),
+      });
+      return Array.isArray(sbom) ? sbom[0]! : sbom;
+    },
     compareVersions,
     runEngine: (engine, input, signal) => runExternalEngine(engine, input, { env: ctx.io.env, ...(signal ? { signal } : {}) }),
   };
