@@ -7,7 +7,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
-import type { FileResolver } from '../source/types.js';
+import type { FileResolver, Scope } from '../source/types.js';
 import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits } from './cataloger.js';
 import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
 
@@ -17,6 +17,11 @@ export interface RunContext {
   distro?: LinuxRelease;
   limits?: CatalogLimits;
   signal?: AbortSignal;
+  /**
+   * The resolver's scope. With 'all-layers' the same package found in several layers' copies of a file
+   * is reported once with every location, and marked `deleted` when no location is still visible.
+   */
+  scope?: Scope;
   /** Called with a short status line per parser/file count (TTY progress). */
   onProgress?: (message: string) => void;
 }
@@ -102,6 +107,47 @@ export function finalizePackages(packages: readonly Package[], relationships: re
   return { packages: out, relationships: rels };
 }
 
+/** True when the file at this location is the one still visible in the squashed image. */
+function isLive(resolver: FileResolver, l: Location): boolean {
+  const e = resolver.stat(l.path);
+  if (e === undefined || e.deleted === true) return false;
+  return l.layer === undefined || e.layer === undefined || e.layer === l.layer;
+}
+
+/**
+ * all-layers: merge packages with the same identity found in different layers' copies of a file
+ * (dpkg's status is rewritten by every layer that installs something) and mark the ones that no
+ * visible file reports any more as deleted.
+ */
+export function mergeAcrossLayers(
+  packages: readonly Package[],
+  relationships: readonly Relationship[],
+  resolver: FileResolver,
+): [Package[], Relationship[]] {
+  const groups = new Map<string, Package>();
+  const remap = new Map<string, string>();
+  for (const p of packages) {
+    const key = JSON.stringify([p.type, p.purl ?? '', p.name, p.version, p.locations[0]?.path ?? '']);
+    const live = p.locations.some((l) => isLive(resolver, l));
+    const existing = groups.get(key);
+    if (existing === undefined) {
+      const copy: Package = { ...p, locations: [...p.locations] };
+      if (live) delete copy.deleted;
+      else copy.deleted = true;
+      groups.set(key, copy);
+      continue;
+    }
+    if (p.id !== '') remap.set(p.id, existing.id);
+    const wasDeleted = existing.deleted === true;
+    mergeInto(existing, p);
+    if (wasDeleted && !live) existing.deleted = true;
+    else delete existing.deleted;
+  }
+  const merged = [...groups.values()];
+  const rels = relationships.map((r) => ({ ...r, from: remap.get(r.from) ?? r.from, to: remap.get(r.to) ?? r.to }));
+  return [merged, rels];
+}
+
 /**
  * Run catalogers over a resolver. Parser exceptions become warnings naming the file; files over
  * `limits.maxFileBytes` are skipped with a warning. Never throws for bad file contents; throws only
@@ -154,6 +200,6 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       }
     }
   }
-  const final = finalizePackages(packages, relationships);
+  const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(packages, relationships, resolver)) : finalizePackages(packages, relationships);
   return { ...(distro ? { distro } : {}), packages: final.packages, relationships: final.relationships, warnings };
 }

@@ -3,7 +3,9 @@
  */
 import type { CommandModule } from './command.js';
 import { scanCommand } from './scan.js';
+import { sbomGenerateCommand } from './sbom-generate.js';
 
 export const COMMANDS: readonly CommandModule[] = [
   scanCommand,
+  sbomGenerateCommand,
 ];

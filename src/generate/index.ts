@@ -1,0 +1,111 @@
+/**
+ * `generateSbom`: open a source, squash it once, run the selected catalogers and return custody's
+ * model (one Sbom, or one per platform with `allPlatforms`). The CLI encodes the result.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import { ALL_CATALOGERS, selectCatalogers } from '../catalog/registry.js';
+import type { Cataloger } from '../catalog/cataloger.js';
+import { runCatalogers, wantsFor } from '../catalog/run.js';
+import type { Sbom, ToolInfo } from '../sbom/model.js';
+import { openSource } from '../source/index.js';
+import type { Scope } from '../source/types.js';
+
+export interface GenerateOptions {
+  /** What the user typed: 'oci-dir:PATH', 'docker-archive:PATH', 'dir:PATH', 'registry:REF' or a bare path. */
+  target: string;
+  /** 'os/arch[/variant]' to pick from a multi-platform index (default: the host's). */
+  platform?: string;
+  /** One SBOM per platform of a multi-platform index. */
+  allPlatforms?: boolean;
+  scope?: Scope;
+  /** `--select` tokens (names, tags, ecosystems, `-name` to exclude). */
+  select?: readonly string[];
+  plainHttp?: boolean;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Not used for output times (encoders take their own clock); kept for engines that stamp results. */
+  clock?: Clock;
+  /** Base for relative paths (CLI: io.cwd). */
+  cwd?: string;
+  /** Environment for registry credentials (CLI: io.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** custody's version, recorded in `tools`. */
+  toolVersion: string;
+  /** The cataloger list to select from (default: every registered cataloger). */
+  catalogers?: readonly Cataloger[];
+}
+
+/** The platform list of an image, when the source module can tell it (multi-platform indexes). */
+type ListPlatforms = (ref: string, o: Record<string, unknown>) => Promise<{ os: string; architecture: string; variant?: string }[]>;
+
+async function loadListPlatforms(): Promise<ListPlatforms | undefined> {
+  const mod = (await import('../source/index.js')) as Record<string, unknown>;
+  return typeof mod.listPlatforms === 'function' ? (mod.listPlatforms as ListPlatforms) : undefined;
+}
+
+/** Generate the SBOM of one platform (or of a non-image source). */
+async function generateOne(o: GenerateOptions, catalogers: readonly Cataloger[], platform: string | undefined): Promise<Sbom> {
+  const scope = o.scope ?? 'squashed';
+  const source = await openSource(o.target, {
+    log: o.log,
+    ...(platform ? { platform } : {}),
+    ...(o.plainHttp ? { plainHttp: true } : {}),
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  try {
+    const resolver = await source.resolver({
+      scope,
+      wants: wantsFor(catalogers),
+      onProgress: (m) => o.log.progress(m),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const result = await runCatalogers(resolver, catalogers, {
+      log: o.log,
+      scope,
+      onProgress: (m) => o.log.progress(m),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const tools: ToolInfo[] = [{ name: 'custody', version: o.toolVersion }];
+    return {
+      subject: source.describe(),
+      ...(result.distro ? { distro: result.distro } : {}),
+      packages: result.packages,
+      relationships: result.relationships,
+      tools,
+    };
+  } finally {
+    await source[Symbol.asyncDispose]();
+  }
+}
+
+/**
+ * Generate SBOMs. Returns one Sbom, or with `allPlatforms` one per platform of the image (a
+ * single-platform image gives a one-element list).
+ * @throws UsageError for an unknown `--select` token or a malformed platform; InputError for bad input
+ *   (exit 3); NetworkError for registry failures (exit 5).
+ */
+export async function generateSbom(o: GenerateOptions & { allPlatforms: true }): Promise<Sbom[]>;
+export async function generateSbom(o: GenerateOptions): Promise<Sbom | Sbom[]>;
+export async function generateSbom(o: GenerateOptions): Promise<Sbom | Sbom[]> {
+  const catalogers = selectCatalogers(o.catalogers ?? ALL_CATALOGERS, o.select ?? []);
+  if (!o.allPlatforms) return generateOne(o, catalogers, o.platform);
+  const list = await loadListPlatforms();
+  if (list === undefined) return [await generateOne(o, catalogers, o.platform)];
+  const platforms = await list(o.target, {
+    log: o.log,
+    ...(o.plainHttp ? { plainHttp: true } : {}),
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const out: Sbom[] = [];
+  for (const p of platforms) {
+    const name = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+    o.log.info(`${o.target}: platform ${name}`);
+    out.push(await generateOne(o, catalogers, name));
+  }
+  return out;
+}
