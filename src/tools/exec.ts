@@ -195,10 +195,14 @@ export async function toolVersion(spec: ToolSpec, opts: ToolOptions = {}): Promi
   return parseVersion(`${run.stdout}\n${run.stderr}`) ?? 'unknown';
 }
 
-/** First version-looking token (`v0.58.1`, `1.2.3-rc1`) in `text`. */
+/**
+ * First version-looking token (`v0.58.1`, `1.2.3-rc1`) in `text`; failing that, the word after
+ * `Version:` (development builds print `Version: dev`).
+ */
 export function parseVersion(text: string): string | undefined {
   const m = /\bv?(\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.-]+)?)\b/.exec(text);
-  return m?.[1];
+  if (m) return m[1];
+  return /\bversion:[ \t]+([0-9A-Za-z][0-9A-Za-z._+-]*)/i.exec(text)?.[1];
 }
 
 function formatMs(ms: number): string {

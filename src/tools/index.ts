@@ -17,3 +17,5 @@ export {
   type ToolSpec,
 } from './exec.js';
 export { redactSecrets, secretValues, REDACTED } from './redact.js';
+export { TRIVY, TRIVY_OFFLINE_FLAGS, trivySbom, trivySbomArgs, wantsJavaDb, type TrivySbomOptions, type TrivySbomRun, type TrivySbomTarget } from './trivy.js';
+export { SYFT, syftScan, syftScanArgs, type SyftScanOptions, type SyftScanRun } from './syft.js';
