@@ -1,0 +1,146 @@
+/**
+ * package-lock.json / npm-shrinkwrap.json (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json):
+ * v1 — nested `dependencies` tree with `requires`; v2 — both forms (we read `packages`); v3 — only
+ * `packages`, keyed by install path (`node_modules/a/node_modules/b`). Links (workspaces) and the root
+ * project are not packages. Relationships resolve each dependency the way node does: nearest
+ * `node_modules` upward from the dependent.
+ */
+import type { Package, Relationship } from '../../sbom/model.js';
+import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import { isRecord, parseJsonText, str } from '../lang-common.js';
+import { npmPackage } from './common.js';
+
+const CATALOGER = 'npm-lock-cataloger';
+const MAX_DEPTH = 64;
+
+function nameFromInstallPath(key: string): string | undefined {
+  const i = key.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  return key.slice(i + 'node_modules/'.length) || undefined;
+}
+
+function depNames(entry: Record<string, unknown>, fields: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of fields) {
+    const deps = entry[f];
+    if (!isRecord(deps)) continue;
+    for (const [n, v] of Object.entries(deps)) out.push([n, f === 'devDependencies' ? 'dev-depends-on' : 'depends-on']);
+  }
+  return out;
+}
+
+export function parsePackageLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
+  const lock = parseJsonText(file.contents, 'package lock');
+  if (!isRecord(lock)) throw new Error('package lock is not a JSON object');
+  const version = lock.lockfileVersion;
+  if (version === undefined) ctx.warn('no lockfileVersion, assuming v1', file.location);
+  if (isRecord(lock.packages)) return parseV2(lock.packages, file, ctx);
+  if (isRecord(lock.dependencies)) return parseV1(lock.dependencies, file, ctx);
+  return { packages: [] };
+}
+
+function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: CatalogContext): ParseResult {
+  const byPath = new Map<string, Package>();
+  const packages: Package[] = [];
+  for (const [key, e] of Object.entries(entries)) {
+    if (key === '' || !isRecord(e) || e.link === true) continue;
+    const name = str(e, 'name') ?? nameFromInstallPath(key);
+    const version = str(e, 'version');
+    if (!name || !version) {
+      ctx.warn(`lock entry ${JSON.stringify(key)} has no name or version; skipped`, file.location);
+      continue;
+    }
+    const metadata: Record<string, unknown> = { installPath: key };
+    const resolved = str(e, 'resolved');
+    if (resolved) metadata.resolved = resolved;
+    const integrity = str(e, 'integrity');
+    if (integrity) metadata.integrity = integrity;
+    if (e.dev === true) metadata.dev = true;
+    const lic = str(e, 'license');
+    const p = npmPackage({ name, version, location: file.location, foundBy: CATALOGER, licenses: lic ? [lic] : [], metadata });
+    byPath.set(key, p);
+    packages.push(p);
+  }
+  const relationships: Relationship[] = [];
+  const resolve = (from: string, dep: string): Package | undefined => {
+    let base = from;
+    for (;;) {
+      const hit = byPath.get(base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
+      if (hit) return hit;
+      if (base === '') return undefined;
+      const i = base.lastIndexOf('/node_modules/');
+      base = i < 0 ? '' : base.slice(0, i);
+    }
+  };
+  for (const [key, p] of byPath) {
+    const e = entries[key] as Record<string, unknown>;
+    for (const [dep, type] of depNames(e, ['dependencies', 'optionalDependencies', 'peerDependencies'])) {
+      const target = resolve(key, dep);
+      if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: type as Relationship['type'] });
+    }
+  }
+  return { packages, relationships };
+}
+
+function parseV1(root: Record<string, unknown>, file: CatalogFile, ctx: CatalogContext): ParseResult {
+  const packages: Package[] = [];
+  const relationships: Relationship[] = [];
+  interface Scope {
+    parent: Scope | undefined;
+    byName: Map<string, Package>;
+  }
+  const pending: { p: Package; requires: string[]; scope: Scope }[] = [];
+  const walk = (deps: Record<string, unknown>, parent: Scope | undefined, depth: number): Scope => {
+    const scope: Scope = { parent, byName: new Map() };
+    if (depth > MAX_DEPTH) {
+      ctx.warn(`dependencies nest deeper than ${MAX_DEPTH}; the rest skipped`, file.location);
+      return scope;
+    }
+    for (const [name, e] of Object.entries(deps)) {
+      if (!isRecord(e)) continue;
+      const version = str(e, 'version');
+      if (!version) {
+        ctx.warn(`lock entry ${JSON.stringify(name)} has no version; skipped`, file.location);
+        continue;
+      }
+      // v1 aliases: "version": "npm:real-name@1.2.3"; file/git deps keep their spec as version.
+      const alias = /^npm:((?:@[^/]+\/)?[^@]+)@(.+)$/.exec(version);
+      const metadata: Record<string, unknown> = {};
+      const resolved = str(e, 'resolved');
+      if (resolved) metadata.resolved = resolved;
+      const integrity = str(e, 'integrity');
+      if (integrity) metadata.integrity = integrity;
+      if (e.dev === true) metadata.dev = true;
+      const p = npmPackage({
+        name: alias ? alias[1]! : name,
+        version: alias ? alias[2]! : version,
+        location: file.location,
+        foundBy: CATALOGER,
+        metadata,
+      });
+      packages.push(p);
+      scope.byName.set(name, p);
+      pending.push({ p, requires: isRecord(e.requires) ? Object.keys(e.requires) : [], scope });
+    }
+    for (const [name, e] of Object.entries(deps)) {
+      if (!isRecord(e) || !isRecord(e.dependencies)) continue;
+      const child = walk(e.dependencies, scope, depth + 1);
+      const owner = scope.byName.get(name);
+      if (owner) for (const item of pending) if (item.p === owner) item.scope = child;
+    }
+    return scope;
+  };
+  walk(root, undefined, 0);
+  for (const { p, requires, scope } of pending) {
+    for (const dep of requires) {
+      let s: Scope | undefined = scope;
+      let target: Package | undefined;
+      while (s && !target) {
+        target = s.byName.get(dep);
+        s = s.parent;
+      }
+      if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
+    }
+  }
+  return { packages, relationships };
+}
