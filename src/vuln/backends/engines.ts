@@ -2,7 +2,7 @@
  * Running grype and trivy for `custody scan --engine grype|trivy` (the only vuln/ code that uses tools/).
  * Targets use the `sbom generate` syntax; SBOM files go to the tools' own SBOM inputs.
  */
-import { InputError, ToolError, UsageError } from '../../core/errors.js';
+import { InputError, ToolError } from '../../core/errors.js';
 import { grypeScan } from '../../tools/grype.js';
 import { trivyScan, type TrivyScanTarget } from '../../tools/trivy-scan.js';
 import type { ScanResult } from '../model.js';
@@ -42,12 +42,9 @@ export function trivyTarget(input: ScanInput): TrivyScanTarget {
     case 'registry':
     case 'docker':
       return { kind: 'image', ref: rest };
-    case undefined:
-      return { kind: 'image', ref: input.ref };
     default:
-      // 'host:port/repo:tag' parses as scheme 'host'; anything with a slash or tag is a registry ref.
-      if (/[/:]/.test(rest)) return { kind: 'image', ref: input.ref };
-      throw new UsageError('SCAN_BAD_TARGET', `trivy cannot scan ${input.ref}`, { hint: 'use docker-archive:, oci-archive:, oci-dir:, dir:, registry: or an SBOM file' });
+      // No transport, or 'alpine:3.19' / 'host:5000/repo:tag' (a tag or port, not a transport): a registry reference.
+      return { kind: 'image', ref: input.ref };
   }
 }
 
