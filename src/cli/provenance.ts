@@ -1,0 +1,157 @@
+/**
+ * `custody provenance check <artifact>`: verify SLSA provenance for a file, a digest or an image.
+ * Flags follow slsa-verifier (--builder-id, --source-uri, --source-tag, --source-branch,
+ * --source-versioned-tag, --build-type) plus --workflow and --predicate-type.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import {
+  checkProvenance,
+  createAuthenticator,
+  fileArtifact,
+  imageRefDigest,
+  IMAGE_PREFIX,
+  MAX_ATTESTATION_BYTES,
+  parseAttestations,
+  parseDigestRef,
+  provenanceJson,
+  statementJson,
+  type ArtifactRef,
+  type ProvenanceExpectations,
+} from '../provenance/index.js';
+import { renderProvenanceReport } from '../report/human/provenance.js';
+import { loadTrustedRoot } from '../verify/index.js';
+import type { CommandModule } from './command.js';
+import type { CommandContext } from './io.js';
+
+const require = createRequire(import.meta.url);
+const { version: CUSTODY_VERSION } = require('../../package.json') as { version: string };
+
+interface ProvenanceFlags {
+  attestation?: string;
+  bundle?: string;
+  builderId?: string;
+  sourceUri?: string;
+  sourceTag?: string;
+  sourceBranch?: string;
+  sourceVersionedTag?: string;
+  workflow?: string;
+  buildType?: string;
+  predicateType?: string;
+  trustedRoot?: string;
+  key?: string;
+  allowMissingTlog: boolean;
+  printProvenance: boolean;
+  plainHttp: boolean;
+  output: 'table' | 'json';
+}
+
+async function readInput(path: string, shown: string, what: string, max: number): Promise<Buffer> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    throw new InputError('PROVENANCE_INPUT_UNREADABLE', `cannot read ${what} ${shown}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: err,
+      hint: `check the ${what} path`,
+    });
+  }
+  if (buf.length > max) throw new InputError('PROVENANCE_INPUT_TOO_LARGE', `${what} ${shown} is larger than ${max} bytes`, { hint: `check the ${what} path` });
+  return buf;
+}
+
+async function resolveArtifact(target: string, ctx: CommandContext): Promise<ArtifactRef> {
+  const digest = parseDigestRef(target);
+  if (digest) return digest;
+  if (IMAGE_PREFIX.test(target)) {
+    const d = imageRefDigest(target);
+    if (d === undefined) {
+      throw new UsageError('PROVENANCE_IMAGE_NEEDS_DIGEST', `image ${target} is not pinned by digest`, {
+        hint: 'give the image as registry:host/repo@sha256:<digest> (the provenance subject is the manifest digest)',
+      });
+    }
+    return { kind: 'image', ref: target, digests: { sha256: d.slice('sha256:'.length) } };
+  }
+  const p = isAbsolute(target) ? target : resolve(ctx.io.cwd, target);
+  return fileArtifact(p, target);
+}
+
+export const provenanceCommand: CommandModule = {
+  register(program: Command, runner) {
+    const parent = program.command('provenance').description('check SLSA provenance: from the build that made an artifact to the artifact you hold');
+    parent
+      .command('check')
+      .description('verify an attestation (signature first), that it is about the artifact, and each claim about its build')
+      .argument('<artifact>', 'a file, a digest (sha256:<hex> or sha512:<hex>) or an image pinned by digest (registry:host/repo@sha256:...)')
+      .option('--attestation <file>', 'Sigstore bundle, DSSE envelope, .intoto.jsonl, or npm attestations document (form sniffed from content)')
+      .option('--bundle <file>', 'alias of --attestation')
+      .option('--builder-id <id>', 'expected builder id; with @ref the version must match too (v1.2.3 also matches refs/tags/v1.2.3)')
+      .option('--source-uri <uri>', 'expected source repository (github.com/org/repo; git+https://... is normalised)')
+      .option('--source-tag <tag>', 'expected tag the build ran on (exact)')
+      .option('--source-branch <branch>', 'expected branch the build ran on')
+      .option('--source-versioned-tag <version>', 'semver prefix the tag must fall in (v1.2 accepts v1.2.3)')
+      .option('--workflow <path>', 'expected workflow path in the source repository (.github/workflows/build.yml)')
+      .option('--build-type <uri>', 'expected build type (exact)')
+      .option('--predicate-type <uri>', 'expected predicate type (default: any SLSA provenance v0.1, v0.2 or v1)')
+      .option('--trusted-root <file>', 'Sigstore trusted_root.json to use instead of the built-in public-good root')
+      .option('--key <file>', 'PEM public key for key-signed attestations (cosign attest --key)')
+      .option('--allow-missing-tlog', 'accept attestations without a transparency-log proof (bare DSSE envelopes): the signature and certificate chain (or key) are checked, log inclusion and signing time are not', false)
+      .option('--print-provenance', 'print the decoded in-toto statement (after the report; inside -o json as decodedStatement)', false)
+      .option('--plain-http', 'use http for a registry (loopback registries)', false)
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+      .action(
+        runner.action(async (ctx, target: string, flags: ProvenanceFlags) => {
+          if (flags.attestation !== undefined && flags.bundle !== undefined && flags.attestation !== flags.bundle) {
+            throw new UsageError('PROVENANCE_TWO_ATTESTATIONS', 'give --attestation or its alias --bundle, not both', { hint: 'custody provenance check ./app --attestation app.intoto.jsonl --source-uri github.com/org/app' });
+          }
+          const attPath = flags.attestation ?? flags.bundle;
+          if (attPath === undefined) {
+            throw new UsageError('PROVENANCE_NO_ATTESTATION', `no attestation given for ${target}`, {
+              hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl)',
+            });
+          }
+          const abs = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.io.cwd, p));
+          const artifact = await resolveArtifact(target, ctx);
+          const attBytes = await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES);
+          const attestations = parseAttestations(attBytes, basename(attPath));
+          const trustedRoot = loadTrustedRoot(flags.trustedRoot === undefined ? undefined : abs(flags.trustedRoot));
+          const keyPem = flags.key === undefined ? undefined : (await readInput(abs(flags.key), flags.key, 'key', 64 * 1024)).toString('utf8');
+          const expectations: ProvenanceExpectations = {};
+          for (const k of ['builderId', 'sourceUri', 'sourceTag', 'sourceBranch', 'sourceVersionedTag', 'workflow', 'buildType', 'predicateType'] as const) {
+            const v = flags[k];
+            if (v !== undefined) {
+              if (v.trim() === '') throw new UsageError('PROVENANCE_EMPTY_FLAG', `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is empty`, { hint: 'give a value or leave the flag out' });
+              expectations[k] = v.trim();
+            }
+          }
+          const result = await checkProvenance({
+            artifact,
+            input: attPath,
+            attestations,
+            expectations,
+            authenticate: createAuthenticator({
+              trustedRoot,
+              allowMissingTlog: flags.allowMissingTlog,
+              ...(keyPem !== undefined ? { publicKeyPem: keyPem, keyLabel: flags.key! } : {}),
+            }),
+          });
+          if (flags.output === 'json') {
+            ctx.io.stdout.write(`${JSON.stringify(provenanceJson(result, { printProvenance: flags.printProvenance, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);
+          } else {
+            ctx.io.stdout.write(renderProvenanceReport(result, ctx.chalk));
+            if (flags.printProvenance && result.selected.statement) {
+              ctx.io.stdout.write(`\n${JSON.stringify(statementJson(result.selected.statement), null, 2)}\n`);
+            }
+          }
+          if (flags.output === 'json') {
+            const failed = result.selected.checks.filter((c) => !c.ok).map((c) => c.claim);
+            ctx.log.info(result.passed ? 'provenance: PASS' : `provenance: FAIL (${failed.join(', ')})`);
+          }
+          return result.passed ? ExitCode.Ok : ExitCode.PolicyFailed;
+        }),
+      );
+  },
+};

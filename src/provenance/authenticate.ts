@@ -1,0 +1,126 @@
+/**
+ * The authenticity step of `provenance check`, over src/verify (the same code as `custody verify`):
+ * Sigstore bundles are verified whole (Fulcio chain, SCT, log proofs, signature); bare DSSE envelopes
+ * carry no log proof, so offline they are rejected unless the user allows a missing log proof, in which
+ * case the DSSE signature and the certificate chain (or the given key) are checked and the report says
+ * the log proof and signing time were not.
+ *
+ * The identity policy here accepts any certificate identity: *which* identity may sign is a provenance
+ * question (the signer must be the builder the predicate names), answered by claims.checkSigner.
+ */
+import { InputError } from '../core/errors.js';
+import { verifyBundle, verifyDsseEnvelope, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
+import type { Attestation, Authenticator, Authenticity, CertificateClaims, Signer } from './model.js';
+
+export interface AuthenticatorOptions {
+  trustedRoot: TrustedRootHandle;
+  /** PEM public key for key-signed attestations (cosign attest --key, Cloud Build). */
+  publicKeyPem?: string;
+  /** Label of the key for the report (its path). */
+  keyLabel?: string;
+  /** Accept attestations without a transparency-log proof (bare DSSE envelopes). */
+  allowMissingTlog: boolean;
+}
+
+/** Any identity from any issuer: the provenance claims decide who may sign. */
+const ANY_IDENTITY: VerifyPolicy = { kind: 'identity', identity: { regexp: '.+' }, issuer: { regexp: '.+' } };
+
+const CLAIM_NAMES: Record<string, keyof CertificateClaims> = {
+  buildSignerURI: 'buildSignerUri',
+  buildSignerDigest: 'buildSignerDigest',
+  runnerEnvironment: 'runnerEnvironment',
+  sourceRepositoryURI: 'sourceRepositoryUri',
+  sourceRepositoryDigest: 'sourceRepositoryDigest',
+  sourceRepositoryRef: 'sourceRepositoryRef',
+  buildTrigger: 'buildTrigger',
+  runInvocationURI: 'runInvocationUri',
+  githubWorkflowTrigger: 'githubWorkflowTrigger',
+  githubWorkflowSha: 'githubWorkflowSha',
+  githubWorkflowName: 'githubWorkflowName',
+  githubWorkflowRepository: 'githubWorkflowRepository',
+  githubWorkflowRef: 'githubWorkflowRef',
+};
+
+function toSigner(r: VerifyResult, keyLabel: string | undefined): Signer | undefined {
+  const s = r.signer;
+  if (s === undefined) return undefined;
+  if (s.kind === 'key') return { kind: 'key', identity: `key ${keyLabel ?? ''}${s.keyId ? ` (sha256 ${s.keyId.slice(0, 16)}…)` : ''}`.replace('key  (', 'key ('), claims: {} };
+  const claims: CertificateClaims = {};
+  if (s.issuer !== undefined) claims.issuer = s.issuer;
+  for (const [ext, name] of Object.entries(CLAIM_NAMES)) {
+    const v = s.extensions[ext];
+    if (v !== undefined && v !== '') claims[name] = v;
+  }
+  return { kind: 'certificate', identity: s.identity ?? '(no subject alternative name)', claims };
+}
+
+function fromResult(r: VerifyResult, method: string, opts: AuthenticatorOptions): Authenticity {
+  if (r.error !== undefined) {
+    throw new InputError(r.error.code, r.error.message, { hint: r.error.hint ?? 'pass a Sigstore bundle, a DSSE envelope or an .intoto.jsonl file' });
+  }
+  const tlogChecked = r.checks.some((c) => c.name === 'tlog-inclusion' && c.ok);
+  const a: Authenticity = {
+    ok: r.verified && r.payload !== undefined,
+    method,
+    checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail })),
+    tlogChecked,
+  };
+  const signer = toSigner(r, opts.keyLabel);
+  if (signer) a.signer = signer;
+  const at = r.signer?.signedAt?.[0];
+  if (at !== undefined) a.signedAt = at;
+  if (r.verified && r.payload !== undefined) a.payload = r.payload.bytes;
+  if (!a.ok) {
+    const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+    a.error = { code: 'PROVENANCE_SIGNATURE_INVALID', message: failed.join('; ') || 'the signature did not verify' };
+  }
+  return a;
+}
+
+function refused(method: string, code: string, message: string): Authenticity {
+  return { ok: false, method, checks: [{ name: 'tlog-inclusion', ok: false, detail: message }], tlogChecked: false, error: { code, message } };
+}
+
+/** Builds the Authenticator the check uses. */
+export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
+  const keyPolicy: VerifyPolicy | undefined = opts.publicKeyPem !== undefined ? { kind: 'key', publicKeyPem: opts.publicKeyPem } : undefined;
+  const options = { allowMissingTlog: opts.allowMissingTlog };
+  return async (att: Attestation): Promise<Authenticity> => {
+    if (att.bundle !== undefined) {
+      const policy = keyPolicy ?? ANY_IDENTITY;
+      const r = verifyBundle({ bundle: att.bundle, policy, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
+      return fromResult(r, keyPolicy ? 'Sigstore bundle (key)' : 'Sigstore bundle', opts);
+    }
+    // Bare DSSE envelope: a certificate in the signature (slsa-github-generator < v1.5) or a key.
+    const withCert = att.envelope.signatures.find((s) => s.cert !== undefined);
+    const method = withCert ? 'DSSE envelope (certificate, no log proof)' : 'DSSE envelope (key)';
+    if (withCert === undefined && keyPolicy === undefined) {
+      return refused(method, 'PROVENANCE_NO_VERIFICATION_MATERIAL', 'the DSSE envelope carries no certificate; pass --key with the public key that signed it');
+    }
+    if (!opts.allowMissingTlog) {
+      return refused(
+        method,
+        'PROVENANCE_TLOG_MISSING',
+        'a bare DSSE envelope carries no transparency-log proof, so its log inclusion and signing time cannot be checked offline; use the Sigstore bundle, or pass --allow-missing-tlog to check the signature and certificate chain (or key) only',
+      );
+    }
+    // Each signature on its own (Cloud Build envelopes carry one per region; any valid one will do).
+    const candidates = withCert ? [withCert] : att.envelope.signatures;
+    let last: Authenticity | undefined;
+    for (const sig of candidates) {
+      const envelope = { payloadType: att.envelope.payloadType, payload: att.envelope.payload, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] };
+      const r = verifyDsseEnvelope({
+        envelope,
+        ...(sig.cert !== undefined ? { certificate: sig.cert } : {}),
+        policy: withCert ? ANY_IDENTITY : keyPolicy!,
+        trustedRoot: opts.trustedRoot,
+        source: att.origin,
+        subject: '(statement subjects)',
+        options: { allowMissingTlog: true },
+      });
+      last = fromResult(r, method, opts);
+      if (last.ok) return last;
+    }
+    return last ?? refused(method, 'PROVENANCE_SIGNATURE_INVALID', 'the DSSE envelope has no signature');
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * `checkProvenance`: authenticity first (through the injected Authenticator, i.e. src/verify), then
+ * the statement read from the verified payload only, then the subject, then every claim.
+ * A statement whose signature does not verify is never evaluated.
+ */
+import { checkClaims, checkPredicateType, checkSubject } from './claims.js';
+import type {
+  ArtifactRef,
+  Attestation,
+  AttestationEvaluation,
+  Authenticator,
+  ChainLink,
+  ClaimCheck,
+  ClaimName,
+  ProvenanceExpectations,
+  ProvenanceFacts,
+  ProvenanceResult,
+} from './model.js';
+import { extractFacts, parseStatement } from './statement.js';
+
+export interface CheckInput {
+  artifact: ArtifactRef;
+  /** Name of the attestation input, for the report. */
+  input: string;
+  attestations: Attestation[];
+  expectations: ProvenanceExpectations;
+  authenticate: Authenticator;
+}
+
+function short(commit: string): string {
+  return /^[0-9a-f]{40,}$/.test(commit) ? commit.slice(0, 12) : commit;
+}
+
+function link(step: ChainLink['step'], value: string, claims: ClaimName[], checks: ClaimCheck[]): ChainLink {
+  const mine = checks.filter((c) => claims.includes(c.claim));
+  return { step, value, ok: mine.every((c) => c.ok), claims: mine.map((c) => c.claim) };
+}
+
+/** The chain of custody: source repo @ commit (ref) -> workflow -> builder -> artifact digest. */
+export function buildChain(facts: ProvenanceFacts | undefined, checks: ClaimCheck[], artifact: ArtifactRef): ChainLink[] {
+  const src = facts?.source;
+  const srcValue = src ? `${src.repository}${src.commit ? ` @ ${short(src.commit)}` : ''}${src.ref ? ` (${src.ref})` : ''}` : '(not recorded)';
+  const wf = facts?.workflow;
+  const wfValue = wf ? `${wf.path}${facts?.trigger ? ` (on ${facts.trigger})` : ''}` : '(not recorded)';
+  const subject = checks.find((c) => c.claim === 'subject');
+  const artValue = subject?.ok === true && subject.actual ? subject.actual : Object.entries(artifact.digests).map(([a, h]) => `${a}:${h}`)[0] ?? artifact.ref;
+  return [
+    link('source', srcValue, ['source-uri', 'source-tag', 'source-versioned-tag', 'source-branch'], checks),
+    link('workflow', wfValue, ['workflow'], checks),
+    link('builder', facts?.builderId ?? '(not recorded)', ['builder-id', 'build-type', 'signer'], checks),
+    link('artifact', artValue, ['subject'], checks),
+  ];
+}
+
+/** Evaluates one attestation. */
+export async function evaluateAttestation(att: Attestation, input: CheckInput): Promise<AttestationEvaluation> {
+  const authenticity = await input.authenticate(att);
+  const notes: string[] = [];
+  const signature: ClaimCheck = {
+    claim: 'signature',
+    ok: authenticity.ok && authenticity.payload !== undefined,
+    detail: authenticity.ok
+      ? `${authenticity.method} verified${authenticity.signedAt ? ` (signed ${authenticity.signedAt})` : ''}`
+      : `${authenticity.method}: ${authenticity.error?.message ?? 'signature did not verify'}`,
+  };
+  if (authenticity.signer) signature.actual = authenticity.signer.identity;
+  if (authenticity.ok && !authenticity.tlogChecked) notes.push('transparency-log proof and signing time were not checked (--allow-missing-tlog)');
+  const base = { origin: att.origin, form: att.form, authenticity, notes };
+  if (!signature.ok || authenticity.payload === undefined) {
+    const checks = [signature];
+    return { ...base, checks, chain: buildChain(undefined, checks, input.artifact), passed: false };
+  }
+  // Only the verified bytes are read: an edited envelope payload can never reach the claim checks.
+  const statement = parseStatement(authenticity.payload, att.envelope.payloadType, att.origin);
+  const facts = extractFacts(statement);
+  const checks: ClaimCheck[] = [
+    signature,
+    checkPredicateType(statement, input.expectations.predicateType),
+    checkSubject(statement, input.artifact.digests),
+    ...checkClaims(facts, input.expectations, authenticity.signer),
+  ];
+  return { ...base, statement, facts, checks, chain: buildChain(facts, checks, input.artifact), passed: checks.every((c) => c.ok) };
+}
+
+function score(e: AttestationEvaluation): number[] {
+  const ok = (n: ClaimName): number => (e.checks.find((c) => c.claim === n)?.ok === true ? 1 : 0);
+  return [e.passed ? 1 : 0, ok('signature'), ok('predicate-type'), ok('subject'), e.checks.filter((c) => c.ok).length];
+}
+
+function better(a: AttestationEvaluation, b: AttestationEvaluation): boolean {
+  const sa = score(a);
+  const sb = score(b);
+  for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sa[i]! > sb[i]!;
+  return false;
+}
+
+/** Evaluates every attestation and reports the one that passes (or got furthest). */
+export async function checkProvenance(input: CheckInput): Promise<ProvenanceResult> {
+  let selected: AttestationEvaluation | undefined;
+  for (const att of input.attestations) {
+    const e = await evaluateAttestation(att, input);
+    if (selected === undefined || better(e, selected)) selected = e;
+    if (e.passed) break;
+  }
+  if (selected === undefined) throw new Error('checkProvenance called without attestations');
+  return {
+    passed: selected.passed,
+    artifact: input.artifact,
+    input: input.input,
+    selected,
+    evaluated: input.attestations.length,
+    expectations: input.expectations,
+  };
+}

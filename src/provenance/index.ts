@@ -1,0 +1,20 @@
+/**
+ * provenance/: `custody provenance check` — SLSA provenance from the build that made an artifact to the
+ * artifact you hold. Authenticity through verify/, then the subject, then each claim.
+ */
+export type * from './model.js';
+export { parseAttestations, envelopePayload, MAX_ATTESTATION_BYTES } from './attestation.js';
+export { parseStatement, extractFacts, normaliseSourceUri, SLSA_PREDICATE_TYPES } from './statement.js';
+export {
+  builderIdMatches,
+  versionedTagMatches,
+  checkClaims,
+  checkSigner,
+  checkSubject,
+  DEFAULT_TRUSTED_BUILDERS,
+  TRUSTED_DELEGATORS,
+} from './claims.js';
+export { checkProvenance, evaluateAttestation, type CheckInput } from './check.js';
+export { createAuthenticator, type AuthenticatorOptions } from './authenticate.js';
+export { fileArtifact, parseDigestRef, imageRefDigest, IMAGE_PREFIX } from './artifact.js';
+export { provenanceJson, statementJson, PROVENANCE_JSON_SCHEMA } from './json.js';
