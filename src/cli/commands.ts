@@ -3,9 +3,15 @@
  */
 import type { CommandModule } from './command.js';
 import { scanCommand } from './scan.js';
+import { provenanceCommand } from './provenance.js';
+import { sbomIndexCommand } from './sbom-index.js';
+import { sbomQueryCommand } from './sbom-query.js';
 import { sbomGenerateCommand } from './sbom-generate.js';
 
 export const COMMANDS: readonly CommandModule[] = [
   scanCommand,
+  provenanceCommand,
   sbomGenerateCommand,
+  sbomQueryCommand,
+  sbomIndexCommand,
 ];
