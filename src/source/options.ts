@@ -20,6 +20,12 @@ export interface OpenSourceOptions {
   signal?: AbortSignal;
   /** Bytes of wanted files kept in memory before spilling to temp files (default 512 MiB). */
   memoryBudgetBytes?: number;
+  /**
+   * Hash local layer blobs while streaming and fail on a digest mismatch (registry blobs are always
+   * checked). Off by default for local layouts: it costs ~30% of the read time; gzip CRCs and tar
+   * checksums still catch corruption.
+   */
+  verifyLayers?: boolean;
   /** Where temp files go (default os.tmpdir()). */
   tempDir?: string;
   /** registry: fetch to use (tests). */

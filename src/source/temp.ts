@@ -30,6 +30,13 @@ export class TempSpace {
 
   /** Write bytes to a new temp file and return its path. */
   write(data: Buffer): string {
+    const file = this.newPath();
+    writeFileSync(file, data, { mode: 0o600 });
+    return file;
+  }
+
+  /** A fresh path inside the (lazily created) temp dir. */
+  newPath(): string {
     if (this.dir === undefined) {
       this.dir = mkdtempSync(join(this.base, 'custody-src-'));
       live.add(this.dir);
@@ -38,9 +45,7 @@ export class TempSpace {
         process.once('exit', cleanupAll);
       }
     }
-    const file = join(this.dir, String(this.count++));
-    writeFileSync(file, data, { mode: 0o600 });
-    return file;
+    return join(this.dir, String(this.count++));
   }
 
   get path(): string | undefined {

@@ -1,0 +1,297 @@
+/**
+ * Streaming squash of image layers (OCI image-spec "Applying Changesets"): every layer is read
+ * once as a stream (raw bytes hashed, gzip detected by its magic bytes, tar parsed by tar-stream),
+ * applied in order with whiteouts (`.wh.<name>`) and opaque markers (`.wh..wh..opq`). Only the
+ * bytes of regular files that `wants(path)` accepts are kept: in memory up to a budget, then in
+ * temp files. Nothing is extracted to disk.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract, type Extract } from 'tar-stream';
+import { InputError, errorMessage, isAuditError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { baseName, joinPath, normalizeEntryName, normalizePath, parentOf } from '../paths.js';
+import type { TempSpace } from '../temp.js';
+import { FileTree, type ContentRef, type TreeNode } from '../tree.js';
+import type { FileEntry, Scope } from '../types.js';
+
+export interface LayerPlan {
+  /** Reported digest (the blob digest; the diff ID for pre-25 docker-archive layers). */
+  digest: string;
+  mediaType?: string;
+  size?: number;
+  diffId?: string;
+  /** Digest the raw streamed bytes must have (checked while reading). */
+  expectDigest?: string;
+  /** expectDigest is of the uncompressed tar (a diff ID): check it only when the layer is not compressed. */
+  expectIsUncompressed?: boolean;
+  open(): Promise<Readable>;
+}
+
+export interface SquashOptions {
+  label: string;
+  scope: Scope;
+  wants: (path: string) => boolean;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+  budgetBytes: number;
+  /** Hash every layer while streaming and compare with its expected digest. */
+  verifyDigests: boolean;
+  temp: TempSpace;
+  log: Logger;
+}
+
+type Entry = Extract extends AsyncIterable<infer S> ? S : never;
+
+const WH = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+interface HardlinkFix {
+  node: TreeNode;
+  target: string;
+  layerIndex: number;
+}
+
+class Squasher {
+  readonly tree: FileTree;
+  private retained = 0;
+  /** Symlink targets of wanted links, kept too (e.g. /etc/os-release -> ../usr/lib/os-release). */
+  private readonly extraWants = new Set<string>();
+  private readonly hardlinkFixes: HardlinkFix[] = [];
+
+  constructor(
+    private readonly layers: readonly LayerPlan[],
+    private readonly o: SquashOptions,
+  ) {
+    this.tree = new FileTree(o.scope === 'all-layers');
+  }
+
+  private wanted(path: string): boolean {
+    return this.extraWants.has(path) || this.o.wants(path);
+  }
+
+  async run(): Promise<FileTree> {
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i]!;
+      this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
+      await this.readLayer(i, (path, header) => this.apply(i, path, header));
+    }
+    await this.fixups();
+    return this.tree;
+  }
+
+  /** Stream one layer's tar entries to `onEntry` (which consumes or drains each entry). */
+  private async readLayer(i: number, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<void> {
+    const layer = this.layers[i]!;
+    const where = `layer ${i + 1} (${layer.digest}) of ${this.o.label}`;
+    const raw = await layer.open();
+    // Hash the raw bytes only when asked (registry blobs always; local layouts with verifyLayers).
+    const verify = layer.expectDigest !== undefined && this.o.verifyDigests;
+    const hash = verify ? createHash((layer.expectDigest ?? '').startsWith('sha512:') ? 'sha512' : 'sha256') : undefined;
+    // Peek at the first bytes to pick the decompressor (media types lie; magic bytes do not).
+    const magic = await peek(raw, 4);
+    if (magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd) {
+      raw.destroy();
+      throw new InputError('SOURCE_UNSUPPORTED_COMPRESSION', `${where} is zstd-compressed, which this Node version cannot read`, {
+        hint: 'convert the image to gzip layers (e.g. skopeo copy --dest-compress-format gzip) or run on Node >= 22.15',
+      });
+    }
+    if (hash !== undefined) raw.on('data', (c: Buffer) => hash.update(c));
+    const gz = magic[0] === 0x1f && magic[1] === 0x8b;
+    const extract = tarExtract();
+    const input = raw;
+    const feeding = gz ? pipeline(input, createGunzip({ chunkSize: 1 << 18 }), extract) : pipeline(input, extract);
+    // The iterator and the pipeline report the same failure; keep the first one.
+    let feedError: unknown;
+    const fed = feeding.catch((err: unknown) => {
+      feedError = err;
+    });
+    try {
+      for await (const entry of extract) {
+        if (this.o.signal?.aborted) throw this.o.signal.reason;
+        const name = entry.header.name;
+        const path = normalizeEntryName(name, (why) => {
+          throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, {
+            hint: 'the layer tries to write outside the image root; do not trust this image',
+          });
+        });
+        await onEntry(path, entry);
+      }
+      await fed;
+      if (feedError !== undefined) throw feedError;
+    } catch (err) {
+      raw.destroy();
+      input.destroy();
+      if (isAuditError(err)) throw err;
+      if (this.o.signal?.aborted) throw err;
+      const cause = feedError ?? err;
+      const msg = errorMessage(cause);
+      if (gz && /incorrect header|invalid|unexpected end of file|unknown compression|too far back|distance/i.test(msg)) {
+        throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not valid gzip (${msg})`, {
+          hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image',
+          cause,
+        });
+      }
+      throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${msg})`, {
+        hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image',
+        cause,
+      });
+    }
+    if (hash !== undefined && layer.expectDigest !== undefined && !(gz && layer.expectIsUncompressed === true)) {
+      const got = `${layer.expectDigest.split(':')[0]}:${hash.digest('hex')}`;
+      if (got !== layer.expectDigest) {
+        throw new InputError('SOURCE_DIGEST_MISMATCH', `${where} has digest ${got}, not the ${layer.expectDigest} its manifest names`, {
+          hint: 'the blob is corrupt or was tampered with; re-export or re-pull the image',
+        });
+      }
+    }
+  }
+
+  private async keep(entry: Entry, size: number): Promise<ContentRef> {
+    if (this.retained + size <= this.o.budgetBytes) {
+      const chunks: Buffer[] = [];
+      for await (const c of entry) chunks.push(c as Buffer);
+      this.retained += size;
+      return { kind: 'buffer', data: Buffer.concat(chunks) };
+    }
+    const file = this.o.temp.newPath();
+    await pipeline(entry, createWriteStream(file, { mode: 0o600 }));
+    return { kind: 'file', file };
+  }
+
+  private async apply(i: number, path: string | undefined, entry: Entry): Promise<void> {
+    const h = entry.header;
+    if (path === undefined) return void entry.resume();
+    const base = baseName(path);
+    const dir = parentOf(path);
+    const layer = this.layers[i]!.digest;
+    if (base === OPAQUE) {
+      entry.resume();
+      this.tree.clearChildren(dir, i);
+      return;
+    }
+    if (base.startsWith(WH)) {
+      entry.resume();
+      this.tree.removeSubtree(joinPath(dir, base.slice(WH.length)), i);
+      return;
+    }
+    const mode = h.mode ?? 0o644;
+    const base1 = { path, mode, layer };
+    switch (h.type) {
+      case 'file':
+      case 'contiguous-file': {
+        const size = h.size ?? 0;
+        const node: TreeNode = { entry: { ...base1, kind: 'file', size }, layerIndex: i };
+        if (this.wanted(path)) node.content = await this.keep(entry, size);
+        else entry.resume();
+        this.tree.set(node);
+        return;
+      }
+      case 'directory':
+        entry.resume();
+        this.tree.set({ entry: { ...base1, kind: 'dir', size: 0 }, layerIndex: i });
+        return;
+      case 'symlink': {
+        entry.resume();
+        const target = h.linkname ?? '';
+        this.tree.set({ entry: { ...base1, kind: 'symlink', size: 0, linkTarget: target }, layerIndex: i });
+        if (this.o.wants(path)) this.extraWants.add(target.startsWith('/') ? normalizePath(target) : normalizePath(joinPath(dir, target)));
+        return;
+      }
+      case 'link': {
+        entry.resume();
+        const target = normalizeEntryName(h.linkname ?? '', (why) => {
+          throw new InputError('SOURCE_UNSAFE_ENTRY', `layer ${i + 1} (${layer}) of ${this.o.label} has a hard link to an ${why}`, {
+            hint: 'the layer tries to reach outside the image root; do not trust this image',
+          });
+        });
+        const t = target === undefined ? undefined : this.tree.get(target);
+        if (t === undefined || t.entry.kind !== 'file') {
+          this.o.log.warn(`${this.o.label}: hard link ${path} points at ${h.linkname ?? ''}, which is not a regular file of the image; skipping it`);
+          return;
+        }
+        const node: TreeNode = { entry: { ...t.entry, path, mode, layer }, layerIndex: i };
+        if (t.content !== undefined) node.content = t.content;
+        else if (this.wanted(path)) this.hardlinkFixes.push({ node, target: target!, layerIndex: t.layerIndex });
+        this.tree.set(node);
+        return;
+      }
+      default: {
+        entry.resume();
+        const kind: FileEntry['kind'] = 'other';
+        this.tree.set({ entry: { ...base1, kind, size: 0 }, layerIndex: i });
+      }
+    }
+  }
+
+  /**
+   * Second look at the few layers holding bytes that became wanted only later: targets of wanted
+   * symlinks seen after the target, and hard links whose target path was not wanted.
+   */
+  private async fixups(): Promise<void> {
+    const need = new Map<number, Map<string, TreeNode[]>>();
+    const add = (layerIndex: number, path: string, node: TreeNode): void => {
+      let m = need.get(layerIndex);
+      if (m === undefined) need.set(layerIndex, (m = new Map()));
+      const list = m.get(path) ?? [];
+      list.push(node);
+      m.set(path, list);
+    };
+    for (const n of this.tree.nodes.values()) {
+      if (n.entry.kind !== 'symlink' || !this.o.wants(n.entry.path)) continue;
+      const r = this.tree.resolve(n.entry.path);
+      const t = r === undefined ? undefined : this.tree.get(r);
+      if (t !== undefined && t.entry.kind === 'file' && t.content === undefined && t.layerIndex >= 0) add(t.layerIndex, t.entry.path, t);
+    }
+    for (const f of this.hardlinkFixes) add(f.layerIndex, f.target, f.node);
+    for (const [i, paths] of [...need.entries()].sort((a, b) => a[0] - b[0])) {
+      this.o.log.debug(`${this.o.label}: re-reading layer ${i + 1} for ${paths.size} linked file(s)`);
+      await this.readLayer(i, async (path, entry) => {
+        const nodes = path === undefined ? undefined : paths.get(path);
+        if (nodes === undefined || (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file')) return void entry.resume();
+        const content = await this.keep(entry, entry.header.size ?? 0);
+        for (const n of nodes) n.content = content;
+      });
+    }
+  }
+}
+
+/** Squash layers into a FileTree (see the module comment). Throws InputError for corrupt or unsafe layers. */
+export async function squashLayers(layers: readonly LayerPlan[], options: SquashOptions): Promise<FileTree> {
+  return new Squasher(layers, options).run();
+}
+
+/** Read at least `n` bytes from the start of a stream and put them back (unshift). */
+async function peek(stream: Readable, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  while (got < n) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) {
+      parts.push(chunk);
+      got += chunk.length;
+      continue;
+    }
+    if (stream.readableEnded || stream.destroyed) break;
+    const ended = await new Promise<boolean>((resolve, reject) => {
+      const cleanup = (): void => {
+        stream.off('readable', onReadable);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+      };
+      const onReadable = (): void => (cleanup(), resolve(false));
+      const onEnd = (): void => (cleanup(), resolve(true));
+      const onError = (e: Error): void => (cleanup(), reject(e));
+      stream.once('readable', onReadable);
+      stream.once('end', onEnd);
+      stream.once('error', onError);
+    });
+    if (ended) break;
+  }
+  const head = Buffer.concat(parts);
+  if (head.length > 0) stream.unshift(head);
+  return head;
+}

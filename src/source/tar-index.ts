@@ -1,0 +1,160 @@
+/**
+ * Random access into an uncompressed outer tar (oci-archive, docker-archive): one pass over the
+ * headers (data is skipped, not read) gives each member's offset and size, so blobs can then be
+ * streamed straight from the file. Supports ustar (name + prefix), pax `path`/`linkpath`/`size`
+ * records and GNU long names.
+ */
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { InputError } from '../core/errors.js';
+import { normalizePath, resolveInRoot, type PathInfo } from './paths.js';
+
+export interface TarMember {
+  name: string;
+  offset: number;
+  size: number;
+  kind: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
+  linkname?: string;
+}
+
+const MAX_MEMBERS = 1_000_000;
+const MAX_META = 1 << 20;
+
+function cstr(buf: Buffer, start: number, len: number): string {
+  const end = buf.indexOf(0, start);
+  return buf.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+}
+
+function octal(buf: Buffer, start: number, len: number): number {
+  // GNU base-256 for big numbers.
+  if ((buf[start]! & 0x80) !== 0) {
+    let v = 0;
+    for (let i = start + 1; i < start + len; i++) v = v * 256 + buf[i]!;
+    return v;
+  }
+  const s = cstr(buf, start, len).trim();
+  if (s === '') return 0;
+  if (!/^[0-7]+$/.test(s)) return NaN;
+  return parseInt(s, 8);
+}
+
+function checksumOk(h: Buffer): boolean {
+  const stored = octal(h, 148, 8);
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+  return stored === sum;
+}
+
+function parsePax(data: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < data.length) {
+    const sp = data.indexOf(32, i);
+    if (sp === -1) break;
+    const len = parseInt(data.toString('utf8', i, sp), 10);
+    if (!(len > 0) || i + len > data.length) break;
+    const rec = data.toString('utf8', sp + 1, i + len - 1);
+    const eq = rec.indexOf('=');
+    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    i += len;
+  }
+  return out;
+}
+
+export class TarIndex {
+  private constructor(
+    readonly file: string,
+    readonly members: Map<string, TarMember>,
+  ) {}
+
+  /** Index a tar file. InputError when it is not a tar, truncated or malformed. */
+  static async open(file: string, label: string): Promise<TarIndex> {
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'r');
+    } catch (err) {
+      throw new InputError('SOURCE_NOT_FOUND', `cannot open ${label}`, { hint: 'check the path and its permissions', cause: err });
+    }
+    try {
+      const size = (await fh.stat()).size;
+      const members = new Map<string, TarMember>();
+      const header = Buffer.alloc(512);
+      let pos = 0;
+      let longName: string | undefined;
+      let longLink: string | undefined;
+      let pax: Record<string, string> = {};
+      const bad = (what: string): never => {
+        throw new InputError('SOURCE_BAD_ARCHIVE', `${label} is not a valid tar archive (${what})`, {
+          hint: 'check that the file was written completely (docker save / skopeo copy) and is not compressed',
+        });
+      };
+      for (;;) {
+        if (pos + 512 > size) {
+          if (members.size === 0) bad('too short');
+          bad(`truncated at byte ${pos}`);
+        }
+        await fh.read(header, 0, 512, pos);
+        if (header.every((b) => b === 0)) break; // end-of-archive
+        if (!checksumOk(header)) bad(`bad header checksum at byte ${pos}`);
+        const typeflag = String.fromCharCode(header[156]!);
+        let memberSize = octal(header, 124, 12);
+        if (pax.size !== undefined) memberSize = Number(pax.size);
+        if (!Number.isSafeInteger(memberSize) || memberSize < 0) bad(`bad size at byte ${pos}`);
+        const dataStart = pos + 512;
+        const next = dataStart + Math.ceil(memberSize / 512) * 512;
+        if (dataStart + memberSize > size) bad(`truncated inside a member at byte ${pos}`);
+        if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K' || typeflag === 'g') {
+          if (memberSize > MAX_META) bad('oversized extended header');
+          const data = Buffer.alloc(memberSize);
+          await fh.read(data, 0, memberSize, dataStart);
+          if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
+          else if (typeflag === 'L') longName = cstr(data, 0, data.length);
+          else if (typeflag === 'K') longLink = cstr(data, 0, data.length);
+          pos = next;
+          continue;
+        }
+        let name = cstr(header, 0, 100);
+        const magic = header.toString('latin1', 257, 262);
+        if (magic === 'ustar') {
+          const prefix = cstr(header, 345, 155);
+          if (prefix !== '') name = `${prefix}/${name}`;
+        }
+        name = pax.path ?? longName ?? name;
+        const linkname = pax.linkpath ?? longLink ?? cstr(header, 157, 100);
+        const kind: TarMember['kind'] =
+          typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : typeflag === '1' ? 'hardlink' : 'other';
+        const key = normalizePath(name);
+        members.set(key, { name: key, offset: dataStart, size: kind === 'file' ? memberSize : 0, kind, ...(kind === 'symlink' || kind === 'hardlink' ? { linkname } : {}) });
+        if (members.size > MAX_MEMBERS) bad('too many members');
+        pax = {};
+        longName = longLink = undefined;
+        pos = next;
+      }
+      return new TarIndex(file, members);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The regular file member at `name`, following symlinks and hard links inside the archive. */
+  lookup(name: string): TarMember | undefined {
+    const info = (p: string): PathInfo | undefined => {
+      const m = this.members.get(p);
+      if (m !== undefined) return m.kind === 'symlink' ? { kind: 'symlink', linkTarget: m.linkname ?? '' } : { kind: m.kind === 'dir' ? 'dir' : 'file' };
+      // Implied directories (members without their parent entries).
+      for (const k of this.members.keys()) if (k.startsWith(p + '/')) return { kind: 'dir' };
+      return undefined;
+    };
+    const resolved = resolveInRoot(info, normalizePath(name));
+    if (resolved === undefined) return undefined;
+    let m = this.members.get(resolved);
+    for (let i = 0; m?.kind === 'hardlink' && i < 8; i++) m = this.members.get(normalizePath(m.linkname ?? ''));
+    return m?.kind === 'file' ? m : undefined;
+  }
+
+  stream(m: TarMember): Readable {
+    if (m.size === 0) return Readable.from([]);
+    return createReadStream(this.file, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 });
+  }
+}
