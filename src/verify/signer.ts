@@ -57,7 +57,8 @@ export function certificateSigner(cert: X509Certificate): SignerInfo {
   const v2 = cert.extension(`${FULCIO}8`);
   const v1 = cert.extension(`${FULCIO}1`);
   const issuer = v2 ? derUtf8(v2.value) : v1?.value.toString('utf8');
-  const identity = cert.subjectAltName;
+  // Fulcio puts usernames in an otherName SAN (1.3.6.1.4.1.57264.1.7) when there is no e-mail or URI.
+  const identity = cert.subjectAltName ?? cert.extSubjectAltName?.otherName(`${FULCIO}7`);
   return {
     kind: 'certificate',
     ...(identity !== undefined ? { identity } : {}),

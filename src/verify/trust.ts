@@ -65,6 +65,10 @@ export function parseTrustedRoot(text: string, source: TrustedRootSummary['sourc
   if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0 && root.timestampAuthorities.length === 0) {
     throw malformed(origin, 'it trusts no certificate authority, transparency log or timestamp authority');
   }
+  // A log key without a validity start is malformed, not unbounded (conformance trust-root-tlog-missing-validity-start).
+  for (const log of [...root.tlogs, ...root.ctlogs]) {
+    if (log.publicKey?.validFor?.start === undefined) throw malformed(origin, `log ${log.baseUrl} has a key without validFor.start`);
+  }
   return { root, summary: summarize(root, source, origin, snapshot) };
 }
 
