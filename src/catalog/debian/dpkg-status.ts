@@ -105,7 +105,7 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
     const upstream =
       source.name === undefined || (source.name === name && source.version === undefined)
         ? undefined
-        : source.version !== undefined && source.version !== version
+        : source.version !== undefined && source.version !== version && source.version !== version.replace(/^\d+:/, '')
           ? `${source.name}@${source.version}`
           : source.name;
     const purl = buildPurl({

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type CatalogContext } from '../../../src/catalog/cataloger.js';
+import { dpkgDbCataloger } from '../../../src/catalog/debian/index.js';
+import { dependencyNames, parseControlStanzas, parseDpkgStatus } from '../../../src/catalog/debian/dpkg-status.js';
+import { catalogRoot, rootOf, stableJson } from './helpers.js';
+
+const DOCS = Object.fromEntries(
+  ['apt', 'zlib1g', 'gcc-12-base', 'adduser', 'tzdata'].map((p) => [`/usr/share/doc/${p}/copyright`, `dpkg/doc/${p}/copyright`]),
+);
+
+describe('dpkg-db-cataloger', () => {
+  it('reads /var/lib/dpkg/status of a Debian 12 image: versions with epoch, source, arch, purl, licences', async () => {
+    const result = await catalogRoot(
+      [dpkgDbCataloger],
+      rootOf(
+        { '/var/lib/dpkg/status': 'dpkg/status', '/etc/os-release': 'debian-os-release', ...DOCS },
+        // Debian ships some doc dirs as symlinks to another package's (libgcc-s1 -> gcc-12-base).
+        [{ path: '/usr/share/doc/libgcc-s1', linkTarget: 'gcc-12-base' }],
+      ),
+    );
+    expect(result.warnings).toEqual([]);
+    expect(result.distro).toMatchObject({ id: 'debian', versionId: '12', versionCodename: 'bookworm' });
+    expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual([
+      'adduser@3.134',
+      'apt@2.6.2',
+      'bsdutils@1:2.38.1-5+deb12u3',
+      'debian-archive-keyring@2023.3+deb12u2',
+      'gcc-12-base@12.2.0-14+deb12u1',
+      'libapt-pkg6.0@2.6.2',
+      'libc6@2.36-9+deb12u14',
+      'libgcc-s1@12.2.0-14+deb12u1',
+      'tzdata@2026f-0+deb12u1',
+      'zlib1g@1:1.2.13.dfsg-1',
+    ]);
+    const apt = result.packages.find((p) => p.name === 'apt')!;
+    expect(apt.purl).toBe('pkg:deb/debian/apt@2.6.2?arch=amd64&distro=debian-12');
+    expect(apt.licenses).toEqual(['GPL-2.0-or-later', 'GPL-2.0-only', 'BSD-3-Clause', 'MIT']);
+    expect(apt.foundBy).toEqual(['dpkg-db-cataloger']);
+    expect(apt.locations).toEqual([{ path: '/var/lib/dpkg/status' }]);
+    const bsdutils = result.packages.find((p) => p.name === 'bsdutils')!;
+    expect(bsdutils.purl).toBe('pkg:deb/debian/bsdutils@1:2.38.1-5+deb12u3?arch=amd64&distro=debian-12&upstream=util-linux');
+    expect(bsdutils.metadata).toMatchObject({ source: 'util-linux', sourceVersion: '2.38.1-5+deb12u3' });
+    expect(result.packages.find((p) => p.name === 'libc6')!.purl).toContain('upstream=glibc');
+    expect(result.packages.find((p) => p.name === 'zlib1g')!.licenses).toEqual(['Zlib']);
+    // free-form copyright (gcc) is not guessed at, even through the doc-dir symlink
+    expect(result.packages.find((p) => p.name === 'libgcc-s1')!.licenses).toEqual([]);
+    expect(result.packages.find((p) => p.name === 'tzdata')!.licenses).toEqual(['public-domain']);
+    // depends-on: apt -> libapt-pkg6.0, libc6; libc6 -> libgcc-s1
+    const id = (n: string): string => result.packages.find((p) => p.name === n)!.id;
+    expect(result.relationships).toContainEqual({ from: id('apt'), to: id('libapt-pkg6.0'), type: 'depends-on' });
+    expect(result.relationships).toContainEqual({ from: id('libc6'), to: id('libgcc-s1'), type: 'depends-on' });
+    await expect(stableJson(result)).toMatchFileSnapshot('__golden__/dpkg/status.json');
+  });
+
+  it('keeps the layer digest of the status file in each location', async () => {
+    const result = await catalogRoot([dpkgDbCataloger], [
+      { path: '/var/lib/dpkg/status', content: 'Package: a\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n', layer: 'sha256:' + 'ab'.repeat(32) },
+    ]);
+    expect(result.packages[0]!.locations).toEqual([{ path: '/var/lib/dpkg/status', layer: 'sha256:' + 'ab'.repeat(32) }]);
+    expect(result.packages[0]!.purl).toBe('pkg:deb/debian/a@1?arch=amd64');
+  });
+
+  it('skips config-files-only packages and warns about stanzas without Package or Version', async () => {
+    const result = await catalogRoot([dpkgDbCataloger], rootOf({ '/var/lib/dpkg/status': 'dpkg/status-edge' }));
+    expect(result.packages.map((p) => p.name)).toEqual(['netbase']);
+    expect(result.warnings).toEqual([
+      '/var/lib/dpkg/status: skipped a stanza without a valid Package field',
+      '/var/lib/dpkg/status: package noversion has no Version; skipped',
+    ]);
+  });
+
+  it('reads distroless status.d files and ignores their .md5sums', async () => {
+    const result = await catalogRoot(
+      [dpkgDbCataloger],
+      rootOf({
+        '/var/lib/dpkg/status.d/libc6': 'dpkg/status.d/libc6',
+        '/var/lib/dpkg/status.d/base-files': 'dpkg/status.d/base-files',
+        '/var/lib/dpkg/status.d/base-files.md5sums': 'dpkg/status.d/base-files.md5sums',
+        '/etc/os-release': 'debian-os-release',
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    expect(result.packages.map((p) => [p.name, p.version, p.locations[0]!.path])).toEqual([
+      ['base-files', '12.4+deb12u5', '/var/lib/dpkg/status.d/base-files'],
+      ['libc6', '2.36-9+deb12u7', '/var/lib/dpkg/status.d/libc6'],
+    ]);
+  });
+
+  it('parses deb-control continuation lines and dependency alternatives', () => {
+    const [s] = parseControlStanzas('Package: x\nDescription: short\n long line\n .\n more\n');
+    expect(s!.get('description')).toBe('short\nlong line\n.\nmore');
+    expect(dependencyNames('a (>= 1) | b, c:any, d [amd64]')).toEqual([['a', 'b'], ['c'], ['d']]);
+  });
+
+  it('never throws and reports only well-formed names on hostile bytes (property)', async () => {
+    const ctx: CatalogContext = { warn: () => {}, limits: DEFAULT_LIMITS };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((a) => Buffer.from(a)),
+          fc
+            .array(fc.oneof(fc.constantFrom('Package: ', 'Version: ', 'Status: ', 'Source: ', '\n', ' ', ':', '(', ')', '|', ','), fc.string({ maxLength: 12 })), { maxLength: 80 })
+            .map((parts) => Buffer.from(parts.join(''))),
+        ),
+        async (bytes) => {
+          const r = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: bytes }, ctx);
+          for (const p of r.packages) {
+            expect(p.name).not.toBe('');
+            expect(p.name).not.toMatch(/\s/);
+            expect(p.version).not.toBe('');
+            expect(p.purl).toMatch(/^pkg:deb\//);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
