@@ -1,0 +1,246 @@
+/**
+ * What `sbom query` looks for and whether a package matches: --name (exact or glob, case-insensitive),
+ * --purl (type/namespace/name, optional version or `@vers:` range, qualifiers only when given),
+ * --cpe (vendor/product with wildcards), --version (ecosystem-aware range).
+ * The same `matchPackage` serves the file scan and the index, so both give the same answers.
+ */
+import picomatch from 'picomatch';
+import { parsePurl, type PurlParts } from '../core/ecosystem.js';
+import { UsageError } from '../core/errors.js';
+import type { Package, PackageType } from '../sbom/model.js';
+import { compareVersions, parseRange, satisfies, schemeOf, type VersionRange, type VersionScheme } from './versions/index.js';
+
+export interface QueryOptions {
+  name?: string | undefined;
+  purl?: string | undefined;
+  cpe?: string | undefined;
+  version?: string | undefined;
+}
+
+/** A compiled query (plain data, so it can be sent to worker threads as its options and rebuilt). */
+export interface CompiledQuery {
+  options: QueryOptions;
+  nameMatcher?: (candidate: string) => boolean;
+  purl?: PurlParts;
+  purlRange?: VersionRange;
+  cpe?: CpeParts;
+  versionRange?: VersionRange;
+  versionText?: string;
+}
+
+export interface CpeParts {
+  part: string;
+  vendor: string;
+  product: string;
+  version: string;
+}
+
+const GLOB_CHARS = /[*?[\]{}()!+@]/;
+
+/** Split a CPE 2.3 formatted string or a CPE 2.2 URI into its first fields. */
+export function parseCpe(cpe: string): CpeParts | undefined {
+  const s = cpe.trim();
+  let fields: string[];
+  if (/^cpe:2\.3:/i.test(s)) fields = s.slice(8).split(/(?<!\\):/);
+  else if (/^cpe:\/[aoh]?/i.test(s)) fields = s.slice(5).split(':');
+  else return undefined;
+  const unq = (x: string | undefined): string => (x ?? '*').replace(/\\(.)/g, '$1').toLowerCase() || '*';
+  return { part: unq(fields[0]), vendor: unq(fields[1]), product: unq(fields[2]), version: unq(fields[3]) };
+}
+
+function badQuery(message: string, hint: string): UsageError {
+  return new UsageError('QUERY_INVALID', message, { hint });
+}
+
+/** Build a matcher from the user's flags. Throws UsageError for bad flags. */
+export function compileQuery(options: QueryOptions): CompiledQuery {
+  const q: CompiledQuery = { options };
+  if (!options.name && !options.purl && !options.cpe && !options.version) {
+    throw badQuery('nothing to look for', 'pass --name, --purl, --cpe and/or --version');
+  }
+  if (options.name) {
+    const name = options.name.trim();
+    if (GLOB_CHARS.test(name)) {
+      const isMatch = picomatch(name, { nocase: true, dot: true, bash: true });
+      q.nameMatcher = (c) => isMatch(c);
+    } else {
+      const lc = name.toLowerCase();
+      q.nameMatcher = (c) => c.toLowerCase() === lc;
+    }
+  }
+  if (options.purl) {
+    let text = options.purl.trim();
+    const at = text.indexOf('@vers:');
+    if (at !== -1) {
+      q.purlRange = parseRange(text.slice(at + 1));
+      text = text.slice(0, at);
+    }
+    const parsed = parsePurl(text);
+    if (!parsed) throw badQuery(`cannot read --purl ${JSON.stringify(options.purl)}`, "write it as pkg:type/namespace/name[@version], e.g. 'pkg:maven/org.apache.logging.log4j/log4j-core'");
+    q.purl = parsed;
+  }
+  if (options.cpe) {
+    const cpe = parseCpe(options.cpe);
+    if (!cpe) throw badQuery(`cannot read --cpe ${JSON.stringify(options.cpe)}`, "write it as 'cpe:2.3:a:apache:log4j:*' or 'cpe:/a:apache:log4j'");
+    q.cpe = cpe;
+  }
+  if (options.version) {
+    q.versionText = options.version;
+    // The scheme comes from each package; parse once without one to reject bad syntax early.
+    q.versionRange = parseRange(options.version, q.purl ? schemeOf(q.purl.type) : undefined);
+  }
+  return q;
+}
+
+const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
+  'java-archive': 'maven',
+  npm: 'npm',
+  python: 'pypi',
+  'go-module': 'golang',
+  'rust-crate': 'cargo',
+  gem: 'gem',
+  'php-composer': 'composer',
+  dotnet: 'nuget',
+};
+
+/** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
+export interface PackageIdentity {
+  type?: string | undefined;
+  namespace?: string | undefined;
+  name: string;
+  scheme: VersionScheme;
+}
+
+const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
+  maven: 'maven',
+  npm: 'npm',
+  pypi: 'pypi',
+  golang: 'golang',
+  cargo: 'cargo',
+  gem: 'gem',
+  composer: 'composer',
+  nuget: 'nuget',
+};
+
+export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {
+  const p = pkg.purl ? parsePurl(pkg.purl) : undefined;
+  if (p) return { type: p.type, namespace: p.namespace, name: p.name, scheme: schemeOf(p.type) };
+  const scheme = TYPE_SCHEMES[pkg.type] ?? 'generic';
+  // 'group:artifact' names (trivy, Maven tools) carry the namespace.
+  const colon = pkg.name.lastIndexOf(':');
+  if (scheme === 'maven' && colon > 0) return { type: 'maven', namespace: pkg.name.slice(0, colon), name: pkg.name.slice(colon + 1), scheme };
+  return { type: PURL_TYPE_OF_SCHEME[scheme], namespace: pkg.group, name: pkg.name, scheme };
+}
+
+function nameCandidates(pkg: Pick<Package, 'name'>, id: PackageIdentity): string[] {
+  const out = [pkg.name, id.name];
+  if (id.namespace) out.push(`${id.namespace}/${id.name}`, `${id.namespace}:${id.name}`);
+  return out;
+}
+
+function eqi(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+}
+
+function purlMatches(q: PurlParts, pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group' | 'version'>, id: PackageIdentity): boolean {
+  if (!id.type || id.type !== q.type) return false;
+  if (q.namespace && !eqi(q.namespace, id.namespace)) return false;
+  if (!eqi(q.name, id.name)) return false;
+  if (q.version) {
+    try {
+      if (compareVersions(id.scheme, pkg.version, q.version) !== 0) return false;
+    } catch {
+      if (pkg.version !== q.version) return false;
+    }
+  }
+  if (q.qualifiers && Object.keys(q.qualifiers).length > 0) {
+    const pq = (pkg.purl ? parsePurl(pkg.purl)?.qualifiers : undefined) ?? {};
+    for (const [k, v] of Object.entries(q.qualifiers)) if (pq[k] !== v) return false;
+  }
+  return true;
+}
+
+function cpeFieldMatches(want: string, have: string): boolean {
+  if (want === '*' || want === '-' && have === '-') return true;
+  if (want.includes('*') || want.includes('?')) return picomatch.isMatch(have, want, { nocase: true });
+  return want === have || want.replace(/_/g, '-') === have.replace(/_/g, '-');
+}
+
+function cpeMatches(q: CpeParts, cpes: readonly string[] | undefined): boolean {
+  for (const c of cpes ?? []) {
+    const p = parseCpe(c);
+    if (!p) continue;
+    if (q.part !== '*' && p.part !== '*' && q.part !== p.part) continue;
+    if (!cpeFieldMatches(q.vendor, p.vendor) || !cpeFieldMatches(q.product, p.product)) continue;
+    if (q.version !== '*' && q.version !== '-' && p.version !== '*' && q.version !== p.version) continue;
+    return true;
+  }
+  return false;
+}
+
+export type MatchablePackage = Pick<Package, 'name' | 'version' | 'purl' | 'type' | 'group' | 'cpes'>;
+
+/**
+ * Does `pkg` match every given criterion? `onVersionError` hears about versions the package's
+ * scheme cannot read (they never match a range).
+ */
+export function matchPackage(q: CompiledQuery, pkg: MatchablePackage, onVersionError?: (message: string) => void): boolean {
+  const id = identityOf(pkg);
+  if (q.nameMatcher && !nameCandidates(pkg, id).some((c) => q.nameMatcher!(c))) return false;
+  if (q.purl && !purlMatches(q.purl, pkg, id)) return false;
+  if (q.cpe && !cpeMatches(q.cpe, pkg.cpes)) return false;
+  const ranges = [q.purlRange, q.versionRange].filter((r): r is VersionRange => r !== undefined);
+  for (const r of ranges) {
+    if (pkg.version === '') return false;
+    try {
+      if (!satisfies(pkg.version, r, id.scheme)) return false;
+    } catch (err) {
+      onVersionError?.(`${pkg.name} ${pkg.version}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Cheap pre-filter: literal fragments that any matching file must contain (case-insensitively).
+ * Only fragments of plain characters [A-Za-z0-9._-] are used, so JSON/XML escaping cannot hide them
+ * (files that escape such characters are detected and parsed anyway, see `mayContain`).
+ */
+export function prefilterNeedle(q: CompiledQuery): string | undefined {
+  const safe = (s: string): boolean => /^[A-Za-z0-9._-]{3,}$/.test(s);
+  const candidates: string[] = [];
+  if (q.purl && safe(q.purl.name)) candidates.push(q.purl.name);
+  const name = q.options.name?.trim();
+  if (name) {
+    if (!GLOB_CHARS.test(name)) {
+      // The name may also match as 'namespace/name' or 'ns:name': take the last segment.
+      const last = name.split(/[/:]/).pop() ?? '';
+      if (safe(last)) candidates.push(last);
+    } else if (!/[[\]{}()!+@]/.test(name)) {
+      const parts = name.split(/[*?/:]/).filter(safe).sort((a, b) => b.length - a.length);
+      if (parts[0]) candidates.push(parts[0]);
+    }
+  }
+  return candidates.sort((a, b) => b.length - a.length)[0];
+}
+
+// Escapes that could spell an ASCII letter, digit, '.', '-' or '_' (JSON \u00XX, XML &#..;).
+const ESCAPED_PLAIN = /\\u00(?:2[dDeE]|3\d|[4-7][0-9a-fA-F])|&#(?:x0*[2-7][0-9a-fA-F]|0*(?:4[5-9]|[5-9]\d|1[0-2]\d));/;
+
+/** False only when the bytes certainly cannot contain `needle` in any spelling the decoders accept. */
+export function mayContain(buf: Buffer, needle: string): boolean {
+  if (buf.indexOf(needle, 0, 'latin1') !== -1) return true;
+  // UTF-16 input or a BOM: do not guess.
+  if (buf.length >= 2 && (buf[0] === 0xff || buf[0] === 0xfe || buf[1] === 0)) return true;
+  const text = buf.toString('latin1');
+  const re = new RegExp(needle.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'), 'i');
+  if (re.test(text)) return true;
+  return ESCAPED_PLAIN.test(text);
+}
