@@ -19,7 +19,7 @@ export function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?: Comma
   const program = new Command('custody');
   program
     .description('supply-chain auditor: SBOMs, signatures, provenance and vulnerabilities of container images')
-    .version(version, '-V, --version')
+    .version(version, '-V', 'output the version number (also --version, before any subcommand)')
     .option('--debug', 'print the cause chain of errors and debug messages', false)
     .option('-q, --quiet', 'no progress or informational messages on stderr', false)
     .addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'))
@@ -61,7 +61,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   const state: { exitCode: ExitCode; ctx?: CommandContext } = { exitCode: ExitCode.Ok };
   const program = buildProgram(io, state);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // `--version` belongs to the root only as the first word: `sbom query --version RANGE` is a range.
+    await program.parseAsync(argv[0] === '--version' ? ['-V', ...argv.slice(1)] : [...argv], { from: 'user' });
     return state.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
