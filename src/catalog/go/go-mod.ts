@@ -1,0 +1,97 @@
+/**
+ * go.mod (https://go.dev/ref/mod#go-mod-file): `require` lines and blocks (with `// indirect`),
+ * `replace` directives applied to them. The `h1:` hashes come from the go.sum beside it, read
+ * through ctx.read. The module itself has no version and is not a package.
+ */
+import type { Package, Relationship } from '../../sbom/model.js';
+import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import { dirOf, langPackage, textOf } from '../lang-common.js';
+import { golangPurl } from './common.js';
+
+interface Require {
+  path: string;
+  version: string;
+  indirect: boolean;
+}
+
+function unquote(s: string): string {
+  return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s.startsWith('`') && s.endsWith('`') ? s.slice(1, -1) : s;
+}
+
+export function parseGoModText(text: string): { module?: string; goVersion?: string; requires: Require[]; replaces: Map<string, { from?: string; path: string; version: string }> } {
+  const requires: Require[] = [];
+  const replaces = new Map<string, { from?: string; path: string; version: string }>();
+  let module: string | undefined;
+  let goVersion: string | undefined;
+  let block: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const indirect = /\/\/\s*indirect\b/.test(raw);
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (line === '') continue;
+    if (block !== undefined) {
+      if (line === ')') {
+        block = undefined;
+        continue;
+      }
+      handle(block, line, indirect);
+      continue;
+    }
+    const m = /^(\w+)\s*(\()?\s*(.*)$/.exec(line);
+    if (!m) continue;
+    if (m[2]) {
+      block = m[1]!;
+      if (m[3]) handle(block, m[3], indirect);
+      continue;
+    }
+    handle(m[1]!, m[3] ?? '', indirect);
+  }
+  function handle(verb: string, rest: string, indirect: boolean): void {
+    const f = rest.split(/\s+/).filter((x) => x !== '').map(unquote);
+    if (verb === 'module' && f[0]) module = f[0];
+    else if (verb === 'go' && f[0]) goVersion = f[0];
+    else if (verb === 'require' && f[0] && f[1]) requires.push({ path: f[0], version: f[1], indirect });
+    else if (verb === 'replace') {
+      const arrow = f.indexOf('=>');
+      if (arrow < 1) return;
+      const from = f[0]!;
+      const fromVersion = arrow === 2 ? f[1] : undefined;
+      const path = f[arrow + 1];
+      if (!path) return;
+      replaces.set(fromVersion ? `${from}@${fromVersion}` : from, { path, version: f[arrow + 2] ?? '' });
+    }
+  }
+  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces };
+}
+
+/** go.sum lines `path version h1:...` (the `/go.mod` lines are skipped). */
+export function parseGoSum(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length === 3 && !f[1]!.endsWith('/go.mod')) out.set(`${f[0]}@${f[1]}`, f[2]!);
+  }
+  return out;
+}
+
+export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  const mod = parseGoModText(textOf(file.contents));
+  if (!mod.module) ctx.warn('go.mod without a module line', file.location);
+  const sumBytes = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.sum`) : undefined;
+  const sums = sumBytes ? parseGoSum(textOf(sumBytes)) : new Map<string, string>();
+  const packages: Package[] = [];
+  for (const r of mod.requires) {
+    const rep = mod.replaces.get(`${r.path}@${r.version}`) ?? mod.replaces.get(r.path);
+    const local = rep !== undefined && rep.version === '';
+    const path = rep && !local ? rep.path : r.path;
+    const version = rep && !local ? rep.version : r.version;
+    const metadata: Record<string, unknown> = {};
+    if (r.indirect) metadata.indirect = true;
+    if (rep) metadata.replaces = `${r.path}@${r.version}`;
+    if (local) metadata.replacedByLocalPath = rep.path;
+    const sum = sums.get(`${path}@${version}`);
+    if (sum) metadata.h1Digest = sum;
+    packages.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: file.location, foundBy: 'go-mod-cataloger', metadata }));
+  }
+  const relationships: Relationship[] = [];
+  return { packages, relationships };
+}

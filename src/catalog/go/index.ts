@@ -1,0 +1,19 @@
+import { defineCataloger } from '../cataloger.js';
+import { EXECUTABLE_GLOBS, parseGoBinary } from './binary.js';
+import { parseGoMod } from './go-mod.js';
+
+/** Go module build info in ELF executables (.go.buildinfo, Go 1.13+ pointer and 1.18+ inline formats). */
+export const goBinaryCataloger = defineCataloger({
+  name: 'go-binary-cataloger',
+  ecosystem: 'golang',
+  tags: ['language', 'installed', 'image', 'directory', 'binary', 'go', 'golang'],
+  parsers: [{ globs: EXECUTABLE_GLOBS, parse: parseGoBinary }],
+});
+
+/** Declared Go modules: go.mod requires (replace applied), h1: sums from the go.sum beside it. */
+export const goModCataloger = defineCataloger({
+  name: 'go-mod-cataloger',
+  ecosystem: 'golang',
+  tags: ['language', 'declared', 'directory', 'go', 'golang'],
+  parsers: [{ globs: ['**/go.mod'], companions: ['**/go.sum'], parse: parseGoMod }],
+});
