@@ -235,7 +235,7 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
       ...(d.prettyName ? { description: d.prettyName } : {}),
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
     ids.set(`os:${d.id}`, osId);
   }
