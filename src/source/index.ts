@@ -26,6 +26,8 @@ export { createMemoryResolver, type MemoryFile } from './tree.js';
 export { formatPlatform, hostPlatform, parsePlatform } from './platform.js';
 export { parseSourceRef, TRANSPORTS, type Transport } from './parse-ref.js';
 export { OciLayoutReader, type FetchedManifest } from './oci-layout.js';
+export { createRegistryClient, RegistryClient, type RegistryClientOptions, MANIFEST_ACCEPT } from './registry-client.js';
+export { formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';
 export type { Descriptor, ImageIndex, ImageManifest } from './image/manifest.js';
 
 function hostPathOf(rest: string, options: OpenSourceOptions): string {
