@@ -7,12 +7,34 @@ import { apkDbCataloger } from './alpine/index.js';
 import type { Cataloger } from './cataloger.js';
 import { dpkgDbCataloger } from './debian/index.js';
 import { rpmDbCataloger } from './rpm/index.js';
+import { dotnetDepsCataloger } from './dotnet/index.js';
+import { goBinaryCataloger, goModCataloger } from './go/index.js';
+import { javaArchiveCataloger } from './java/index.js';
+import { npmInstalledCataloger, npmLockCataloger } from './npm/index.js';
+import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
+import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
+import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js';
+import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
   dpkgDbCataloger,
   apkDbCataloger,
   rpmDbCataloger,
+  javaArchiveCataloger,
+  npmInstalledCataloger,
+  npmLockCataloger,
+  pythonInstalledCataloger,
+  pythonLockCataloger,
+  goBinaryCataloger,
+  goModCataloger,
+  rustCargoLockCataloger,
+  rustBinaryCataloger,
+  rubyGemspecCataloger,
+  rubyGemfileLockCataloger,
+  phpComposerInstalledCataloger,
+  phpComposerLockCataloger,
+  dotnetDepsCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
