@@ -4,8 +4,11 @@
 import type { CommandModule } from './command.js';
 import { scanCommand } from './scan.js';
 import { provenanceCommand } from './provenance.js';
+import { sbomConvertCommand } from './sbom-convert.js';
+import { sbomDiffCommand } from './sbom-diff.js';
 import { sbomIndexCommand } from './sbom-index.js';
 import { sbomQueryCommand } from './sbom-query.js';
+import { sbomValidateCommand } from './sbom-validate.js';
 import { sbomGenerateCommand } from './sbom-generate.js';
 
 export const COMMANDS: readonly CommandModule[] = [
@@ -14,4 +17,7 @@ export const COMMANDS: readonly CommandModule[] = [
   sbomGenerateCommand,
   sbomQueryCommand,
   sbomIndexCommand,
+  sbomDiffCommand,
+  sbomConvertCommand,
+  sbomValidateCommand,
 ];
