@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
+import { javaArchiveCataloger } from '../../../../src/catalog/java/index.js';
+import { parseArchiveFileName, parseJavaArchive } from '../../../../src/catalog/java/archive.js';
+import { parseManifest } from '../../../../src/catalog/java/manifest.js';
+import { parsePomProperties } from '../../../../src/catalog/java/pom-properties.js';
+import { catalogFiles, find, generated, summarize } from '../lang-support.js';
+
+const java = (name: string, at = `/opt/app/${name}`) => ({ path: at, content: generated(`java/${name}`) });
+
+describe('java-archive-cataloger', () => {
+  it('reads a jar: pom.properties identity, maven purl, SHA-1 of the file, licence from Bundle-License URL', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('log4j-core-2.19.0.jar', '/usr/share/java/log4j-core.jar')]);
+    expect(r.packages).toHaveLength(1);
+    const p = r.packages[0]!;
+    expect(p).toMatchObject({ name: 'log4j-core', version: '2.19.0', type: 'java-archive', group: 'org.apache.logging.log4j', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0', licenses: ['Apache-2.0'] });
+    expect(p.locations).toEqual([{ path: '/usr/share/java/log4j-core.jar' }]);
+    expect(p.hashes?.['SHA-1']).toBe(createHash('sha1').update(generated('java/log4j-core-2.19.0.jar')).digest('hex'));
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('finds jars nested in a war (and a jar in a jar in the war) with the full nested path', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('app.war')]);
+    const paths = r.packages.map((p) => `${p.locations[0]!.path} ${p.name}@${p.version}`).sort();
+    expect(paths).toEqual([
+      '/opt/app/app.war sbomtest-app@1.0.0',
+      '/opt/app/app.war!/WEB-INF/lib/log4j-api-2.19.0.jar log4j-api@2.19.0',
+      '/opt/app/app.war!/WEB-INF/lib/log4j-core-2.19.0.jar log4j-core@2.19.0',
+      '/opt/app/app.war!/WEB-INF/lib/outer-lib-3.0.0.jar outer-lib@3.0.0',
+      '/opt/app/app.war!/WEB-INF/lib/outer-lib-3.0.0.jar!/lib/inner-lib-0.1.0.jar inner-lib@0.1.0',
+    ]);
+    const core = find(r, 'log4j-core')[0]!;
+    expect(core.purl).toBe('pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0');
+    // the nested jar is hashed as itself (what Maven Central indexes)
+    expect(core.hashes?.['SHA-1']).toBe(createHash('sha1').update(generated('java/log4j-core-2.19.0.jar')).digest('hex'));
+    const war = find(r, 'sbomtest-app')[0]!;
+    const contained = r.relationships.filter((x) => x.from === war.id && x.type === 'contains').map((x) => x.to);
+    expect(contained).toContain(core.id);
+    await expect(summarize(r)).toMatchFileSnapshot('__golden__/app-war.txt');
+  });
+
+  it('an ear nesting a war nesting log4j-core', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('app.ear')]);
+    expect(find(r, 'log4j-core')[0]!.locations[0]!.path).toBe('/opt/app/app.ear!/web.war!/WEB-INF/lib/log4j-core-2.19.0.jar');
+  });
+
+  it('a shaded fat jar yields its own package plus one per embedded pom.properties', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('fat-service-2.1.0.jar')]);
+    const own = find(r, 'fat-service', '2.1.0')[0]!;
+    expect(own.hashes?.['SHA-1']).toMatch(/^[0-9a-f]{40}$/);
+    expect(own.metadata?.embedded).toBeUndefined();
+    const shaded = find(r, 'log4j-core', '2.14.1')[0]!;
+    expect(shaded.purl).toBe('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1');
+    expect(shaded.metadata?.embedded).toBe(true);
+    expect(shaded.hashes).toBeUndefined();
+    expect(find(r, 'guava', '31.1-jre')).toHaveLength(1);
+    expect(r.relationships.filter((x) => x.from === own.id)).toHaveLength(2);
+    await expect(summarize(r)).toMatchFileSnapshot('__golden__/fat-jar.txt');
+  });
+
+  it('a bundle whose pom.properties all describe embedded artifacts reports only those', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('bundle.jar')]);
+    expect(r.packages.map((p) => p.name).sort()).toEqual(['commons-codec', 'slf4j-api']);
+  });
+
+  it('manifest identity: continuation lines, Implementation-Vendor-Id as group, main section only', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('commons-logging-1.2.jar'), java('bson-3.6.3.jar'), java('plain-tool-4.5.6.jar'), java('git.hpi')]);
+    const cl = find(r, 'commons-logging')[0]!;
+    expect(cl).toMatchObject({ version: '1.2', purl: 'pkg:maven/commons-logging/commons-logging@1.2', licenses: ['Apache-2.0'] });
+    expect((cl.metadata?.manifest as Record<string, string>)['Implementation-Title']).toBe('Apache Commons Logging');
+    expect(find(r, 'bson')[0]).toMatchObject({ version: '3.6.3', purl: 'pkg:maven/org.mongodb/bson@3.6.3' });
+    expect(find(r, 'plain-tool')[0]).toMatchObject({ version: '4.5.6', metadata: { identitySource: 'filename' } });
+    expect(find(r, 'git').map((p) => p.locations[0]!.path).sort()).toEqual(['/opt/app/git.hpi', '/opt/app/git.hpi!/WEB-INF/lib/git.jar']);
+  });
+
+  it('nesting deeper than the limit: warns naming the archive, keeps the levels it read', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('deep.jar')]);
+    const levels = r.packages.map((p) => Number(p.version)).sort((a, b) => a - b);
+    expect(levels).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/deep\.jar(!\/lib\/level-\d+\.jar){8}: nested archive lib\/level-1\.jar is deeper than the nesting limit of 8/);
+    const shallow = await catalogFiles([javaArchiveCataloger], [java('deep.jar')], { maxNestingDepth: 2 });
+    expect(shallow.packages).toHaveLength(3);
+  });
+
+  it('zip bomb: the over-ratio entry is skipped with a warning, the rest of the war is still read', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('bomb.war')]);
+    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/bomb\.war: nested archive WEB-INF\/lib\/zeros\.jar has compression ratio \d+:1, over the limit of 200:1/);
+    expect(find(r, 'log4j-api', '2.19.0')).toHaveLength(1);
+  });
+
+  it('per-file and total-bytes limits warn and skip', async () => {
+    // the runner skips top-level files over maxFileBytes itself; the parser applies it to nested entries
+    const warnings: string[] = [];
+    const perFile = await parseJavaArchive({ location: { path: '/opt/app/app.war' }, contents: generated('java/app.war') }, { warn: (m, l) => void warnings.push(`${l?.path}: ${m}`), limits: { ...DEFAULT_LIMITS, maxFileBytes: 700 } });
+    expect(perFile.packages.map((p) => p.name)).toContain('log4j-api');
+    expect(warnings.join('\n')).toMatch(/app\.war: nested archive WEB-INF\/lib\/log4j-core-2\.19\.0\.jar is \d+ bytes, over the 700-byte file limit/);
+    const total = await catalogFiles([javaArchiveCataloger], [java('app.war')], { maxTotalBytes: 1200 });
+    expect(total.warnings.join('\n')).toMatch(/total limit/);
+    expect(find(total, 'sbomtest-app')).toHaveLength(1);
+  });
+
+  it('corrupt, truncated and corrupt-nested archives are warnings naming the path; the rest is catalogued', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('corrupt.jar'), java('truncated.jar'), java('bad-nested.war'), java('log4j-core-2.19.0.jar')]);
+    expect(find(r, 'log4j-core')).toHaveLength(1);
+    expect(find(r, 'log4j-api')[0]!.locations[0]!.path).toBe('/opt/app/bad-nested.war!/WEB-INF/lib/log4j-api-2.19.0.jar');
+    const w = r.warnings.join('\n');
+    expect(w).toMatch(/\/opt\/app\/corrupt\.jar: (not a readable|corrupt) zip archive/);
+    expect(w).toMatch(/\/opt\/app\/truncated\.jar: (not a readable|corrupt) zip archive/);
+    expect(w).toMatch(/\/opt\/app\/bad-nested\.war!\/WEB-INF\/lib\/broken-1\.0\.jar: (not a readable|corrupt) zip archive/);
+  });
+
+  it('keeps the layer of the outer file on nested locations', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [{ ...java('app.war'), layer: 'sha256:abc' }]);
+    for (const p of r.packages) expect(p.locations[0]!.layer).toBe('sha256:abc');
+  });
+
+  it('survives hostile bytes (fast-check): never throws, only warnings', async () => {
+    const base = generated('java/app.war');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.nat(base.length - 1), fc.uint8Array({ minLength: 1, maxLength: 64 }), async (bytes, at, patch) => {
+        const warnings: string[] = [];
+        const ctx = { warn: (m: string) => void warnings.push(m), limits: DEFAULT_LIMITS };
+        await parseJavaArchive({ location: { path: '/x.jar' }, contents: Buffer.from(bytes) }, ctx);
+        const mutated = Buffer.from(base);
+        Buffer.from(patch).copy(mutated, at);
+        const r = await parseJavaArchive({ location: { path: '/y.war' }, contents: mutated }, ctx);
+        expect(Array.isArray(r.packages)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('java helpers', () => {
+  it('parses file names', () => {
+    expect(parseArchiveFileName('log4j-1.2-1.2.17.jar')).toEqual({ name: 'log4j-1.2', version: '1.2.17' });
+    expect(parseArchiveFileName('guava-31.1-jre.jar')).toEqual({ name: 'guava', version: '31.1-jre' });
+    expect(parseArchiveFileName('foo-1.0-SNAPSHOT.jar')).toEqual({ name: 'foo', version: '1.0-SNAPSHOT' });
+    expect(parseArchiveFileName('jrt-fs.jar')).toEqual({ name: 'jrt-fs', version: '' });
+  });
+  it('parses manifests with CR/LF and continuations, main section only', () => {
+    const m = parseManifest('Manifest-Version: 1.0\r\nA: x\r\n yz\r\n\r\nName: p/\r\nA: other\r\n');
+    expect(m.get('A')).toBe('xyz');
+    expect(m.size).toBe(2);
+  });
+  it('parses pom.properties, folder names filling missing fields', () => {
+    expect(parsePomProperties('version=1\n', 'META-INF/maven/g/a/pom.properties')).toEqual({ groupId: 'g', artifactId: 'a', version: '1', path: 'META-INF/maven/g/a/pom.properties' });
+    expect(parsePomProperties('#c\ngroupId=g\nartifactId=a\n', 'META-INF/maven/g/a/pom.properties')).toBeUndefined();
+    expect(parsePomProperties('groupId : x\\u0041\nartifactId=a\nversion=2\n', 'META-INF/maven/g/a/pom.properties')?.groupId).toBe('xA');
+  });
+});
