@@ -10,6 +10,7 @@ import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import { generateSbom } from '../generate/index.js';
 import { renderSbomTable } from '../report/human/sbom-table.js';
 import { ENCODE_FORMATS, encodeSbom, isEncodeFormat } from '../sbom/encode.js';
+import { describeAgreement, parseEngineList, runEngines } from '../sbom/engines/index.js';
 import type { Sbom } from '../sbom/model.js';
 import { sbomCommand, type CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
@@ -67,6 +68,8 @@ interface GenerateFlags {
   scope: 'squashed' | 'all-layers';
   select: string[];
   plainHttp: boolean;
+  engine: string;
+  engineTimeout: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -97,20 +100,54 @@ async function generate(ctx: CommandContext, target: string, flags: GenerateFlag
   if (flags.allPlatforms && flags.platform !== undefined) {
     throw new UsageError('CLI_PLATFORM_CONFLICT', '--platform and --all-platforms cannot be used together', { hint: 'pick one platform, or all' });
   }
-  const result = await generateSbom({
-    target,
-    ...(flags.platform !== undefined ? { platform: flags.platform } : {}),
-    allPlatforms: flags.allPlatforms,
-    scope: flags.scope,
-    select: flags.select,
-    plainHttp: flags.plainHttp,
-    log: ctx.log,
-    signal: ctx.io.signal,
-    clock: ctx.clock,
-    cwd: ctx.io.cwd,
-    env: ctx.io.env,
-    toolVersion: CUSTODY_VERSION,
-  });
+  const engines = parseEngineList(flags.engine);
+  const external = engines.some((e) => e !== 'native');
+  const timeoutSec = Number(flags.engineTimeout);
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) {
+    throw new UsageError('CLI_BAD_TIMEOUT', `--engine-timeout ${flags.engineTimeout} is not a positive number of seconds`, { hint: 'e.g. --engine-timeout 900' });
+  }
+  if (external && flags.allPlatforms) {
+    throw new UsageError('ENGINE_ALL_PLATFORMS', `--all-platforms works with --engine native only (got --engine ${engines.join(',')})`, { hint: 'pick one platform with --platform' });
+  }
+  if (external && flags.scope === 'all-layers') {
+    throw new UsageError('ENGINE_SCOPE', `--scope all-layers works with --engine native only (got --engine ${engines.join(',')})`, { hint: 'drop --scope, or use --engine native' });
+  }
+  const native = (): ReturnType<typeof generateSbom> =>
+    generateSbom({
+      target,
+      ...(flags.platform !== undefined ? { platform: flags.platform } : {}),
+      allPlatforms: flags.allPlatforms,
+      scope: flags.scope,
+      select: flags.select,
+      plainHttp: flags.plainHttp,
+      log: ctx.log,
+      signal: ctx.io.signal,
+      clock: ctx.clock,
+      cwd: ctx.io.cwd,
+      env: ctx.io.env,
+      toolVersion: CUSTODY_VERSION,
+    });
+  let result: Awaited<ReturnType<typeof generateSbom>>;
+  if (!external) result = await native();
+  else {
+    const run = await runEngines(engines, {
+      target,
+      cwd: ctx.io.cwd,
+      env: ctx.io.env,
+      log: ctx.log,
+      signal: ctx.io.signal,
+      platform: flags.platform,
+      plainHttp: flags.plainHttp,
+      timeoutMs: timeoutSec * 1000,
+      toolVersion: CUSTODY_VERSION,
+      native: async () => {
+        const r = await native();
+        return Array.isArray(r) ? r[0]! : r;
+      },
+    });
+    if (run.agreement) ctx.log.info(describeAgreement(run.agreement, run.sbom.packages.length));
+    result = run.sbom;
+  }
   const sboms = Array.isArray(result) ? result : [result];
   const many = sboms.length > 1;
   for (const out of outputs) {
@@ -149,6 +186,8 @@ export const sbomGenerateCommand: CommandModule = {
       .addOption(new Option('--scope <scope>', 'squashed: the final filesystem; all-layers: also packages a later layer deleted (marked)').choices(['squashed', 'all-layers']).default('squashed'))
       .option('--select <catalogers>', 'catalogers by name, tag or ecosystem (comma-separated, repeatable); -name excludes', collect, [])
       .option('--plain-http', 'talk plain HTTP to the registry (loopback/test registries only)', false)
+      .option('--engine <engines>', 'native (custody\'s catalogers), syft, trivy, or several comma-separated (merged, with FOUND-BY per package)', 'native')
+      .option('--engine-timeout <seconds>', 'time limit for each syft/trivy run', '600')
       .action(runner.action(async (ctx, target: string, flags: GenerateFlags) => generate(ctx, target, flags)));
   },
 };

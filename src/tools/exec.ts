@@ -174,13 +174,14 @@ export function parseToolJson(spec: ToolSpec, stdout: string, run?: ToolRun): un
   try {
     if (text === '') throw new Error('empty output');
     return JSON.parse(text) as unknown;
-  } catch (err) {
+  } catch {
     const head = redactSecrets(text.slice(0, 120), run?.secrets ?? []).replace(/\s+/g, ' ');
     const t = run === undefined ? '' : tail(run);
     throw new ToolError(
       'TOOL_BAD_OUTPUT',
       `${spec.name} printed output that is not JSON (${text === '' ? 'empty' : `starts with "${head}"`})`,
-      { hint: t === '' ? `check that ${spec.envVar} points at a real ${spec.name}` : t, cause: err },
+      // No `cause`: JSON.parse messages quote the input, which --debug would print unredacted.
+      { hint: t === '' ? `check that ${spec.envVar} points at a real ${spec.name}` : t },
     );
   }
 }

@@ -3,7 +3,7 @@
  * source prefixes as they are (docker-archive:, oci-archive:, oci-dir:, dir:, registry:).
  * Mapping into custody's model happens in sbom/engines/syft.ts (through sbom/syft/decode.ts).
  */
-import { parseToolJson, runTool, toolFailed, toolVersion, type ToolOptions, type ToolRun, type ToolSpec } from './exec.js';
+import { parseToolJson, runTool, toolFailed, type ToolOptions, type ToolRun, type ToolSpec } from './exec.js';
 
 export const SYFT: ToolSpec = {
   name: 'syft',
@@ -25,9 +25,8 @@ export function syftScanArgs(source: string, opts: { platform?: string | undefin
 }
 
 export interface SyftScanRun {
-  /** syft's parsed JSON document. */
+  /** syft's parsed JSON document (its version is in descriptor.version). */
   doc: unknown;
-  version: string;
   run: ToolRun;
 }
 
@@ -38,8 +37,7 @@ export interface SyftScanRun {
  */
 export async function syftScan(source: string, opts: SyftScanOptions = {}): Promise<SyftScanRun> {
   const env = { ...opts.env, ...(opts.plainHttp ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' } : {}) };
-  const version = await toolVersion(SYFT, { env, signal: opts.signal, cwd: opts.cwd });
   const run = await runTool(SYFT, syftScanArgs(source, opts), { ...opts, env });
   if (run.exitCode !== 0) throw toolFailed(SYFT, run, `cataloguing ${source}`);
-  return { doc: parseToolJson(SYFT, run.stdout, run), version, run };
+  return { doc: parseToolJson(SYFT, run.stdout, run), run };
 }

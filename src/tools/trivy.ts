@@ -5,7 +5,7 @@
  * Mapping into custody's model happens in sbom/engines/trivy.ts.
  */
 import { ToolError } from '../core/errors.js';
-import { parseToolJson, runTool, stderrTail, toolFailed, toolVersion, type ToolOptions, type ToolRun, type ToolSpec } from './exec.js';
+import { parseToolJson, runTool, stderrTail, toolFailed, type ToolOptions, type ToolRun, type ToolSpec } from './exec.js';
 
 export const TRIVY: ToolSpec = {
   name: 'trivy',
@@ -74,9 +74,8 @@ function wantsVulnDb(stderr: string): boolean {
 }
 
 export interface TrivySbomRun {
-  /** trivy's parsed CycloneDX document. */
+  /** trivy's parsed CycloneDX document (its version is in metadata.tools: no second trivy start-up). */
   doc: unknown;
-  version: string;
   run: ToolRun;
 }
 
@@ -87,7 +86,6 @@ export interface TrivySbomRun {
  *   (other non-zero exits, stderr tail redacted), TOOL_BAD_OUTPUT, TOOL_TIMEOUT, TOOL_CANCELLED.
  */
 export async function trivySbom(target: TrivySbomTarget, opts: TrivySbomOptions = {}): Promise<TrivySbomRun> {
-  const version = await toolVersion(TRIVY, { env: opts.env, signal: opts.signal, cwd: opts.cwd });
   const timeoutMs = opts.timeoutMs ?? TRIVY.timeoutMs;
   // trivy's --timeout a little under ours, so its own message wins the race.
   const args = trivySbomArgs(target, { platform: opts.platform, timeoutMs: Math.max(1000, timeoutMs - 5000) });
@@ -103,6 +101,11 @@ export async function trivySbom(target: TrivySbomTarget, opts: TrivySbomOptions 
           `trivy said:\n  ${stderrTail(run, 4).join('\n  ')}`,
       });
     }
+    if (/context deadline exceeded|timeout exceeded|\btimed out\b/i.test(run.stderr)) {
+      throw new ToolError('TOOL_TIMEOUT', `trivy did not finish within ${Math.round(timeoutMs / 1000)} s on ${what}`, {
+        hint: `a large image may need more time (--engine-timeout); trivy said:\n  ${stderrTail(run, 4).join('\n  ')}`,
+      });
+    }
     if (wantsVulnDb(run.stderr)) {
       throw new ToolError('TRIVY_DB_MISSING', `trivy wanted its vulnerability DB while generating an SBOM of ${what}`, {
         hint: `custody runs trivy with --skip-db-update; download the DB once with \`trivy image --download-db-only\` or use --engine native. trivy said:\n  ${stderrTail(run, 4).join('\n  ')}`,
@@ -110,5 +113,5 @@ export async function trivySbom(target: TrivySbomTarget, opts: TrivySbomOptions 
     }
     throw toolFailed(TRIVY, run, `generating an SBOM of ${what}`);
   }
-  return { doc: parseToolJson(TRIVY, run.stdout, run), version, run };
+  return { doc: parseToolJson(TRIVY, run.stdout, run), run };
 }

@@ -44,3 +44,4 @@ export function parseEngineList(text: string): EngineName[] {
 export function generateWithEngine(engine: Exclude<EngineName, 'native'>, target: EngineTarget, opts: EngineRunOptions = {}): Promise<Sbom> {
   return engine === 'syft' ? generateWithSyft(target, opts) : generateWithTrivy(target, opts);
 }
+export { describeAgreement, runEngines, type EnginesResult, type RunEnginesOptions } from './run.js';

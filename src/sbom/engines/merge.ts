@@ -3,7 +3,9 @@
  * (type/namespace/name@version; qualifiers only break a tie, and a differing `arch` never matches),
  * then by type+name+version with a shared location path. A merged package lists every engine in
  * `metadata.engines` (and the union of `foundBy`), so the table can show where engines disagree:
- * a package some engine did not report, a version only one engine saw, or differing licences.
+ * a package some engine did not report, or a version only one engine saw. Licences differing between
+ * engines (mostly normalisation: GPL-2.0 vs GPL-2.0-or-later) are kept per engine in
+ * `metadata.licensesByEngine`.
  */
 import { parsePurl } from '../../core/ecosystem.js';
 import type { Package, Relationship, Sbom, ToolInfo } from '../model.js';
@@ -29,7 +31,11 @@ function purlKey(p: Package): { key: string; arch?: string } | undefined {
   if (p.purl === undefined) return undefined;
   const u = parsePurl(p.purl);
   if (u === undefined) return undefined;
-  const key = `${u.type}/${(u.namespace ?? '').toLowerCase()}/${u.type === 'npm' ? u.name : u.name.toLowerCase()}@${u.version ?? p.version}`;
+  let version = u.version ?? p.version;
+  // deb/rpm: the epoch is a qualifier for some tools and part of the version for others.
+  const epoch = u.qualifiers?.epoch;
+  if (epoch !== undefined && epoch !== '' && epoch !== '0' && !version.includes(':')) version = `${epoch}:${version}`;
+  const key = `${u.type}/${(u.namespace ?? '').toLowerCase()}/${u.type === 'npm' ? u.name : u.name.toLowerCase()}@${version}`;
   const arch = u.qualifiers?.arch;
   return arch !== undefined ? { key, arch } : { key };
 }
@@ -70,7 +76,9 @@ function absorb(slot: Slot, p: Package, engine: EngineName): void {
   base.foundBy = [...new Set([...base.foundBy, ...p.foundBy])];
   base.locations = dedupeLocations([...base.locations, ...p.locations]);
   if (p.cpes) base.cpes = [...new Set([...(base.cpes ?? []), ...p.cpes])];
-  base.licenses = [...new Set([...base.licenses, ...p.licenses])];
+  // The base engine's licences win (engines normalise differently: GPL-2.0 vs GPL-2.0-or-later);
+  // each engine's own list is kept in metadata.licensesByEngine when they differ.
+  if (base.licenses.length === 0) base.licenses = [...p.licenses];
   if (base.purl === undefined && p.purl !== undefined) base.purl = p.purl;
   if (p.hashes) base.hashes = { ...p.hashes, ...base.hashes };
   for (const k of ['group', 'supplier', 'description'] as const) if (base[k] === undefined && p[k] !== undefined) base[k] = p[k];
@@ -134,11 +142,7 @@ export function mergeEngineSboms(parts: readonly EngineSbom[]): { sbom: Sbom; ag
     if (s.engines.length > 1) {
       const sets = [...s.licenses.entries()].filter(([, l]) => l.length > 0);
       const distinct = new Set(sets.map(([, l]) => [...l].sort().join(' AND ')));
-      if (distinct.size > 1) {
-        const note = `licences ${sets.map(([e, l]) => `${e}=${l.join(' AND ')}`).join(' ')}`;
-        addNote(s, note);
-        notes.push(`${s.pkg.name}@${s.pkg.version}: ${note}`);
-      }
+      if (distinct.size > 1) s.pkg.metadata = { ...s.pkg.metadata, licensesByEngine: Object.fromEntries(sets) };
     }
   }
   for (const group of byTypeName.values()) {

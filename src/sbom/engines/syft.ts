@@ -22,7 +22,7 @@ export function syftSourceOf(t: EngineTarget): string {
  * Map syft's JSON document into custody's model.
  * @throws ToolError TOOL_BAD_OUTPUT when it is not syft JSON (no `artifacts` array).
  */
-export function mapSyftJson(doc: unknown, target: EngineTarget, version: string, log?: Logger): Sbom {
+export function mapSyftJson(doc: unknown, target: EngineTarget, log?: Logger): Sbom {
   if (!isObj(doc) || !Array.isArray(doc.artifacts)) {
     throw new ToolError('TOOL_BAD_OUTPUT', `syft printed JSON that is not syft JSON (no "artifacts" array) for ${target.ref}`, {
       hint: 'check that CUSTODY_SYFT_PATH points at a real syft (one that supports -o syft-json)',
@@ -40,7 +40,7 @@ export function mapSyftJson(doc: unknown, target: EngineTarget, version: string,
     subject: engineSubject(target, decoded.subject),
     packages,
     relationships,
-    tools: [{ name: 'syft', version: version === 'unknown' ? (decoded.tools[0]?.version ?? version) : version, vendor: 'anchore' }],
+    tools: [{ name: 'syft', version: decoded.tools.find((t) => t.name === 'syft')?.version || 'unknown', vendor: 'anchore' }],
   };
   if (decoded.distro) sbom.distro = decoded.distro;
   return sortPackages(sbom);
@@ -53,6 +53,6 @@ export function mapSyftJson(doc: unknown, target: EngineTarget, version: string,
 export async function generateWithSyft(target: EngineTarget, opts: EngineRunOptions = {}): Promise<Sbom> {
   const source = syftSourceOf(target);
   opts.log?.debug(`syft source: ${source}`);
-  const { doc, version } = await syftScan(source, opts);
-  return mapSyftJson(doc, target, version, opts.log);
+  const { doc } = await syftScan(source, opts);
+  return mapSyftJson(doc, target, opts.log);
 }

@@ -5,6 +5,7 @@
  * operating-system component); every other property is kept under `metadata.properties`, not dropped.
  * Aggregate components (lock files, the OS itself: `aquasecurity:trivy:Class`) are not packages.
  */
+import { parsePurl } from '../../core/ecosystem.js';
 import { ToolError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { trivySbom, type TrivySbomTarget } from '../../tools/trivy.js';
@@ -42,7 +43,7 @@ const MAPPED = new Set([`${PREFIX}FilePath`, `${PREFIX}PkgType`]);
  * Map trivy's CycloneDX document into custody's model.
  * @throws ToolError TOOL_BAD_OUTPUT when it is not a CycloneDX document.
  */
-export function mapTrivyCycloneDx(doc: unknown, target: EngineTarget, version: string, log?: Logger): Sbom {
+export function mapTrivyCycloneDx(doc: unknown, target: EngineTarget, log?: Logger): Sbom {
   if (!isObj(doc) || doc.bomFormat !== 'CycloneDX') {
     throw new ToolError('TOOL_BAD_OUTPUT', `trivy printed JSON that is not a CycloneDX document for ${target.ref}`, {
       hint: 'check that CUSTODY_TRIVY_PATH points at a real trivy (one that supports --format cyclonedx)',
@@ -83,6 +84,7 @@ export function mapTrivyCycloneDx(doc: unknown, target: EngineTarget, version: s
       }),
     );
     p.foundBy = ['trivy'];
+    p.version = withEpoch(p);
     const kept: Record<string, string | string[]> = {};
     for (const { name, value } of props) {
       if (MAPPED.has(name)) continue;
@@ -103,10 +105,20 @@ export function mapTrivyCycloneDx(doc: unknown, target: EngineTarget, version: s
     subject: engineSubject(target, decoded.subject),
     packages,
     relationships,
-    tools: [{ name: 'trivy', version, vendor: 'aquasecurity' }],
+    tools: [{ name: 'trivy', version: decoded.tools.find((t) => t.name === 'trivy')?.version || 'unknown', vendor: 'aquasecurity' }],
   };
   if (distro) sbom.distro = distro;
   return sortPackages(sbom);
+}
+
+/**
+ * trivy prints deb/rpm versions without the epoch and puts it in the purl (`epoch=1`); dpkg, rpm and
+ * custody's catalogers write `1:2.38.1-5`. Put it back so versions compare across engines.
+ */
+function withEpoch(p: Package): string {
+  if ((p.type !== 'deb' && p.type !== 'rpm') || p.purl === undefined || p.version.includes(':')) return p.version;
+  const epoch = parsePurl(p.purl)?.qualifiers?.epoch;
+  return epoch !== undefined && epoch !== '' && epoch !== '0' ? `${epoch}:${p.version}` : p.version;
 }
 
 export interface EngineRunOptions extends ToolOptions {
@@ -122,6 +134,6 @@ export interface EngineRunOptions extends ToolOptions {
 export async function generateWithTrivy(target: EngineTarget, opts: EngineRunOptions = {}): Promise<Sbom> {
   const t = trivyTargetOf(target, opts);
   opts.log?.debug(`trivy target: ${JSON.stringify(t)}`);
-  const { doc, version } = await trivySbom(t, opts);
-  return mapTrivyCycloneDx(doc, target, version, opts.log);
+  const { doc } = await trivySbom(t, opts);
+  return mapTrivyCycloneDx(doc, target, opts.log);
 }
