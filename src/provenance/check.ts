@@ -97,12 +97,22 @@ function better(a: AttestationEvaluation, b: AttestationEvaluation): boolean {
 /** Evaluates every attestation and reports the one that passes (or got furthest). */
 export async function checkProvenance(input: CheckInput): Promise<ProvenanceResult> {
   let selected: AttestationEvaluation | undefined;
+  const unsigned: AttestationEvaluation[] = [];
+  // An npm attestations document is one unit: every attestation in it must verify.
+  const wholeDocument = input.attestations.some((a) => a.form === 'npm-attestations');
   for (const att of input.attestations) {
     const e = await evaluateAttestation(att, input);
+    if (!e.authenticity.ok) unsigned.push(e);
     if (selected === undefined || better(e, selected)) selected = e;
-    if (e.passed) break;
+    if (e.passed && !wholeDocument) break;
   }
   if (selected === undefined) throw new Error('checkProvenance called without attestations');
+  if (wholeDocument && selected.authenticity.ok) {
+    for (const u of unsigned) {
+      selected.checks.push({ claim: 'signature', ok: false, detail: `${u.origin} in the same document does not verify: ${u.authenticity.error?.message ?? 'bad signature'}` });
+      selected.passed = false;
+    }
+  }
   return {
     passed: selected.passed,
     artifact: input.artifact,

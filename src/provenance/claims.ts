@@ -95,7 +95,9 @@ export function checkBuilderId(facts: ProvenanceFacts, expected: string | undefi
   const actual = facts.builderId;
   if (actual === undefined) return check('builder-id', false, 'the provenance names no builder', expected ?? 'a trusted builder');
   if (expected !== undefined) {
-    return builderIdMatches(expected, actual)
+    // npm's SLSA v0.2 provenance names the runner without the `/github-hosted` suffix v1 uses.
+    const npmV02 = actual === GITHUB_RUNNER && expected === `${GITHUB_RUNNER}/github-hosted` && facts.slsaVersion === 'v0.2';
+    return builderIdMatches(expected, actual) || npmV02
       ? check('builder-id', true, 'builder is the one expected', expected, actual)
       : check('builder-id', false, 'builder differs from --builder-id (untrusted or mismatched builder)', expected, actual);
   }

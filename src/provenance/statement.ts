@@ -40,8 +40,8 @@ export function parseStatement(payload: Buffer, payloadType: string, where: stri
   if (!isObject(v)) throw bad(where, 'statement is not a JSON object');
   const type = v._type;
   if (typeof type !== 'string' || !STATEMENT_TYPES.includes(type)) throw bad(where, `unknown statement _type ${JSON.stringify(type)}`);
-  const predicateType = v.predicateType;
-  if (typeof predicateType !== 'string' || predicateType === '') throw bad(where, 'statement has no predicateType');
+  // An empty or missing predicateType is not malformed JSON: it fails the predicate-type claim.
+  const predicateType = typeof v.predicateType === 'string' ? v.predicateType : '';
   if (!Array.isArray(v.subject) || v.subject.length === 0) throw bad(where, 'statement has no subject');
   const subjects: Subject[] = v.subject.map((s, i) => {
     if (!isObject(s) || !isObject(s.digest)) throw bad(where, `subject ${i + 1} has no digest`);

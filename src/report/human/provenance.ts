@@ -34,7 +34,7 @@ export function renderProvenanceReport(r: ProvenanceResult, chalk: ChalkInstance
   if (sig) {
     out.push(...claimLine({ ...sig, actual: undefined } as ClaimCheck, chalk, ''));
     if (a.signer) out.push(`      signer ${a.signer.identity}${a.signer.claims.issuer ? chalk.dim(` (issuer ${a.signer.claims.issuer})`) : ''}`);
-    if (!a.ok) for (const c of a.checks.filter((x) => !x.ok)) out.push(`      ${mark(false, chalk)} ${c.name}: ${c.detail}`);
+    if (!a.ok) for (const c of a.checks.filter((x) => !x.ok && x.detail !== a.error?.message)) out.push(`      ${mark(false, chalk)} ${c.name}: ${c.detail}`);
   }
   const pt = byClaim.get('predicate-type');
   if (pt) out.push(...claimLine(pt, chalk, ''));
