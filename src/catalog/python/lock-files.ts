@@ -17,7 +17,7 @@ export function parseRequirements(file: CatalogFile, ctx: CatalogContext): Parse
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (line === '' || line.startsWith('-')) return; // options: -r, -e, --hash, --index-url ...
     const spec = line.split(';')[0]!.replace(/\s--\S+.*$/, '').trim();
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;]+)$/.exec(spec);
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;*]+)$/.exec(spec);
     if (!m) {
       if (/^[A-Za-z0-9]/.test(spec) && !/[<>~!]=?|@/.test(spec) && !/==/.test(spec)) return; // unpinned name
       if (/==/.test(spec) && /[*]/.test(spec)) ctx.warn(`line ${i + 1}: wildcard pin ${JSON.stringify(spec)} is not a version; skipped`, file.location);
