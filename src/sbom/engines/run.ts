@@ -34,7 +34,7 @@ export interface EnginesResult {
 }
 
 /**
- * Run `engines` in order (one at a time: each tool already uses every core) and merge them.
+ * Run `engines` one at a time (each tool already uses every core) and merge them in the given order.
  * @throws UsageError ENGINE_EMPTY; InputError for a missing local target; ToolError from the tools.
  */
 export async function runEngines(engines: readonly EngineName[], o: RunEnginesOptions): Promise<EnginesResult> {
@@ -42,7 +42,10 @@ export async function runEngines(engines: readonly EngineName[], o: RunEnginesOp
   const external = engines.some((e) => e !== 'native');
   const target = external ? await resolveEngineTarget(o.target, o.cwd) : undefined;
   const parts: EngineSbom[] = [];
-  for (const engine of engines) {
+  // External tools run first (a missing or broken tool fails fast, before a long native run);
+  // the merge still follows the order the user gave (the first engine is the base).
+  const order = [...engines.filter((e) => e !== 'native'), ...engines.filter((e) => e === 'native')];
+  for (const engine of order) {
     o.log.progress(`running ${engine} on ${o.target}`);
     const started = Date.now();
     let sbom: Sbom;
@@ -56,6 +59,7 @@ export async function runEngines(engines: readonly EngineName[], o: RunEnginesOp
     parts.push({ engine, sbom });
   }
   if (parts.length === 1) return { sbom: parts[0]!.sbom };
+  parts.sort((a, b) => engines.indexOf(a.engine) - engines.indexOf(b.engine));
   const { sbom, agreement } = mergeEngineSboms(parts);
   return { sbom, agreement };
 }
