@@ -9,7 +9,7 @@ import { arr, isRecord, rec, str, strings, uniqSorted } from '../data.js';
 import { findingKey } from '../finding.js';
 import type { Finding, ScanResult } from '../model.js';
 import { ecosystemFamily, normaliseOsvName } from '../osv/ecosystems.js';
-import { parseOsvRecord } from '../osv/record.js';
+import { parseOsvRecord, scoreOsvSeverity } from '../osv/record.js';
 
 export function isOsvScannerReport(doc: unknown): boolean {
   return isRecord(doc) && Array.isArray(doc.results) && doc.results.every((r) => isRecord(r) && ('packages' in r || 'source' in r));
@@ -84,7 +84,7 @@ export function parseOsvScannerReport(doc: unknown, name: string): ScanResult {
           package: fp,
           fixedVersions: fixed,
           fixState: fixed.length > 0 ? 'fixed' : 'unknown',
-          severity: resolveSeverity([...r.severity, ...entries.flatMap((a) => a.severity)], r.databaseSeverity),
+          severity: resolveSeverity(scoreOsvSeverity([...r.severity, ...entries.flatMap((a) => a.severity)]), r.databaseSeverity),
           engine: 'osv-scanner',
           evidence: [{ kind: 'purl-range', namespace: ecosystem, matcher: 'osv-scanner' }],
           urls: r.references.slice(0, 20),

@@ -12,6 +12,7 @@ import type { Finding, MatchEvidence, ScanResult } from '../model.js';
 import { severityRank } from '../model.js';
 import { osvQueryOf, releaseMatches, type OsvQuery } from './ecosystems.js';
 import { affectsVersion, fixedAbove, type Compare } from './range.js';
+import { scoreOsvSeverity } from './record.js';
 import type { OsvHit, OsvStore } from './store.js';
 
 /** Version comparison by ecosystem; 'semver' is SemVer 2.0 (OSV SEMVER ranges). Throws on unreadable input. */
@@ -94,7 +95,7 @@ export function matchSbom(sbom: Sbom, store: OsvStore, opts: MatchOptions): Matc
         package: fp,
         fixedVersions: uniqSorted(fixed),
         fixState: fixed.length > 0 ? 'fixed' : 'not-fixed',
-        severity: resolveSeverity([...record.severity, ...hit.affected.severity], record.databaseSeverity),
+        severity: resolveSeverity(scoreOsvSeverity([...record.severity, ...hit.affected.severity]), record.databaseSeverity),
         engine: 'osv',
         evidence: [ev],
         urls: record.references.slice(0, 20),

@@ -18,6 +18,12 @@ export interface OsvRange {
   events: OsvEvent[];
 }
 
+/** A `severity[]` entry of a record: a CVSS vector and who published it. */
+export interface OsvSeverity {
+  vector: string;
+  source: string;
+}
+
 export interface OsvAffected {
   /** Full ecosystem string, e.g. 'Maven', 'Debian:10', 'Alpine:v3.18'. */
   ecosystem: string;
@@ -25,7 +31,7 @@ export interface OsvAffected {
   purl?: string;
   ranges: OsvRange[];
   versions: string[];
-  severity: CvssScore[];
+  severity: OsvSeverity[];
 }
 
 export interface OsvRecord {
@@ -36,7 +42,7 @@ export interface OsvRecord {
   withdrawn?: string;
   summary?: string;
   details?: string;
-  severity: CvssScore[];
+  severity: OsvSeverity[];
   /** database_specific.severity (GHSA: LOW/MODERATE/HIGH/CRITICAL). */
   databaseSeverity?: string;
   affected: OsvAffected[];
@@ -78,14 +84,20 @@ export function parseOsvRecord(doc: unknown): { record: OsvRecord } | { error: s
   return { record };
 }
 
-function severityList(v: unknown, source: string): CvssScore[] {
+/** Vectors as found; scored only when a record matches (scoring every record of a database is slow). */
+function severityList(v: unknown, source: string): OsvSeverity[] {
   return arr(v).flatMap((s) => {
     const r = rec(s);
     const type = str(r.type) ?? '';
     const score = str(r.score);
     if (!score || !/^CVSS_V[234]$/.test(type)) return [];
-    return [cvssScore(score, source)];
+    return [{ vector: score, source }];
   });
+}
+
+/** Score an OSV severity list (ae-cvss-calculator). */
+export function scoreOsvSeverity(list: readonly OsvSeverity[]): CvssScore[] {
+  return list.map((s) => cvssScore(s.vector, s.source));
 }
 
 function parseAffected(a: unknown): { affected?: OsvAffected } | { error: string } {
