@@ -108,6 +108,7 @@ export async function openDockerArchive(file: string, name: string, pick: string
       // v25 blobs are checked against their name; pre-25 layer.tar files (uncompressed) against the diff ID.
       ...(blob !== undefined ? { expectDigest: blob } : diffId !== undefined ? { expectDigest: diffId, expectIsUncompressed: true } : {}),
       size: index.lookup(path)?.size ?? 0,
+      locate: () => store.locate(path),
       open: async () => {
         const s = await store.stream(path);
         if (s === undefined) throw missingBlob(name, path, `layer ${i + 1}`);

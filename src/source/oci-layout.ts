@@ -218,6 +218,7 @@ export async function layerPlans(reader: OciLayoutReader, manifest: ImageManifes
       ...(l.mediaType === undefined ? {} : { mediaType: l.mediaType }),
       ...(l.size === undefined ? {} : { size: l.size }),
       ...(diffIds?.[i] === undefined ? {} : { diffId: diffIds[i] }),
+      locate: () => reader.store.locate(path),
       open: async () => {
         const s = await reader.store.stream(path);
         if (s === undefined) throw missingBlob(reader.label, l.digest, `layer ${i + 1}`);

@@ -62,6 +62,111 @@ function parsePax(data: Buffer): Record<string, string> {
   return out;
 }
 
+/** One tar member's header, as the walker reports it. */
+export interface TarHeader {
+  name: string;
+  kind: TarMember['kind'];
+  /** 'file' | 'directory' | 'symlink' | 'link' | 'other' in tar-stream's words. */
+  type: 'file' | 'directory' | 'symlink' | 'link' | 'other';
+  mode: number;
+  size: number;
+  linkname: string;
+  /** Absolute position of the data in the underlying file. */
+  dataOffset: number;
+}
+
+/**
+ * Positional reads with a read-ahead block cache (headers of small files sit next to each other).
+ * The returned buffer is only valid until the next read: callers copy what they keep.
+ */
+export class BlockReader {
+  private readonly buf: Buffer;
+  private block: Buffer = Buffer.alloc(0);
+  private blockPos = -1;
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly blockSize = 1 << 16,
+  ) {
+    this.buf = Buffer.allocUnsafe(blockSize);
+  }
+
+  async read(pos: number, len: number): Promise<Buffer> {
+    if (this.blockPos >= 0 && pos >= this.blockPos && pos + len <= this.blockPos + this.block.length) {
+      return this.block.subarray(pos - this.blockPos, pos - this.blockPos + len);
+    }
+    if (len > this.blockSize) {
+      const big = Buffer.allocUnsafe(len);
+      const { bytesRead } = await this.fh.read(big, 0, len, pos);
+      return big.subarray(0, bytesRead);
+    }
+    this.blockPos = -1;
+    const { bytesRead } = await this.fh.read(this.buf, 0, this.blockSize, pos);
+    this.block = this.buf.subarray(0, bytesRead);
+    this.blockPos = pos;
+    return this.block.subarray(0, Math.min(len, bytesRead));
+  }
+}
+
+/**
+ * Walk the headers of the tar occupying [start, end) of a file, never reading member data.
+ * `bad(what)` is called (and must throw) on malformed or truncated input.
+ */
+export async function walkTarHeaders(
+  reader: BlockReader,
+  start: number,
+  end: number,
+  bad: (what: string) => never,
+  onHeader: (h: TarHeader) => Promise<void> | void,
+  maxMembers = MAX_MEMBERS,
+): Promise<number> {
+  let pos = start;
+  let count = 0;
+  let longName: string | undefined;
+  let longLink: string | undefined;
+  let pax: Record<string, string> = {};
+  for (;;) {
+    if (pos + 512 > end) bad(count === 0 ? 'too short' : `truncated at byte ${pos - start}`);
+    const header = await reader.read(pos, 512);
+    if (header.length < 512) bad(`truncated at byte ${pos - start}`);
+    if (header.every((b) => b === 0)) return count; // end-of-archive
+    if (!checksumOk(header)) bad(`bad header checksum at byte ${pos - start}`);
+    const typeflag = String.fromCharCode(header[156]!);
+    let memberSize = octal(header, 124, 12);
+    if (pax.size !== undefined) memberSize = Number(pax.size);
+    if (!Number.isSafeInteger(memberSize) || memberSize < 0) bad(`bad size at byte ${pos - start}`);
+    const dataStart = pos + 512;
+    const next = dataStart + Math.ceil(memberSize / 512) * 512;
+    if (dataStart + memberSize > end) bad(`truncated inside a member at byte ${pos - start}`);
+    if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K' || typeflag === 'g') {
+      if (memberSize > MAX_META) bad('oversized extended header');
+      const data = Buffer.from(await reader.read(dataStart, memberSize));
+      if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
+      else if (typeflag === 'L') longName = cstr(data, 0, data.length);
+      else if (typeflag === 'K') longLink = cstr(data, 0, data.length);
+      pos = next;
+      continue;
+    }
+    let name = cstr(header, 0, 100);
+    const magic = header.toString('latin1', 257, 262);
+    if (magic === 'ustar') {
+      const prefix = cstr(header, 345, 155);
+      if (prefix !== '') name = `${prefix}/${name}`;
+    }
+    name = pax.path ?? longName ?? name;
+    const linkname = pax.linkpath ?? longLink ?? cstr(header, 157, 100);
+    const kind: TarMember['kind'] =
+      typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : typeflag === '1' ? 'hardlink' : 'other';
+    const type: TarHeader['type'] = kind === 'file' ? 'file' : kind === 'dir' ? 'directory' : kind === 'symlink' ? 'symlink' : kind === 'hardlink' ? 'link' : 'other';
+    const mode = octal(header, 100, 8);
+    // Only regular files carry data; for the rest a size field is skipped over but not reported.
+    await onHeader({ name, kind, type, mode: Number.isNaN(mode) ? 0o644 : mode & 0o7777, size: kind === 'file' ? memberSize : 0, linkname, dataOffset: dataStart });
+    if (++count > maxMembers) bad('too many members');
+    pax = {};
+    longName = longLink = undefined;
+    pos = next;
+  }
+}
+
 export class TarIndex {
   private constructor(
     readonly file: string,
@@ -79,62 +184,24 @@ export class TarIndex {
     try {
       const size = (await fh.stat()).size;
       const members = new Map<string, TarMember>();
-      const header = Buffer.alloc(512);
-      let pos = 0;
-      let longName: string | undefined;
-      let longLink: string | undefined;
-      let pax: Record<string, string> = {};
       const bad = (what: string): never => {
         throw new InputError('SOURCE_BAD_ARCHIVE', `${label} is not a valid tar archive (${what})`, {
           hint: 'check that the file was written completely (docker save / skopeo copy) and is not compressed',
         });
       };
-      for (;;) {
-        if (pos + 512 > size) {
-          if (members.size === 0) bad('too short');
-          bad(`truncated at byte ${pos}`);
-        }
-        await fh.read(header, 0, 512, pos);
-        if (header.every((b) => b === 0)) break; // end-of-archive
-        if (!checksumOk(header)) bad(`bad header checksum at byte ${pos}`);
-        const typeflag = String.fromCharCode(header[156]!);
-        let memberSize = octal(header, 124, 12);
-        if (pax.size !== undefined) memberSize = Number(pax.size);
-        if (!Number.isSafeInteger(memberSize) || memberSize < 0) bad(`bad size at byte ${pos}`);
-        const dataStart = pos + 512;
-        const next = dataStart + Math.ceil(memberSize / 512) * 512;
-        if (dataStart + memberSize > size) bad(`truncated inside a member at byte ${pos}`);
-        if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K' || typeflag === 'g') {
-          if (memberSize > MAX_META) bad('oversized extended header');
-          const data = Buffer.alloc(memberSize);
-          await fh.read(data, 0, memberSize, dataStart);
-          if (typeflag === 'x') pax = { ...pax, ...parsePax(data) };
-          else if (typeflag === 'L') longName = cstr(data, 0, data.length);
-          else if (typeflag === 'K') longLink = cstr(data, 0, data.length);
-          pos = next;
-          continue;
-        }
-        let name = cstr(header, 0, 100);
-        const magic = header.toString('latin1', 257, 262);
-        if (magic === 'ustar') {
-          const prefix = cstr(header, 345, 155);
-          if (prefix !== '') name = `${prefix}/${name}`;
-        }
-        name = pax.path ?? longName ?? name;
-        const linkname = pax.linkpath ?? longLink ?? cstr(header, 157, 100);
-        const kind: TarMember['kind'] =
-          typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : typeflag === '1' ? 'hardlink' : 'other';
-        const key = normalizePath(name);
-        members.set(key, { name: key, offset: dataStart, size: kind === 'file' ? memberSize : 0, kind, ...(kind === 'symlink' || kind === 'hardlink' ? { linkname } : {}) });
-        if (members.size > MAX_MEMBERS) bad('too many members');
-        pax = {};
-        longName = longLink = undefined;
-        pos = next;
-      }
+      await walkTarHeaders(new BlockReader(fh, 4096), 0, size, bad, (h) => {
+        const key = normalizePath(h.name);
+        members.set(key, { name: key, offset: h.dataOffset, size: h.size, kind: h.kind, ...(h.kind === 'symlink' || h.kind === 'hardlink' ? { linkname: h.linkname } : {}) });
+      });
       return new TarIndex(file, members);
     } finally {
       await fh.close();
     }
+  }
+
+  /** Where a regular member's bytes are in the file. */
+  location(m: TarMember): { file: string; offset: number; size: number } {
+    return { file: this.file, offset: m.offset, size: m.size };
   }
 
   /** The regular file member at `name`, following symlinks and hard links inside the archive. */

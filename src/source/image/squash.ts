@@ -6,7 +6,8 @@
  * temp files. Nothing is extracted to disk.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -14,7 +15,9 @@ import { extract as tarExtract, type Extract } from 'tar-stream';
 import { InputError, errorMessage, isAuditError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { baseName, joinPath, normalizeEntryName, normalizePath, parentOf } from '../paths.js';
+import { BlockReader, walkTarHeaders } from '../tar-index.js';
 import type { TempSpace } from '../temp.js';
+import type { FileRange } from './store.js';
 import { FileTree, type ContentRef, type TreeNode } from '../tree.js';
 import type { FileEntry, Scope } from '../types.js';
 
@@ -26,6 +29,8 @@ export interface LayerPlan {
   diffId?: string;
   /** Digest the raw streamed bytes must have (checked while reading). */
   expectDigest?: string;
+  /** Where the blob sits in a local file: uncompressed layers are then walked by seeking, not read whole. */
+  locate?: () => Promise<FileRange | undefined>;
   /** expectDigest is of the uncompressed tar (a diff ID): check it only when the layer is not compressed. */
   expectIsUncompressed?: boolean;
   open(): Promise<Readable>;
@@ -44,7 +49,31 @@ export interface SquashOptions {
   log: Logger;
 }
 
-type Entry = Extract extends AsyncIterable<infer S> ? S : never;
+type StreamEntry = Extract extends AsyncIterable<infer S> ? S : never;
+
+/** A layer member, from a stream (tar-stream) or from a seekable local file. */
+interface Entry {
+  header: { name: string; type: string; size: number; mode: number; linkname: string };
+  /** The member's bytes. */
+  bytes(): Promise<Buffer>;
+  /** Write the member's bytes to `file`. */
+  toFile(file: string): Promise<void>;
+  /** Not needed: let it pass. */
+  skip(): void;
+}
+
+function streamEntry(e: StreamEntry): Entry {
+  return {
+    header: { name: e.header.name, type: e.header.type ?? 'file', size: e.header.size ?? 0, mode: e.header.mode ?? 0o644, linkname: e.header.linkname ?? '' },
+    async bytes() {
+      const chunks: Buffer[] = [];
+      for await (const c of e) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    },
+    toFile: (file) => pipeline(e, createWriteStream(file, { mode: 0o600 })),
+    skip: () => void e.resume(),
+  };
+}
 
 const WH = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -87,9 +116,11 @@ class Squasher {
   private async readLayer(i: number, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<void> {
     const layer = this.layers[i]!;
     const where = `layer ${i + 1} (${layer.digest}) of ${this.o.label}`;
+    const verify = layer.expectDigest !== undefined && this.o.verifyDigests;
+    const range = verify ? undefined : await layer.locate?.();
+    if (range !== undefined && (await this.walkSeekable(range, where, onEntry))) return;
     const raw = await layer.open();
     // Hash the raw bytes only when asked (registry blobs always; local layouts with verifyLayers).
-    const verify = layer.expectDigest !== undefined && this.o.verifyDigests;
     const hash = verify ? createHash((layer.expectDigest ?? '').startsWith('sha512:') ? 'sha512' : 'sha256') : undefined;
     // Peek at the first bytes to pick the decompressor (media types lie; magic bytes do not).
     const magic = await peek(raw, 4);
@@ -118,7 +149,7 @@ class Squasher {
             hint: 'the layer tries to write outside the image root; do not trust this image',
           });
         });
-        await onEntry(path, entry);
+        await onEntry(path, streamEntry(entry));
       }
       await fed;
       if (feedError !== undefined) throw feedError;
@@ -150,67 +181,104 @@ class Squasher {
     }
   }
 
+  /**
+   * An uncompressed layer in a local file: walk its headers by seeking and read only wanted members.
+   * Returns false (nothing consumed) when the blob is compressed, so the caller streams it instead.
+   */
+  private async walkSeekable(range: FileRange, where: string, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<boolean> {
+    const fh = await openFile(range.file, 'r');
+    try {
+      const reader = new BlockReader(fh);
+      const magic = await reader.read(range.offset, 4);
+      if (magic.length < 4 || (magic[0] === 0x1f && magic[1] === 0x8b) || (magic[0] === 0x28 && magic[1] === 0xb5)) return false;
+      const end = range.offset + range.size;
+      const bad = (what: string): never => {
+        throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${what})`, { hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image' });
+      };
+      await walkTarHeaders(reader, range.offset, end, bad, async (h) => {
+        if (this.o.signal?.aborted) throw this.o.signal.reason;
+        const path = normalizeEntryName(h.name, (why) => {
+          throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, { hint: 'the layer tries to write outside the image root; do not trust this image' });
+        });
+        const entry: Entry = {
+          header: { name: h.name, type: h.type, size: h.size, mode: h.mode, linkname: h.linkname },
+          bytes: async () => {
+            const b = await reader.read(h.dataOffset, h.size);
+            return h.size > (1 << 16) ? b : Buffer.from(b);
+          },
+          toFile: (file) =>
+            h.size === 0
+              ? pipeline(Readable.from([]), createWriteStream(file, { mode: 0o600 }))
+              : pipeline(createReadStream(range.file, { start: h.dataOffset, end: h.dataOffset + h.size - 1 }), createWriteStream(file, { mode: 0o600 })),
+          skip: () => {},
+        };
+        await onEntry(path, entry);
+      });
+      return true;
+    } finally {
+      await fh.close();
+    }
+  }
+
   private async keep(entry: Entry, size: number): Promise<ContentRef> {
     if (this.retained + size <= this.o.budgetBytes) {
-      const chunks: Buffer[] = [];
-      for await (const c of entry) chunks.push(c as Buffer);
       this.retained += size;
-      return { kind: 'buffer', data: Buffer.concat(chunks) };
+      return { kind: 'buffer', data: await entry.bytes() };
     }
     const file = this.o.temp.newPath();
-    await pipeline(entry, createWriteStream(file, { mode: 0o600 }));
+    await entry.toFile(file);
     return { kind: 'file', file };
   }
 
   private async apply(i: number, path: string | undefined, entry: Entry): Promise<void> {
     const h = entry.header;
-    if (path === undefined) return void entry.resume();
+    if (path === undefined) return void entry.skip();
     const base = baseName(path);
     const dir = parentOf(path);
     const layer = this.layers[i]!.digest;
     if (base === OPAQUE) {
-      entry.resume();
+      entry.skip();
       this.tree.clearChildren(dir, i);
       return;
     }
     if (base.startsWith(WH)) {
-      entry.resume();
+      entry.skip();
       this.tree.removeSubtree(joinPath(dir, base.slice(WH.length)), i);
       return;
     }
-    const mode = h.mode ?? 0o644;
+    const mode = h.mode;
     const base1 = { path, mode, layer };
     switch (h.type) {
       case 'file':
       case 'contiguous-file': {
-        const size = h.size ?? 0;
+        const size = h.size;
         const node: TreeNode = { entry: { ...base1, kind: 'file', size }, layerIndex: i };
         if (this.wanted(path)) node.content = await this.keep(entry, size);
-        else entry.resume();
+        else entry.skip();
         this.tree.set(node);
         return;
       }
       case 'directory':
-        entry.resume();
+        entry.skip();
         this.tree.set({ entry: { ...base1, kind: 'dir', size: 0 }, layerIndex: i });
         return;
       case 'symlink': {
-        entry.resume();
-        const target = h.linkname ?? '';
+        entry.skip();
+        const target = h.linkname;
         this.tree.set({ entry: { ...base1, kind: 'symlink', size: 0, linkTarget: target }, layerIndex: i });
         if (this.o.wants(path)) this.extraWants.add(target.startsWith('/') ? normalizePath(target) : normalizePath(joinPath(dir, target)));
         return;
       }
       case 'link': {
-        entry.resume();
-        const target = normalizeEntryName(h.linkname ?? '', (why) => {
+        entry.skip();
+        const target = normalizeEntryName(h.linkname, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `layer ${i + 1} (${layer}) of ${this.o.label} has a hard link to an ${why}`, {
             hint: 'the layer tries to reach outside the image root; do not trust this image',
           });
         });
         const t = target === undefined ? undefined : this.tree.get(target);
         if (t === undefined || t.entry.kind !== 'file') {
-          this.o.log.warn(`${this.o.label}: hard link ${path} points at ${h.linkname ?? ''}, which is not a regular file of the image; skipping it`);
+          this.o.log.warn(`${this.o.label}: hard link ${path} points at ${h.linkname}, which is not a regular file of the image; skipping it`);
           return;
         }
         const node: TreeNode = { entry: { ...t.entry, path, mode, layer }, layerIndex: i };
@@ -220,7 +288,7 @@ class Squasher {
         return;
       }
       default: {
-        entry.resume();
+        entry.skip();
         const kind: FileEntry['kind'] = 'other';
         this.tree.set({ entry: { ...base1, kind, size: 0 }, layerIndex: i });
       }
@@ -251,8 +319,8 @@ class Squasher {
       this.o.log.debug(`${this.o.label}: re-reading layer ${i + 1} for ${paths.size} linked file(s)`);
       await this.readLayer(i, async (path, entry) => {
         const nodes = path === undefined ? undefined : paths.get(path);
-        if (nodes === undefined || (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file')) return void entry.resume();
-        const content = await this.keep(entry, entry.header.size ?? 0);
+        if (nodes === undefined || (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file')) return void entry.skip();
+        const content = await this.keep(entry, entry.header.size);
         for (const n of nodes) n.content = content;
       });
     }

@@ -19,6 +19,14 @@ export interface LayoutStore {
   stream(path: string): Promise<Readable | undefined>;
   /** Is there a regular file at `path`? */
   has(path: string): Promise<boolean>;
+  /** Where a member's bytes sit in a local file (for random access to uncompressed layers). */
+  locate(path: string): Promise<FileRange | undefined>;
+}
+
+export interface FileRange {
+  file: string;
+  offset: number;
+  size: number;
 }
 
 function tooBig(label: string, path: string, cap: number): never {
@@ -46,6 +54,10 @@ export function dirStore(root: string, label: string): LayoutStore {
       const st = await stat(host(path)).catch(() => undefined);
       return st?.isFile() === true;
     },
+    async locate(path) {
+      const st = await stat(host(path)).catch(() => undefined);
+      return st?.isFile() === true ? { file: host(path), offset: 0, size: st.size } : undefined;
+    },
   };
 }
 
@@ -66,6 +78,10 @@ export function tarStore(index: TarIndex, label: string): LayoutStore {
     },
     async has(path) {
       return index.lookup(path) !== undefined;
+    },
+    async locate(path) {
+      const m = index.lookup(path);
+      return m === undefined ? undefined : index.location(m);
     },
   };
 }
