@@ -1,0 +1,104 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../helpers/paths.js';
+import { runBuilt } from '../helpers/run-cli.js';
+
+const DIR = resolve(FIXTURES, 'sboms', 'dir');
+const FILES = ['app.cdx.json', 'img.spdx.json', 'tv.spdx', 'syft.json', 'github.json', 'nested/old.cdx.xml', 'README.md', 'package.json'];
+let many: string;
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'custody-query-e2e-'));
+  // 40 copies of each fixture: enough files for the worker-thread pool to run.
+  many = join(tmp, 'many');
+  for (let i = 0; i < 40; i++) {
+    const d = join(many, String(i).padStart(2, '0'));
+    mkdirSync(join(d, 'nested'), { recursive: true });
+    for (const f of FILES) copyFileSync(join(DIR, f), join(d, f));
+  }
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('custody sbom query (built CLI)', () => {
+  it('finds log4j-core in every copy with the worker pool, skips non-SBOMs with a one-line summary', async () => {
+    const r = await runBuilt(['sbom', 'query', many, '--name', 'log4j-core', '--workers', '2', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { summary: { matches: number; filesScanned: number; filesSkipped: number }; matches: { version: string }[] };
+    expect(doc.summary).toMatchObject({ matches: 160, filesScanned: 240, filesSkipped: 80 });
+    expect(new Set(doc.matches.map((m) => m.version))).toEqual(new Set(['2.0-beta9', '2.14.1', '2.16.0', '2.17.1']));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/skipped 80 non-SBOM file\(s\)/);
+  });
+
+  it('one worker and two workers give identical JSON', async () => {
+    const a = await runBuilt(['sbom', 'query', many, '--purl', 'pkg:maven/org.apache.logging.log4j/log4j-core@vers:maven/>=2.0-beta9|<2.15.0', '--workers', '1', '-o', 'json']);
+    const b = await runBuilt(['sbom', 'query', many, '--purl', 'pkg:maven/org.apache.logging.log4j/log4j-core@vers:maven/>=2.0-beta9|<2.15.0', '--workers', '2', '-o', 'json']);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect((JSON.parse(a.stdout) as { matches: { version: string }[] }).matches.map((m) => m.version).sort()).toEqual([...Array(40).fill('2.0-beta9'), ...Array(40).fill('2.14.1')]);
+  });
+
+  it('table output is grouped by SBOM with the subject; exit 1 on no match; markdown', async () => {
+    const t = await runBuilt(['sbom', 'query', join(DIR, 'app.cdx.json'), '--name', 'log4j-*']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('image registry.example/app sha256:1111');
+    expect(t.stdout).toContain('/app/app.war!/WEB-INF/lib/log4j-core-2.14.1.jar');
+    expect(t.stderr).toBe('');
+    const none = await runBuilt(['sbom', 'query', DIR, '--name', 'log4j-core', '--version', '>=3']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/no match: 0 matches in 0 of 6 SBOMs/);
+    const md = await runBuilt(['sbom', 'query', DIR, '--cpe', 'cpe:2.3:a:openssl:openssl:*', '-o', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/\| .*tv\.spdx \| tv-example \| openssl \| 1:1\.1\.1k-1 \|/);
+  });
+
+  it('a named file that is not an SBOM: exit 3, the rest still reported', async () => {
+    const r = await runBuilt(['sbom', 'query', join(DIR, 'README.md'), join(DIR, 'img.spdx.json'), '--name', 'log4j-core']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('2.17.1');
+    expect(r.stderr).toMatch(/README\.md: not an SBOM/);
+  });
+
+  it('index add (incremental), query --db, list, stats, remove', async () => {
+    const db = join(tmp, 'fleet.db');
+    const add = await runBuilt(['sbom', 'index', 'add', '--db', db, many]);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/^240 added, 0 updated, 0 unchanged, 80 skipped/);
+    const again = await runBuilt(['sbom', 'index', 'add', '--db', db, many]);
+    expect(again.stdout).toMatch(/^0 added, 0 updated, 240 unchanged/);
+    const viaDb = await runBuilt(['sbom', 'query', '--db', db, '--name', 'log4j-core', '--version', '<2.17.1', '-o', 'json']);
+    const viaFiles = await runBuilt(['sbom', 'query', many, '--name', 'log4j-core', '--version', '<2.17.1', '-o', 'json']);
+    expect(viaDb.code).toBe(0);
+    const rows = (s: string) => (JSON.parse(s) as { matches: { sbom: string; package: string; version: string }[] }).matches.map((m) => `${m.sbom}|${m.version}`);
+    expect(rows(viaDb.stdout)).toEqual(rows(viaFiles.stdout));
+    expect(rows(viaDb.stdout)).toHaveLength(120);
+    const stats = await runBuilt(['sbom', 'index', 'stats', '--db', db, '-o', 'json']);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ sboms: 240, byFormat: { 'cyclonedx-json@1.5': 40, 'syft-json@16.0.0': 40 } });
+    const rm = await runBuilt(['sbom', 'index', 'remove', '--db', db, join(many, '00')]);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toMatch(/^6 removed/);
+    const list = await runBuilt(['sbom', 'index', 'list', '--db', db]);
+    expect(list.stdout.trim().split('\n')).toHaveLength(234);
+    const missing = await runBuilt(['sbom', 'query', '--db', join(tmp, 'nope.db'), '--name', 'x']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/cannot open index/);
+  });
+
+  it('convert, diff and validate through the built CLI', async () => {
+    const conv = await runBuilt(['sbom', 'convert', join(DIR, 'nested', 'old.cdx.xml'), '-o', 'spdx-json'], { env: { SOURCE_DATE_EPOCH: '0' } });
+    expect(conv.code).toBe(0);
+    expect((JSON.parse(conv.stdout) as { spdxVersion: string }).spdxVersion).toBe('SPDX-2.3');
+    const bad = await runBuilt(['sbom', 'convert', join(DIR, 'app.cdx.json'), '-o', 'nonsense']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    const diff = await runBuilt(['sbom', 'diff', join(DIR, 'nested', 'old.cdx.xml'), join(DIR, 'app.cdx.json')]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/~ log4j-core 2\.0-beta9 -> 2\.14\.1/);
+    const val = await runBuilt(['sbom', 'validate', join(DIR, 'app.cdx.json')]);
+    expect(val.code).toBe(0);
+    expect(val.stdout).toMatch(/^valid /);
+  });
+});
