@@ -60,7 +60,8 @@ function timed(label, args) {
   }
   runs.sort((a, b) => a - b);
   const doc = JSON.parse(last.stdout);
-  console.log(`${label.padEnd(58)} median ${runs[1].toFixed(0).padStart(6)} ms   findings ${doc.findings.length}`);
+  const n = doc.findings?.length ?? doc.runs?.[0]?.results?.length;
+  console.log(`${label.padEnd(58)} median ${runs[1].toFixed(0).padStart(6)} ms   findings ${n}`);
   return doc;
 }
 
@@ -71,6 +72,6 @@ if (a.findings.length !== b.findings.length || a.findings.length !== PACKAGES / 
 const shared = join(root, '..', 'shared', 'corpus', 'vuln-reports', 'grype', 'grype-0.7.0-python-3.6.json');
 if (existsSync(shared)) {
   timed('scan --report grype 0.7.0 python:3.6 (3.8 MB, 1509 matches)', ['scan', '--report', shared, '-o', 'json']);
-  timed('  same, -o sarif', ['scan', '--report', shared, '-o', 'json']);
+  timed('  same, -o sarif', ['scan', '--report', shared, '-o', 'sarif']);
 }
 rmSync(work, { recursive: true, force: true });

@@ -8,6 +8,11 @@ import { runBuilt } from '../helpers/run-cli.js';
 import { ingestReport } from '../../src/vuln/report-file.js';
 import { gateScan } from '../../src/vuln/gate.js';
 import { parseVex } from '../../src/vuln/vex.js';
+import { parseOsvRecord } from '../../src/vuln/osv/record.js';
+import { loadOsvDatabase } from '../../src/vuln/osv/store.js';
+import { matchSbom } from '../../src/vuln/osv/matcher.js';
+import { compareVersions } from '../../src/query/versions/index.js';
+import { silentLogger } from '../../src/core/log.js';
 
 const require = createRequire(import.meta.url);
 interface Case { id: string; category: string; expect: Record<string, unknown> }
@@ -94,6 +99,29 @@ describe('shared VEX documents', () => {
     expect(ids(g.findings)).toEqual(ids(withVex.findings));
     expect(g.suppressed.map((s) => s.finding.id)).toEqual(['CVE-2022-23628']);
     expect(g.unmatchedVex).toEqual([]);
+  });
+});
+
+describe('shared OSV records', () => {
+  it.each(byKind('osv-record').map((c) => [c.expect.record as string]))('%s is a valid OSV record', (record) => {
+    const r = parseOsvRecord(JSON.parse(read(record).toString('utf8')));
+    if (!('record' in r)) throw new Error(r.error);
+    expect(r.record.affected.length).toBeGreaterThan(0);
+  });
+
+  it('GO-2022-0969 (SEMVER, two intervals): stdlib 1.18.5 and 1.19.0 affected, 1.18.6 and 1.19.1 not', async () => {
+    const store = await loadOsvDatabase(join(CORPUS, 'vuln-reports', 'osv', 'GO-2022-0969.json'), silentLogger);
+    const go = (v: string) => ({ id: v, name: 'stdlib', version: v, type: 'go-module' as const, purl: `pkg:golang/stdlib@v${v}`, licenses: [], locations: [], foundBy: [] });
+    const r = matchSbom({ subject: { kind: 'file', name: 'go' }, packages: ['1.18.5', '1.18.6', '1.19.0', '1.19.1'].map(go), relationships: [], tools: [] }, store, { compare: compareVersions });
+    expect(r.findings.map((f) => f.package.version)).toEqual(['1.18.5', '1.19.0']);
+    expect(r.findings[0]!.aliases).toEqual(['CVE-2022-27664', 'GHSA-69cg-p879-7622']);
+  });
+
+  it('debian DSA-3029-1 (Debian:7 nginx) matches nginx 1.2.1-2.2+wheezy2 on Debian 7 only', async () => {
+    const store = await loadOsvDatabase(join(CORPUS, 'vuln-reports', 'osv', 'debian-DSA-3029-1.json'), silentLogger);
+    const nginx = (v: string, rel: string) => ({ id: v + rel, name: 'nginx', version: v, type: 'deb' as const, purl: `pkg:deb/debian/nginx@${v}?distro=debian-${rel}`, licenses: [], locations: [], foundBy: [] });
+    const r = matchSbom({ subject: { kind: 'file', name: 'd' }, packages: [nginx('1.2.1-2.2+wheezy2', '7'), nginx('1.2.1-2.2+wheezy3', '7'), nginx('1.2.1-2.2+wheezy2', '8')], relationships: [], tools: [] }, store, { compare: compareVersions });
+    expect(r.findings.map((f) => `${f.id} ${f.package.purl}`)).toEqual(['DSA-3029-1 pkg:deb/debian/nginx@1.2.1-2.2+wheezy2?distro=debian-7']);
   });
 });
 
