@@ -237,6 +237,8 @@ const ESCAPED_PLAIN = /\\u00(?:2[dDeE]|3\d|[4-7][0-9a-fA-F])|&#(?:x0*[2-7][0-9a-
 /** False only when the bytes certainly cannot contain `needle` in any spelling the decoders accept. */
 export function mayContain(buf: Buffer, needle: string): boolean {
   if (buf.indexOf(needle, 0, 'latin1') !== -1) return true;
+  // DSSE envelopes carry the SBOM base64-encoded: the needle cannot be seen in the bytes.
+  if (buf.indexOf('"payloadType"', 0, 'latin1') !== -1) return true;
   // UTF-16 input or a BOM: do not guess.
   if (buf.length >= 2 && (buf[0] === 0xff || buf[0] === 0xfe || buf[1] === 0)) return true;
   const text = buf.toString('latin1');

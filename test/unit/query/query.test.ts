@@ -149,3 +149,10 @@ describe('sbom query in-process', () => {
     expect((await runInProcess(['sbom', 'validate', join(tmp, 'nope.json')])).code).toBe(3);
   });
 });
+
+describe('pre-filter and attestations', () => {
+  it('never rules out a DSSE envelope (the SBOM is base64 inside)', () => {
+    const env = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from('{"predicate":{"components":[{"name":"openssl"}]}}').toString('base64') };
+    expect(mayContain(Buffer.from(JSON.stringify(env)), 'openssl')).toBe(true);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Real tier: every SBOM case of ../shared/corpus/cases.json (category "sbom") gives its format,
+ * package count and log4j-core versions; format-identify files; the index and the file scan agree
+ * on the whole corpus; schema validation error counts match the corpus's derived checks.
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.js';
+import { addToIndex, queryIndex } from '../../src/query/index/index.js';
+import { queryFiles } from '../../src/query/scan.js';
+import { readSbomWithFormat } from '../../src/sbom/index.js';
+import { validateSbomFile } from '../../src/sbom/validate/index.js';
+import { CORPUS, hasShared } from '../helpers/paths.js';
+
+interface Case {
+  id: string;
+  category: string;
+  expect: Record<string, unknown> & { kind: string };
+}
+
+const cases: Case[] = hasShared() ? (JSON.parse(readFileSync(join(CORPUS, 'cases.json'), 'utf8')) as { cases: Case[] }).cases.filter((c) => c.category === 'sbom') : [];
+const tmp = mkdtempSync(join(tmpdir(), 'custody-real-query-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Corpus format labels → custody's format id and version. */
+function expectedFormat(label: string): { id: string; version?: string } {
+  const m = /^(cdx-json|cdx-xml|spdx-json|spdx-tv|syft-json|spdx3-jsonld|github-depgraph-api)[ -]?(?:SPDX-)?([\d.]+)?/.exec(label);
+  if (!m) throw new Error(`unknown label ${label}`);
+  const ids: Record<string, string> = {
+    'cdx-json': 'cyclonedx-json',
+    'cdx-xml': 'cyclonedx-xml',
+    'spdx-json': 'spdx-json',
+    'spdx-tv': 'spdx-tag-value',
+    'syft-json': 'syft-json',
+    'spdx3-jsonld': 'spdx3-json',
+    'github-depgraph-api': 'github-dependency-graph',
+  };
+  return m[2] ? { id: ids[m[1]!]!, version: m[2] } : { id: ids[m[1]!]! };
+}
+
+describe.skipIf(!hasShared())('corpus SBOMs', () => {
+  const parse = cases.filter((c) => c.expect.kind === 'sbom-parse');
+  it('has the cases', () => expect(parse.length).toBeGreaterThan(60));
+
+  for (const c of parse) {
+    it(c.id, async () => {
+      const e = c.expect;
+      const { sbom, format } = await readSbomWithFormat(join(CORPUS, e.sbom as string));
+      if (typeof e.format === 'string') {
+        const want = expectedFormat(e.format);
+        expect(format.id).toBe(want.id);
+        if (want.version && want.id !== 'spdx3-json') expect(format.version).toBe(want.version);
+      }
+      const count = (e.packages ?? e.components_total ?? e.components ?? e.artifacts) as number | undefined;
+      if (count !== undefined) expect(sbom.packages).toHaveLength(count);
+      if (Array.isArray(e.log4j_core_versions)) {
+        const got = [...new Set(sbom.packages.filter((p) => p.name === 'log4j-core').map((p) => p.version))].sort();
+        expect(got).toEqual([...(e.log4j_core_versions as string[])].sort());
+      }
+    });
+  }
+
+  it('format-identify: every file gets the format/version in its name', async () => {
+    const fi = cases.find((c) => c.expect.kind === 'sbom-format-identify')!;
+    for (const [file, label] of Object.entries(fi.expect.files as Record<string, string>)) {
+      const { format } = await readSbomWithFormat(join(CORPUS, file));
+      const m = /^(cdx-json|cdx-xml|spdx-json|spdx-tv|syft-json)-([\d.]+)$/.exec(label)!;
+      const id = { 'cdx-json': 'cyclonedx-json', 'cdx-xml': 'cyclonedx-xml', 'spdx-json': m[2]!.startsWith('3') ? 'spdx3-json' : 'spdx-json', 'spdx-tv': 'spdx-tag-value', 'syft-json': 'syft-json' }[m[1]!];
+      expect(format.id, file).toBe(id);
+      expect(format.version!.startsWith(m[2]!), `${file}: ${format.version}`).toBe(true);
+    }
+  });
+
+  it('in-toto attestations wrapping CycloneDX are read', async () => {
+    const { sbom } = await readSbomWithFormat(join(CORPUS, 'sboms/attestations/trivy-centos-7-cyclonedx.intoto.jsonl'));
+    expect(sbom.packages.length).toBeGreaterThan(0);
+  });
+
+  it('the index and the file scan agree on the corpus', async () => {
+    const root = join(CORPUS, 'sboms');
+    const db = join(tmp, 'corpus.db');
+    const added = await addToIndex(db, [root], { clock: fixedClock(new Date(0)) });
+    expect(added.errors).toEqual([]);
+    const queries = [
+      { name: 'log4j-core' },
+      { name: 'log4j*' },
+      { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '>=2.0-beta9 <2.17.1' },
+      { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@vers:maven/>=2.0-beta9|<2.15.0' },
+      { name: 'openssl*' },
+      { purl: 'pkg:npm/lodash', version: '<4.17.21' },
+      { cpe: 'cpe:2.3:a:apache:*' },
+    ];
+    for (const q of queries) {
+      const files = await queryFiles([root], q, { workers: 1 });
+      const indexed = await queryIndex(db, q);
+      const key = (m: { sbom: string; package: string; version: string; purl?: string | undefined }) => `${m.sbom}|${m.package}|${m.version}|${m.purl ?? ''}`;
+      expect(files.errors).toEqual([]);
+      expect(indexed.matches.map(key).sort(), JSON.stringify(q)).toEqual(files.matches.map(key).sort());
+    }
+    const vuln = await queryIndex(db, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '>=2.0-beta9 <2.17.1' });
+    expect(new Set(vuln.matches.map((m) => m.version))).toEqual(new Set(['2.8.1', '2.13.2', '2.17.0']));
+  });
+
+  it('schema validation: error counts as the corpus derived them (SPDX with the official schema via --schema)', async () => {
+    const bonita = await validateSbomFile(join(CORPUS, 'sboms/log4j/guac-top-dh-bonita.spdx.json'), { spdxSchema: join(CORPUS, 'schemas/spdx/spdx-schema-2.2.2.json') });
+    expect(bonita.valid).toBe(false);
+    expect(bonita.errorCount).toBe(6180);
+    expect(bonita.errors[0]).toMatch(/copyrightText/);
+    const spdx23 = await validateSbomFile(join(CORPUS, 'sboms/format-identify/spdx-json-2.3.json'), { spdxSchema: join(CORPUS, 'schemas/spdx/spdx-schema-2.3.1.json') });
+    expect(spdx23.valid).toBe(true);
+    for (const v of ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']) {
+      const r = await validateSbomFile(join(CORPUS, `sboms/format-identify/cdx-json-${v}.json`));
+      expect(r.valid, `cdx ${v}: ${r.errors.join('; ')}`).toBe(true);
+    }
+  });
+});
