@@ -20,14 +20,17 @@ import {
   provenanceJson,
   statementJson,
   type ArtifactRef,
+  type Authenticator,
+  type Authenticity,
   type ProvenanceExpectations,
 } from '../provenance/index.js';
 import { renderProvenanceReport } from '../report/human/provenance.js';
-import { loadTrustedRoot } from '../verify/index.js';
+import { loadTrustedRoot, parseTrustedRoot, type TrustedRootHandle } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
 
 const require = createRequire(import.meta.url);
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const { version: CUSTODY_VERSION } = require('../../package.json') as { version: string };
 
 interface ProvenanceFlags {
@@ -42,7 +45,7 @@ interface ProvenanceFlags {
   buildType?: string;
   predicateType?: string;
   trustedRoot?: string;
-  key?: string;
+  key: string[];
   allowMissingTlog: boolean;
   printProvenance: boolean;
   plainHttp: boolean;
@@ -61,6 +64,31 @@ async function readInput(path: string, shown: string, what: string, max: number)
   }
   if (buf.length > max) throw new InputError('PROVENANCE_INPUT_TOO_LARGE', `${what} ${shown} is larger than ${max} bytes`, { hint: `check the ${what} path` });
   return buf;
+}
+
+/**
+ * The trusted root(s): built-in, a trusted_root.json, or a JSON Lines file of roots (as GitHub publishes
+ * `trusted_root.jsonl` for its own Fulcio instance beside the public-good one); any one may vouch.
+ */
+async function loadRoots(path: string | undefined, shown: string | undefined): Promise<TrustedRootHandle[]> {
+  if (path === undefined) return [loadTrustedRoot()];
+  const text = (await readInput(path, shown ?? path, 'trusted root', 16 * 1024 * 1024)).toString('utf8');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length > 1 && lines.every((l) => l.trim().startsWith('{'))) {
+    return lines.map((l, i) => parseTrustedRoot(l, 'file', `${shown ?? path} line ${i + 1}`));
+  }
+  return [loadTrustedRoot(path)];
+}
+
+function anyRoot(auths: Authenticator[]): Authenticator {
+  return async (att) => {
+    let last: Authenticity | undefined;
+    for (const a of auths) {
+      last = await a(att);
+      if (last.ok) return last;
+    }
+    return last!;
+  };
 }
 
 async function resolveArtifact(target: string, ctx: CommandContext): Promise<ArtifactRef> {
@@ -97,7 +125,7 @@ export const provenanceCommand: CommandModule = {
       .option('--build-type <uri>', 'expected build type (exact)')
       .option('--predicate-type <uri>', 'expected predicate type (default: any SLSA provenance v0.1, v0.2 or v1)')
       .option('--trusted-root <file>', 'Sigstore trusted_root.json to use instead of the built-in public-good root')
-      .option('--key <file>', 'PEM public key for key-signed attestations (cosign attest --key)')
+      .option('--key <file>', 'PEM public key for key-signed attestations (cosign attest --key); repeatable, any one may have signed', collect, [])
       .option('--allow-missing-tlog', 'accept attestations without a transparency-log proof (bare DSSE envelopes): the signature and certificate chain (or key) are checked, log inclusion and signing time are not', false)
       .option('--print-provenance', 'print the decoded in-toto statement (after the report; inside -o json as decodedStatement)', false)
       .option('--plain-http', 'use http for a registry (loopback registries)', false)
@@ -117,8 +145,8 @@ export const provenanceCommand: CommandModule = {
           const artifact = await resolveArtifact(target, ctx);
           const attBytes = await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES);
           const attestations = parseAttestations(attBytes, basename(attPath));
-          const trustedRoot = loadTrustedRoot(flags.trustedRoot === undefined ? undefined : abs(flags.trustedRoot));
-          const keyPem = flags.key === undefined ? undefined : (await readInput(abs(flags.key), flags.key, 'key', 64 * 1024)).toString('utf8');
+          const roots = await loadRoots(flags.trustedRoot === undefined ? undefined : abs(flags.trustedRoot), flags.trustedRoot);
+          const publicKeys = await Promise.all(flags.key.map(async (k) => ({ pem: (await readInput(abs(k), k, 'key', 64 * 1024)).toString('utf8'), label: k })));
           const expectations: ProvenanceExpectations = {};
           for (const k of ['builderId', 'sourceUri', 'sourceTag', 'sourceBranch', 'sourceVersionedTag', 'workflow', 'buildType', 'predicateType'] as const) {
             const v = flags[k];
@@ -132,11 +160,7 @@ export const provenanceCommand: CommandModule = {
             input: attPath,
             attestations,
             expectations,
-            authenticate: createAuthenticator({
-              trustedRoot,
-              allowMissingTlog: flags.allowMissingTlog,
-              ...(keyPem !== undefined ? { publicKeyPem: keyPem, keyLabel: flags.key! } : {}),
-            }),
+            authenticate: anyRoot(roots.map((trustedRoot) => createAuthenticator({ trustedRoot, allowMissingTlog: flags.allowMissingTlog, publicKeys }))),
           });
           if (flags.output === 'json') {
             ctx.io.stdout.write(`${JSON.stringify(provenanceJson(result, { printProvenance: flags.printProvenance, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);

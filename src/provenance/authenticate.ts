@@ -14,10 +14,8 @@ import type { Attestation, Authenticator, Authenticity, CertificateClaims, Signe
 
 export interface AuthenticatorOptions {
   trustedRoot: TrustedRootHandle;
-  /** PEM public key for key-signed attestations (cosign attest --key, Cloud Build). */
-  publicKeyPem?: string;
-  /** Label of the key for the report (its path). */
-  keyLabel?: string;
+  /** PEM public keys for key-signed attestations (cosign attest --key, Cloud Build); any one may have signed. */
+  publicKeys?: { pem: string; label: string }[];
   /** Accept attestations without a transparency-log proof (bare DSSE envelopes). */
   allowMissingTlog: boolean;
 }
@@ -45,6 +43,7 @@ function toSigner(r: VerifyResult, keyLabel: string | undefined): Signer | undef
   const s = r.signer;
   if (s === undefined) return undefined;
   if (s.kind === 'key') return { kind: 'key', identity: `key ${keyLabel ?? ''}${s.keyId ? ` (sha256 ${s.keyId.slice(0, 16)}…)` : ''}`.replace('key  (', 'key ('), claims: {} };
+
   const claims: CertificateClaims = {};
   if (s.issuer !== undefined) claims.issuer = s.issuer;
   for (const [ext, name] of Object.entries(CLAIM_NAMES)) {
@@ -54,7 +53,7 @@ function toSigner(r: VerifyResult, keyLabel: string | undefined): Signer | undef
   return { kind: 'certificate', identity: s.identity ?? '(no subject alternative name)', claims };
 }
 
-function fromResult(r: VerifyResult, method: string, opts: AuthenticatorOptions): Authenticity {
+function fromResult(r: VerifyResult, method: string, keyLabel?: string): Authenticity {
   if (r.error !== undefined) {
     throw new InputError(r.error.code, r.error.message, { hint: r.error.hint ?? 'pass a Sigstore bundle, a DSSE envelope or an .intoto.jsonl file' });
   }
@@ -65,7 +64,7 @@ function fromResult(r: VerifyResult, method: string, opts: AuthenticatorOptions)
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail })),
     tlogChecked,
   };
-  const signer = toSigner(r, opts.keyLabel);
+  const signer = toSigner(r, keyLabel);
   if (signer) a.signer = signer;
   const at = r.signer?.signedAt?.[0];
   if (at !== undefined) a.signedAt = at;
@@ -77,25 +76,38 @@ function fromResult(r: VerifyResult, method: string, opts: AuthenticatorOptions)
   return a;
 }
 
-function refused(method: string, code: string, message: string): Authenticity {
-  return { ok: false, method, checks: [{ name: 'tlog-inclusion', ok: false, detail: message }], tlogChecked: false, error: { code, message } };
+function refused(method: string, code: string, message: string, check = 'tlog-inclusion'): Authenticity {
+  return { ok: false, method, checks: [{ name: check, ok: false, detail: message }], tlogChecked: false, error: { code, message } };
 }
 
 /** Builds the Authenticator the check uses. */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
-  const keyPolicy: VerifyPolicy | undefined = opts.publicKeyPem !== undefined ? { kind: 'key', publicKeyPem: opts.publicKeyPem } : undefined;
+  const keys = opts.publicKeys ?? [];
   const options = { allowMissingTlog: opts.allowMissingTlog };
   return async (att: Attestation): Promise<Authenticity> => {
     if (att.bundle !== undefined) {
-      const policy = keyPolicy ?? ANY_IDENTITY;
-      const r = verifyBundle({ bundle: att.bundle, policy, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
-      return fromResult(r, keyPolicy ? 'Sigstore bundle (key)' : 'Sigstore bundle', opts);
+      const vm = (att.bundle as { verificationMaterial?: Record<string, unknown> }).verificationMaterial;
+      const keySigned = vm !== undefined && typeof vm === 'object' && vm !== null && 'publicKey' in vm;
+      if (keySigned && keys.length === 0) {
+        return refused('Sigstore bundle (key)', 'PROVENANCE_NO_VERIFICATION_MATERIAL', 'the bundle is signed with a public key, not a certificate; pass --key with that public key', 'key');
+      }
+      if (!keySigned) {
+        const r = verifyBundle({ bundle: att.bundle, policy: ANY_IDENTITY, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
+        return fromResult(r, 'Sigstore bundle');
+      }
+      let last: Authenticity | undefined;
+      for (const k of keys) {
+        const r = verifyBundle({ bundle: att.bundle, policy: { kind: 'key', publicKeyPem: k.pem }, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
+        last = fromResult(r, 'Sigstore bundle (key)', k.label);
+        if (last.ok) return last;
+      }
+      return last!;
     }
     // Bare DSSE envelope: a certificate in the signature (slsa-github-generator < v1.5) or a key.
     const withCert = att.envelope.signatures.find((s) => s.cert !== undefined);
     const method = withCert ? 'DSSE envelope (certificate, no log proof)' : 'DSSE envelope (key)';
-    if (withCert === undefined && keyPolicy === undefined) {
-      return refused(method, 'PROVENANCE_NO_VERIFICATION_MATERIAL', 'the DSSE envelope carries no certificate; pass --key with the public key that signed it');
+    if (withCert === undefined && keys.length === 0) {
+      return refused(method, 'PROVENANCE_NO_VERIFICATION_MATERIAL', 'the DSSE envelope carries no certificate; pass --key with the public key that signed it', 'key');
     }
     if (!opts.allowMissingTlog) {
       return refused(
@@ -104,21 +116,23 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
         'a bare DSSE envelope carries no transparency-log proof, so its log inclusion and signing time cannot be checked offline; use the Sigstore bundle, or pass --allow-missing-tlog to check the signature and certificate chain (or key) only',
       );
     }
-    // Each signature on its own (Cloud Build envelopes carry one per region; any valid one will do).
-    const candidates = withCert ? [withCert] : att.envelope.signatures;
+    // Each signature on its own, with each key (Cloud Build envelopes carry one signature per region; any valid one will do).
+    const attempts: { sig: (typeof att.envelope.signatures)[number]; policy: VerifyPolicy; label?: string }[] = withCert
+      ? [{ sig: withCert, policy: ANY_IDENTITY }]
+      : att.envelope.signatures.flatMap((sig) => keys.map((k) => ({ sig, policy: { kind: 'key' as const, publicKeyPem: k.pem }, label: k.label })));
     let last: Authenticity | undefined;
-    for (const sig of candidates) {
+    for (const { sig, policy, label } of attempts) {
       const envelope = { payloadType: att.envelope.payloadType, payload: att.envelope.payload, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] };
       const r = verifyDsseEnvelope({
         envelope,
         ...(sig.cert !== undefined ? { certificate: sig.cert } : {}),
-        policy: withCert ? ANY_IDENTITY : keyPolicy!,
+        policy,
         trustedRoot: opts.trustedRoot,
         source: att.origin,
         subject: '(statement subjects)',
         options: { allowMissingTlog: true },
       });
-      last = fromResult(r, method, opts);
+      last = fromResult(r, method, label);
       if (last.ok) return last;
     }
     return last ?? refused(method, 'PROVENANCE_SIGNATURE_INVALID', 'the DSSE envelope has no signature');
