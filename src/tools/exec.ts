@@ -139,7 +139,10 @@ export async function runTool(spec: ToolSpec, args: readonly string[], opts: Too
 
 /** The last {@link STDERR_TAIL_LINES} non-empty lines of the run's stderr, credentials redacted. */
 export function stderrTail(run: Pick<ToolRun, 'stderr' | 'secrets'>, lines = STDERR_TAIL_LINES): string[] {
-  const all = redactSecrets(run.stderr, run.secrets)
+  // Tools colour their logs; escape sequences and other control characters are not repeated
+  // (a hostile tool must not drive the user's terminal through custody's error message).
+  const plain = run.stderr.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
+  const all = redactSecrets(plain, run.secrets)
     .split(/\r?\n/)
     .map((l) => l.trimEnd())
     .filter((l) => l.trim() !== '');

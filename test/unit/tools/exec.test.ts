@@ -102,6 +102,13 @@ describe('runTool', () => {
   });
 });
 
+describe('stderrTail', () => {
+  it('drops colour codes and control characters (real trivy colours its log levels)', () => {
+    const stderr = '2026-11-28T13:14:14.452Z\t\x1b[34mINFO\x1b[0m\t"--format cyclonedx" disables security scanning.\n\x1b]0;title\x07bell\x07 here\r\n';
+    expect(stderrTail({ stderr, secrets: [] })).toEqual(['2026-11-28T13:14:14.452Z\tINFO\t"--format cyclonedx" disables security scanning.', 'bell here']);
+  });
+});
+
 describe('parseToolJson / toolVersion', () => {
   it('parses JSON; garbage is TOOL_BAD_OUTPUT with the start of the output', () => {
     expect(parseToolJson(NODE, ' {"a":1}\n')).toEqual({ a: 1 });
