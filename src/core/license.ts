@@ -77,6 +77,27 @@ function normalizeOne(name: string): string | undefined {
  * when every part normalises.
  */
 export function normalizeLicense(text: string): string {
+  const cached = memo.get(text);
+  if (cached !== undefined) return cached;
+  const out = normalizeUncached(text);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(text, out);
+  return out;
+}
+
+/**
+ * normalizeLicense is pure but spdx-correct costs ~1 ms per unknown name, and images repeat the same
+ * few dozen names thousands of times: results are memoised (bounded; `clearLicenseCache` resets).
+ */
+const memo = new Map<string, string>();
+const MEMO_MAX = 8192;
+
+/** Drop memoised normalisations (tests, long-running embedders). */
+export function clearLicenseCache(): void {
+  memo.clear();
+}
+
+function normalizeUncached(text: string): string {
   const t = text.trim().replace(/\s+/g, ' ');
   if (t === '') return t;
   const single = normalizeOne(t);

@@ -8,7 +8,7 @@ import { ALL_CATALOGERS, selectCatalogers } from '../catalog/registry.js';
 import type { Cataloger } from '../catalog/cataloger.js';
 import { runCatalogers, wantsFor } from '../catalog/run.js';
 import type { Sbom, ToolInfo } from '../sbom/model.js';
-import { openSource } from '../source/index.js';
+import { formatPlatform, listPlatforms, openSource } from '../source/index.js';
 import type { Scope } from '../source/types.js';
 
 export interface GenerateOptions {
@@ -34,14 +34,6 @@ export interface GenerateOptions {
   toolVersion: string;
   /** The cataloger list to select from (default: every registered cataloger). */
   catalogers?: readonly Cataloger[];
-}
-
-/** The platform list of an image, when the source module can tell it (multi-platform indexes). */
-type ListPlatforms = (ref: string, o: Record<string, unknown>) => Promise<{ os: string; architecture: string; variant?: string }[]>;
-
-async function loadListPlatforms(): Promise<ListPlatforms | undefined> {
-  const mod = (await import('../source/index.js')) as Record<string, unknown>;
-  return typeof mod.listPlatforms === 'function' ? (mod.listPlatforms as ListPlatforms) : undefined;
 }
 
 /** Generate the SBOM of one platform (or of a non-image source). */
@@ -92,18 +84,18 @@ export async function generateSbom(o: GenerateOptions): Promise<Sbom | Sbom[]>;
 export async function generateSbom(o: GenerateOptions): Promise<Sbom | Sbom[]> {
   const catalogers = selectCatalogers(o.catalogers ?? ALL_CATALOGERS, o.select ?? []);
   if (!o.allPlatforms) return generateOne(o, catalogers, o.platform);
-  const list = await loadListPlatforms();
-  if (list === undefined) return [await generateOne(o, catalogers, o.platform)];
-  const platforms = await list(o.target, {
+  const platforms = await listPlatforms(o.target, {
     log: o.log,
     ...(o.plainHttp ? { plainHttp: true } : {}),
     ...(o.cwd ? { cwd: o.cwd } : {}),
     ...(o.env ? { env: o.env } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
+  // A directory has no platform: one SBOM, as without --all-platforms.
+  if (platforms.length === 0) return [await generateOne(o, catalogers, undefined)];
   const out: Sbom[] = [];
   for (const p of platforms) {
-    const name = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+    const name = formatPlatform(p);
     o.log.info(`${o.target}: platform ${name}`);
     out.push(await generateOne(o, catalogers, name));
   }
