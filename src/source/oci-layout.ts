@@ -175,7 +175,16 @@ async function topDescriptor(reader: OciLayoutReader, tag: string | undefined): 
     return d;
   }
   // Skip cosign-style signature/attestation entries stored beside the image.
-  const images = idx.manifests.filter((d) => !/^sha256-[a-f0-9]{64}(\.\w+)?$/.test(d.annotations?.[REF_NAME] ?? ''));
+  let images = idx.manifests.filter((d) => !/^sha(256|512)-[a-f0-9]+(\.\w+)?$/.test(d.annotations?.[REF_NAME] ?? '') && d.artifactType === undefined);
+  if (images.length > 1) {
+    // Referrers (signatures, SBOMs, attestations) stored in the layout name their image as `subject`.
+    const subjects: Descriptor[] = [];
+    for (const d of images) {
+      const m = (await reader.hasBlob(d.digest)) ? await reader.manifest(d.digest, d.mediaType) : undefined;
+      if (m?.manifest?.subject === undefined) subjects.push(d);
+    }
+    images = subjects;
+  }
   if (images.length === 0) throw new InputError('SOURCE_EMPTY_LAYOUT', `${reader.label} holds no image`, { hint: 'the index.json lists no manifests' });
   if (images.length > 1) {
     const names = images.map((d) => d.annotations?.[REF_NAME] ?? d.digest).join(', ');

@@ -234,3 +234,45 @@ describe('OciLayoutReader', () => {
     await expect(reader.blob(`sha256:${'0'.repeat(64)}`)).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_MISSING_BLOB' });
   });
 });
+
+describe('OCI layout with a referrer stored beside the image', () => {
+  it('opens the image (not the referrer) and the reader finds the referrer by subject', async () => {
+    const { cpSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { createHash } = await import('node:crypto');
+    const dir = mkdtempSync(join(tmpdir(), 'custody-ref-'));
+    try {
+      cpSync(join(G, 'example-oci'), dir, { recursive: true });
+      const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; mediaType: string }[] };
+      const subject = idx.manifests[0]!;
+      const put = (data: Buffer): { digest: string; size: number } => {
+        const hex = createHash('sha256').update(data).digest('hex');
+        writeFileSync(join(dir, 'blobs', 'sha256', hex), data);
+        return { digest: `sha256:${hex}`, size: data.length };
+      };
+      const empty = put(Buffer.from('{}'));
+      const bundle = put(Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}'));
+      const sigType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+      const ref = put(
+        Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            artifactType: sigType,
+            config: { mediaType: 'application/vnd.oci.empty.v1+json', ...empty },
+            layers: [{ mediaType: sigType, ...bundle }],
+            subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+          }),
+        ),
+      );
+      idx.manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...ref });
+      writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
+      await withSource(`oci-dir:${dir}`, async (s) => expect(s.describe().manifestDigest).toBe(subject.digest));
+      const reader = new OciLayoutReader(dirStore(dir, 'layout'));
+      expect(await reader.referrers(subject.digest)).toEqual([expect.objectContaining({ digest: ref.digest, artifactType: sigType })]);
+      expect(await reader.referrers(subject.digest, 'application/spdx+json')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
