@@ -18,7 +18,7 @@ import { buildPurl } from '../../core/ecosystem.js';
 import type { Location, Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, CatalogLimits, ParseResult } from '../cataloger.js';
 import { baseOf, langPackage } from '../lang-common.js';
-import { parseManifest } from './manifest.js';
+import { parseManifestSections } from './manifest.js';
 import { parsePomProperties, POM_PROPERTIES, type PomProperties } from './pom-properties.js';
 
 export const JAVA_ARCHIVE_EXTENSIONS = ['.jar', '.war', '.ear', '.jpi', '.hpi'] as const;
@@ -154,6 +154,7 @@ function manifestIdentity(m: Map<string, string>, fileName: string): { name: str
   const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || '';
   const version = mver || fromFile.version;
   let group = m.get('Implementation-Vendor-Id')?.trim() ?? '';
+  if (group === '' && SELF_GROUPED.has(name)) group = name;
   if (group === '' && sym && sym.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = sym.slice(0, sym.length - name.length - 1);
   if (group === '') {
     const mod = m.get('Automatic-Module-Name')?.trim();
@@ -164,6 +165,28 @@ function manifestIdentity(m: Map<string, string>, fileName: string): { name: str
   const source = mver !== '' || (title && !/\s/.test(title)) ? 'manifest' : 'filename';
   return { name, version, group, source };
 }
+
+/**
+ * The main section, with Implementation-Title/-Version/-Vendor(-Id) taken from the first per-entry
+ * section that has them when the main section does not (Debian's log4j 1.2 jar keeps them under
+ * `Name: org/apache/log4j/`).
+ */
+function effectiveManifest(text: string): Map<string, string> {
+  const [main = new Map<string, string>(), ...rest] = parseManifestSections(text);
+  const out = new Map(main);
+  for (const key of ['Implementation-Title', 'Implementation-Version', 'Implementation-Vendor', 'Implementation-Vendor-Id']) {
+    if (out.has(key)) continue;
+    const v = rest.find((s) => s.has(key))?.get(key);
+    if (v !== undefined) out.set(key, v);
+  }
+  return out;
+}
+
+/**
+ * Artifacts whose Maven groupId is their own name (old Apache/JUnit coordinates), for archives that
+ * identify themselves only through the manifest.
+ */
+const SELF_GROUPED = new Set(['log4j', 'commons-logging', 'commons-io', 'commons-lang', 'commons-collections', 'commons-codec', 'commons-beanutils', 'commons-fileupload', 'commons-httpclient', 'commons-cli', 'commons-net', 'commons-pool', 'commons-dbcp', 'junit']);
 
 /** Licence URLs whose SPDX id is certain (Bundle-License is often a URL). */
 const LICENSE_URLS: ReadonlyArray<[RegExp, string]> = [
@@ -234,7 +257,7 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
           continue;
         }
         const text = data.toString('utf8');
-        if (isManifest) manifest = parseManifest(text);
+        if (isManifest) manifest = effectiveManifest(text);
         else {
           const p = parsePomProperties(text, name);
           if (p) poms.push(p);

@@ -6,11 +6,22 @@
 
 /** Main-section attributes of a MANIFEST.MF, keys as written (first occurrence wins). */
 export function parseManifest(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+  return parseManifestSections(text)[0] ?? new Map<string, string>();
+}
+
+/** Every section of a MANIFEST.MF (main first, then the per-entry `Name:` sections). */
+export function parseManifestSections(text: string): Map<string, string>[] {
+  const sections: Map<string, string>[] = [];
+  let out = new Map<string, string>();
   let last: string | undefined;
   for (const line of text.split(/\r\n|\r|\n/)) {
     if (line === '') {
-      if (out.size > 0) break; // end of the main section
+      if (out.size > 0) {
+        sections.push(out);
+        out = new Map();
+        last = undefined;
+        if (sections.length >= 10_000) return sections;
+      }
       continue;
     }
     if (line.startsWith(' ')) {
@@ -30,5 +41,6 @@ export function parseManifest(text: string): Map<string, string> {
     out.set(key, line.slice(colon + 1).trim());
     last = key;
   }
-  return out;
+  if (out.size > 0) sections.push(out);
+  return sections;
 }

@@ -75,6 +75,11 @@ describe('java-archive-cataloger', () => {
     expect(find(r, 'git').map((p) => p.locations[0]!.path).sort()).toEqual(['/opt/app/git.hpi', '/opt/app/git.hpi!/WEB-INF/lib/git.jar']);
   });
 
+  it("manifest: Implementation-* from a per-entry section when the main one lacks them; log4j's own group", async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [java('log4j-1.2-1.2.17.jar', '/usr/share/java/log4j-1.2-1.2.17.jar')]);
+    expect(r.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['log4j@1.2.17 pkg:maven/log4j/log4j@1.2.17']);
+  });
+
   it('nesting deeper than the limit: warns naming the archive, keeps the levels it read', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('deep.jar')]);
     const levels = r.packages.map((p) => Number(p.version)).sort((a, b) => a - b);
