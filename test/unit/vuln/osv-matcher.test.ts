@@ -151,3 +151,11 @@ describe('native OSV matching', () => {
     expect(mergeAliases([])).toEqual([]);
   });
 });
+
+describe('OSV store against hostile zips', () => {
+  it('a zip bomb (entry lying about its size) is stopped by the inflate cap, exit 3', async () => {
+    const t = Date.now();
+    await expect(loadOsvDatabase(join(VULN, 'osv-bomb'), collectingLogger())).rejects.toMatchObject({ code: 'VULN_OSV_ZIP_INVALID', exitCode: 3 });
+    expect(Date.now() - t).toBeLessThan(10_000);
+  });
+});

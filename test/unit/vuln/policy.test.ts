@@ -108,3 +108,47 @@ describe('gate', () => {
     expect(() => parseVex(Buffer.from('{"hello":1}'), 'h.json')).toThrow(expect.objectContaining({ code: 'VULN_BAD_VEX' }));
   });
 });
+
+describe('hostile VEX and ignore inputs', () => {
+  it('any JSON given as VEX yields statements or an InputError', async () => {
+    const { InputError } = await import('../../../src/core/errors.js');
+    const fc = (await import('fast-check')).default;
+    const anyJson = fc.jsonValue({ maxDepth: 5 });
+    const vexish = fc.oneof(
+      fc.record({ '@context': anyJson, timestamp: anyJson, statements: fc.array(fc.record({ vulnerability: fc.oneof(fc.string(), anyJson, fc.record({ name: fc.string(), aliases: anyJson })), status: fc.oneof(fc.constantFrom('not_affected', 'affected', 'fixed', 'under_investigation'), fc.string()), products: fc.oneof(anyJson, fc.array(fc.oneof(fc.string(), fc.record({ '@id': fc.string(), subcomponents: anyJson, identifiers: anyJson })))), timestamp: anyJson })) }),
+      fc.record({ bomFormat: fc.constant('CycloneDX'), metadata: anyJson, components: anyJson, vulnerabilities: fc.array(fc.record({ id: fc.string(), analysis: fc.oneof(anyJson, fc.record({ state: fc.constantFrom('not_affected', 'false_positive', 'resolved', 'exploitable', 'in_triage', 'bogus') })), affects: fc.oneof(anyJson, fc.array(fc.record({ ref: fc.string() }))) })) }),
+      anyJson,
+    );
+    const f = grype().findings[0]!;
+    fc.assert(
+      fc.property(vexish, (doc) => {
+        try {
+          const d = parseVex(Buffer.from(JSON.stringify(doc)), 'fuzz.json');
+          for (const st of d.statements) decideVex([st], f);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any text given as an ignore file yields rules or an InputError', async () => {
+    const { InputError } = await import('../../../src/core/errors.js');
+    const fc = (await import('fast-check')).default;
+    const yamlish = fc.oneof(
+      fc.string(),
+      fc.array(fc.record({ id: fc.oneof(fc.string(), fc.integer()), reason: fc.oneof(fc.string(), fc.constant(undefined)), expires: fc.oneof(fc.string(), fc.constant('2024-01-01'), fc.constant(undefined)), package: fc.oneof(fc.string(), fc.constant(undefined)) })).map((a) => JSON.stringify({ ignore: a })),
+    );
+    fc.assert(
+      fc.property(yamlish, (text) => {
+        try {
+          for (const r of parseIgnoreFile(text, 'fuzz.yaml')) expect(r.reason.length).toBeGreaterThan(0);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
