@@ -15,10 +15,13 @@ export function normalizeLocationPath(p: string): string {
   return s.startsWith('/') ? s : `/${s.replace(/^\.\//, '')}`;
 }
 
+/** Drop repeated locations; a path without a layer is dropped when the same path is known with one. */
 export function dedupeLocations(locs: readonly Location[]): Location[] {
   const seen = new Set<string>();
+  const layered = new Set(locs.filter((l) => l.layer !== undefined).map((l) => l.path));
   const out: Location[] = [];
   for (const l of locs) {
+    if (l.layer === undefined && layered.has(l.path)) continue;
     const k = `${l.path}\u0000${l.layer ?? ''}`;
     if (seen.has(k)) continue;
     seen.add(k);

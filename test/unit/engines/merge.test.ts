@@ -26,7 +26,7 @@ const native = sbom(
 );
 const trivy = sbom(
   [
-    pkg({ name: 'bsdutils', version: '1:2.38.1-5+deb12u3', type: 'deb', purl: 'pkg:deb/debian/bsdutils@2.38.1-5+deb12u3?arch=amd64&epoch=1&distro=debian-12.15', foundBy: ['trivy'], licenses: ['GPL-2.0'], cpes: ['cpe:2.3:a:x:bsdutils:*'] }),
+    pkg({ name: 'bsdutils', version: '1:2.38.1-5+deb12u3', type: 'deb', purl: 'pkg:deb/debian/bsdutils@2.38.1-5+deb12u3?arch=amd64&epoch=1&distro=debian-12.15', foundBy: ['trivy'], licenses: ['GPL-2.0'], cpes: ['cpe:2.3:a:x:bsdutils:*'], locations: [{ path: '/var/lib/dpkg/status' }] }),
     pkg({ name: 'libc6', version: '2.36-9', type: 'deb', purl: 'pkg:deb/debian/libc6@2.36-9?arch=i386', foundBy: ['trivy'] }),
     pkg({ name: 'ms', version: '2.0.0', type: 'npm', purl: 'pkg:npm/ms@2.0.0', foundBy: ['trivy'], locations: [{ path: '/srv/app/node_modules/debug/node_modules/ms/package.json' }] }),
     pkg({ name: 'lodash', version: '4.17.20', type: 'npm', purl: 'pkg:npm/lodash@4.17.20', foundBy: ['trivy'], locations: [{ path: '/srv/app/node_modules/lodash/package.json' }] }),
@@ -48,6 +48,7 @@ describe('mergeEngineSboms', () => {
     expect(packageEngines(b)).toEqual(['native', 'trivy']);
     expect(b.foundBy).toEqual(['dpkg-db-cataloger', 'trivy']);
     expect(b.cpes).toEqual(['cpe:2.3:a:x:bsdutils:*']);
+    expect(b.locations).toEqual([{ path: '/var/lib/dpkg/status', layer: 'sha256:aa' }]);
     // the base engine's licences win; each engine's list is kept
     expect(b.licenses).toEqual(['GPL-2.0-or-later']);
     expect(b.metadata?.licensesByEngine).toEqual({ native: ['GPL-2.0-or-later'], trivy: ['GPL-2.0'] });
