@@ -2,12 +2,13 @@
 // stderr. syft runs as the STAND-IN (fixtures/tools/bin/syft) in its failure modes; "failing" and
 // "garbage" trivy are real system binaries (/bin/false, /bin/echo) put where trivy is expected.
 // The successful runs against the real trivy and the recorded syft output are in test/real/engines*.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/paths.js';
-import { runBuilt } from '../helpers/run-cli.js';
+import { BIN, runBuilt } from '../helpers/run-cli.js';
 
 const STANDIN_SYFT = join(FIXTURES, 'tools', 'bin', 'syft');
 const work = mkdtempSync(join(tmpdir(), 'custody-engines-e2e-'));
@@ -125,6 +126,28 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`error [TOOL_TIMEOUT]: syft at ${STANDIN_SYFT} did not finish within 2 s`);
     expect(r.stderr).toContain('cataloging...');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('Ctrl-C (SIGINT) while stand-in syft runs: the tool is stopped, TOOL_CANCELLED', async () => {
+    const argvLog = join(work, 'sigint.argv');
+    const child = spawn(process.execPath, [BIN, 'sbom', 'generate', `docker-archive:${TAR}`, '--engine', 'syft'], {
+      env: { ...process.env, NO_COLOR: '1', CUSTODY_SYFT_PATH: STANDIN_SYFT, SYFT_STANDIN_MODE: 'hang', SYFT_STANDIN_ARGV_LOG: argvLog },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // wait until the tool is running (it logged its argv), then press Ctrl-C
+    const started = Date.now();
+    while (!existsSync(argvLog) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(argvLog, 'utf8')).toContain('"scan"');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(4);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`error [TOOL_CANCELLED]: syft at ${STANDIN_SYFT} was cancelled`);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
