@@ -34,12 +34,15 @@ function hostPathOf(rest: string, options: OpenSourceOptions): string {
   return isAbsolute(rest) ? rest : resolveHost(options.cwd ?? '.', rest);
 }
 
-/** `PATH` or `PATH:TAG` (the tag picks an image inside a layout or archive). */
+/** `PATH`, `PATH:TAG` or `PATH@DIGEST` (picks an image inside a layout or archive). */
 async function splitPathTag(rest: string, options: OpenSourceOptions): Promise<{ host: string; tag?: string }> {
   const host = hostPathOf(rest, options);
   if (await exists(host)) return { host };
-  const i = rest.lastIndexOf(':');
-  if (i > 0) {
+  // PATH@sha256:<hex> picks a manifest by digest (passed on as the "tag").
+  const at = /^(.+)@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.exec(rest);
+  if (at !== null && (await exists(hostPathOf(at[1]!, options)))) return { host: hostPathOf(at[1]!, options), tag: at[2]! };
+  // The tag may hold ':' itself (a RepoTags entry like host:5000/app:1.0): the path is the first prefix that exists.
+  for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
     const h = hostPathOf(rest.slice(0, i), options);
     if (await exists(h)) return { host: h, tag: rest.slice(i + 1) };
   }

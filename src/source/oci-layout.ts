@@ -165,6 +165,12 @@ export function platformsOf(index: ImageIndex): Platform[] {
 /** Which top-level entry of a layout is the image: the only one, or the one tagged `tag`. */
 async function topDescriptor(reader: OciLayoutReader, tag: string | undefined): Promise<Descriptor> {
   const idx = await reader.index();
+  if (isDigest(tag)) {
+    const listed = idx.manifests.find((d) => d.digest === tag);
+    if (listed !== undefined) return listed;
+    if (await reader.hasBlob(tag)) return { digest: tag };
+    throw new InputError('SOURCE_TAG_NOT_FOUND', `${reader.label} has no manifest ${tag}`, { hint: 'check the digest (skopeo inspect oci:DIR)' });
+  }
   if (tag !== undefined) {
     const d = (await reader.tags()).get(tag);
     if (d === undefined) {

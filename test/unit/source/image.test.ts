@@ -276,3 +276,18 @@ describe('OCI layout with a referrer stored beside the image', () => {
     }
   });
 });
+
+describe('picking an image by tag or digest', () => {
+  it('oci-dir:PATH:TAG and oci-dir:PATH@DIGEST; unknown ones are exit 3', async () => {
+    const layout = join(G, 'example-oci');
+    const digest = await withSource(`oci-dir:${layout}`, async (s) => s.describe().manifestDigest!);
+    expect(await withSource(`oci-dir:${layout}:latest`, async (s) => s.describe().manifestDigest)).toBe(digest);
+    expect(await withSource(`oci-dir:${layout}@${digest}`, async (s) => s.describe().manifestDigest)).toBe(digest);
+    expect(await withSource(`oci-archive:${join(G, 'example-oci.tar')}@${digest}`, async (s) => s.describe().manifestDigest)).toBe(digest);
+    await expect(openSource(`oci-dir:${layout}:nope`)).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_TAG_NOT_FOUND' });
+    await expect(openSource(`oci-dir:${layout}@sha256:${'0'.repeat(64)}`)).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_TAG_NOT_FOUND' });
+    const tag = expected().tag;
+    expect(await withSource(`docker-archive:${EXAMPLE}:${tag}`, async (s) => s.describe().repoTags)).toEqual([tag]);
+    await expect(openSource(`docker-archive:${EXAMPLE}:other:1`)).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_TAG_NOT_FOUND' });
+  });
+});
