@@ -2,7 +2,7 @@
 // Recall and precision of custody's language catalogers on the real images of
 // ../shared/tools/build-images.sh, scored against truth/<image>/{jars,npm,python}.tsv (read from each
 // image's own files, not by a scanner). Runs the built CLI (`npm run build` first):
-//   node scripts/bench/catalog-recall.mjs [--images /tmp/images] [--transport docker-archive|dir] [--all]
+//   node scripts/bench/catalog-recall.mjs [--images /tmp/images] [--transport docker-archive|dir] [--all] [--engine trivy]
 // --all also runs the declared (lock-file) catalogers, as `sbom generate` does by default today.
 // Prints a markdown table: image, ecosystem, truth, found, reported, recall, precision, seconds.
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,8 @@ const opt = (name, dflt) => {
 const IMAGES = opt('--images', process.env.CUSTODY_IMAGES_DIR ?? '/tmp/images');
 const TRANSPORT = opt('--transport', 'docker-archive');
 const ALL = args.includes('--all');
+// --engine trivy: score H2's trivy engine instead (CUSTODY_TRIVY_PATH=$(node scripts/install-trivy.mjs)).
+const ENGINE = opt('--engine', 'native');
 const SELECT = 'java-archive,npm-installed,python-installed,go-binary,rust-binary,ruby-gemspec,php-composer-installed,dotnet-deps';
 
 const readTsv = (p) => {
@@ -78,7 +80,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const target = TRANSPORT === 'dir' ? `dir:${join(IMAGES, 'rootfs', img)}` : `${TRANSPORT}:${join(IMAGES, TRANSPORT, `${img}.tar`)}`;
       const file = join(tmp, `${img}.json`);
       const t0 = process.hrtime.bigint();
-      execFileSync(process.execPath, [join(root, 'bin', 'custody.js'), 'sbom', 'generate', target, '-o', `json=${file}`, ...(ALL ? [] : ['--select', SELECT])], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const sel = ENGINE !== 'native' ? ['--engine', ENGINE] : ALL ? [] : ['--select', SELECT];
+      try {
+        execFileSync(process.execPath, [join(root, 'bin', 'custody.js'), 'sbom', 'generate', target, '-o', `json=${file}`, ...sel], { stdio: ['ignore', 'ignore', 'ignore'] });
+      } catch (err) {
+        console.log(`| ${img} | (${ENGINE} failed: exit ${err.status}) | | | | | | |`);
+        continue;
+      }
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       const sbom = JSON.parse(readFileSync(file, 'utf8'));
       for (const r of scoreImage(sbom, join(IMAGES, 'truth', img))) {
