@@ -85,6 +85,7 @@ describe('--engine trivy (real trivy) = trivy\'s own CycloneDX, in every custody
     ['debian-min', 'docker-archive', 88, 0],
     ['node-app', 'docker-archive', 101, 53],
     ['debian-min', 'oci-dir', 88, 0],
+    ['node-app', 'oci-dir', 101, 53],
   ])('%s (%s): same dpkg and npm package sets', async (name, transport, debCount, npmCount) => {
     const path = transport === 'oci-dir' ? join(IMAGES, 'oci', name) : join(IMAGES, 'docker-archive', `${name}.tar`);
     const want = referenceSets(path);
