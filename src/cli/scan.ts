@@ -129,6 +129,6 @@ function scanDeps(ctx: CommandContext): ScanDeps {
       return Array.isArray(sbom) ? sbom[0]! : sbom;
     },
     compareVersions,
-    runEngine: (engine, input, signal) => runExternalEngine(engine, input, { env: ctx.io.env, ...(signal ? { signal } : {}) }),
+    runEngine: (engine, input, signal) => runExternalEngine(engine, input, { log: ctx.log, env: ctx.io.env, ...(signal ? { signal } : {}) }),
   };
 }

@@ -2,7 +2,7 @@
 // databases (directory and all.zip), and grype/trivy through STAND-IN executables
 // (fixtures/tools/bin/{grype,trivy}) that replay a recorded report — grype cannot be installed here
 // and trivy's vulnerability DB cannot be downloaded.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,20 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
     expect(doc.target).toMatchObject({ kind: 'image', name: 'docker-archive:/images/app.tar' });
     expect(doc.findings.map((f: { id: string }) => f.id)).toEqual(['CVE-2099-2000', 'CVE-2099-2001']);
     expect(JSON.parse(readFileSync(log, 'utf8').trim())).toEqual(['trivy', 'image', '--format', 'json', '--scanners', 'vuln', '--quiet', '--input', '/images/app.tar']);
+  });
+
+  it('an SBOM format the tool cannot read (CycloneDX XML for trivy) is converted to CycloneDX JSON first', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
+    const r = await runBuilt(['scan', sbom('app-fixed.cdx.xml'), '--engine', 'trivy', '-o', 'json'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('trivy cannot read cyclonedx-xml; scanning it converted to CycloneDX 1.5 JSON');
+    const argv = JSON.parse(readFileSync(log, 'utf8').trim()) as string[];
+    expect(argv.slice(0, 6)).toEqual(['trivy', 'sbom', '--format', 'json', '--scanners', 'vuln']);
+    expect(argv[argv.length - 1]).toMatch(/custody-scan-.*\/sbom\.cdx\.json$/);
+    expect(existsSync(argv[argv.length - 1]!)).toBe(false); // the temporary copy is removed
+    expect(JSON.parse(r.stdout).target).toMatchObject({ kind: 'sbom', name: sbom('app-fixed.cdx.xml') });
+    const unreadable = await runBuilt(['scan', join(V, 'reports', 'not-a-report.json'), '--engine', 'grype'], { env: env({}) });
+    expect(unreadable.code).toBe(3);
   });
 
   it('engine missing or failing exits 4 with the stderr tail', async () => {

@@ -2,7 +2,14 @@
  * Running grype and trivy for `custody scan --engine grype|trivy` (the only vuln/ code that uses tools/).
  * Targets use the `sbom generate` syntax; SBOM files go to the tools' own SBOM inputs.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../core/clock.js';
 import { InputError, ToolError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { encodeSbom } from '../../sbom/encode.js';
+import { readSbomWithFormat } from '../../sbom/index.js';
 import { grypeScan } from '../../tools/grype.js';
 import { trivyScan, type TrivyScanTarget } from '../../tools/trivy-scan.js';
 import type { ScanResult } from '../model.js';
@@ -10,7 +17,14 @@ import type { ScanInput } from '../scan.js';
 import { parseGrypeReport } from './grype.js';
 import { parseTrivyReport } from './trivy.js';
 
+/** SBOM formats each tool reads itself; anything else custody reads is converted to CycloneDX JSON first. */
+const NATIVE_SBOM_FORMATS: Record<'grype' | 'trivy', readonly string[]> = {
+  grype: ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json', 'spdx-tag-value', 'syft-json'],
+  trivy: ['cyclonedx-json', 'spdx-json', 'spdx-tag-value'],
+};
+
 export interface EngineRunOptions {
+  log: Logger;
   /** The whole child environment (PATH, HOME, CUSTODY_*_PATH, registry credentials). */
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
@@ -57,15 +71,32 @@ function label(input: ScanInput): string {
  * @throws ToolError (missing, failed, bad output), InputError (output is not a report of that tool)
  */
 export async function runExternalEngine(engine: 'grype' | 'trivy', input: ScanInput, o: EngineRunOptions): Promise<ScanResult> {
-  const opts = { env: o.env, ...(o.signal ? { signal: o.signal } : {}) };
-  const doc = engine === 'grype' ? await grypeScan(grypeTarget(input), opts) : await trivyScan(trivyTarget(input), opts);
-  let result: ScanResult;
-  try {
-    result = engine === 'grype' ? parseGrypeReport(doc, 'grype output') : parseTrivyReport(doc, 'trivy output');
-  } catch (err) {
-    // The tool printed JSON that is not its report: a tool problem (exit 4), not bad user input.
-    if (err instanceof InputError) throw new ToolError('TOOL_BAD_OUTPUT', `${engine} printed JSON that is not a ${engine} report`, { cause: err, hint: `check that CUSTODY_${engine.toUpperCase()}_PATH points at a real ${engine}` });
-    throw err;
+  let toolInput = input;
+  let tempDir: string | undefined;
+  if (input.kind === 'sbom') {
+    // Read it first: an unreadable SBOM is exit 3 (ours), not a tool failure; convert what the tool cannot read.
+    const { sbom, format } = await readSbomWithFormat(input.path, { logger: o.log });
+    if (!NATIVE_SBOM_FORMATS[engine].includes(format.id)) {
+      tempDir = await mkdtemp(join(tmpdir(), 'custody-scan-'));
+      const converted = join(tempDir, 'sbom.cdx.json');
+      await writeFile(converted, encodeSbom(sbom, 'cyclonedx-json@1.5', { clock: systemClock }));
+      o.log.info(`${engine} cannot read ${format.id}; scanning it converted to CycloneDX 1.5 JSON`);
+      toolInput = { kind: 'sbom', path: converted };
+    }
   }
-  return { ...result, target: { ...result.target, kind: input.kind, name: label(input) } };
+  try {
+    const opts = { env: o.env, ...(o.signal ? { signal: o.signal } : {}) };
+    const doc = engine === 'grype' ? await grypeScan(grypeTarget(toolInput), opts) : await trivyScan(trivyTarget(toolInput), opts);
+    let result: ScanResult;
+    try {
+      result = engine === 'grype' ? parseGrypeReport(doc, 'grype output') : parseTrivyReport(doc, 'trivy output');
+    } catch (err) {
+      // The tool printed JSON that is not its report: a tool problem (exit 4), not bad user input.
+      if (err instanceof InputError) throw new ToolError('TOOL_BAD_OUTPUT', `${engine} printed JSON that is not a ${engine} report`, { cause: err, hint: `check that CUSTODY_${engine.toUpperCase()}_PATH points at a real ${engine}` });
+      throw err;
+    }
+    return { ...result, target: { ...result.target, kind: input.kind, name: label(input) } };
+  } finally {
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+  }
 }
