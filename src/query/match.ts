@@ -234,15 +234,63 @@ export function prefilterNeedle(q: CompiledQuery): string | undefined {
 // Escapes that could spell an ASCII letter, digit, '.', '-' or '_' (JSON \u00XX, XML &#..;).
 const ESCAPED_PLAIN = /\\u00(?:2[dDeE]|3\d|[4-7][0-9a-fA-F])|&#(?:x0*[2-7][0-9a-fA-F]|0*(?:4[5-9]|[5-9]\d|1[0-2]\d));/;
 
+const isLetter = (c: string): boolean => c.toLowerCase() !== c.toUpperCase();
+
+function caseVariants(s: string): string[] {
+  let out = [''];
+  for (const c of s) out = out.flatMap((p) => (isLetter(c) ? [p + c.toLowerCase(), p + c.toUpperCase()] : [p + c]));
+  return out;
+}
+
+/** Case-insensitive search of an ASCII needle in bytes without copying: native scans for the case variants of a 2-char anchor, then verify. */
+export function containsIgnoreCase(buf: Buffer, needle: string): boolean {
+  const n = needle.toLowerCase();
+  if (n.length < 2) return buf.toString('latin1').toLowerCase().includes(n);
+  // Prefer an anchor starting with a caseless character (digits, '-', '.', '_'): fewer variants, rarer hits.
+  let at = 0;
+  for (let i = 0; i + 1 < n.length; i++) {
+    if (!isLetter(n[i]!)) {
+      at = i;
+      break;
+    }
+  }
+  const want = Buffer.from(n, 'latin1');
+  for (const variant of caseVariants(n.slice(at, at + 2))) {
+    const v = Buffer.from(variant, 'latin1');
+    let pos = buf.indexOf(v);
+    while (pos !== -1) {
+      const start = pos - at;
+      if (start >= 0 && start + want.length <= buf.length) {
+        let ok = true;
+        for (let k = 0; k < want.length; k++) {
+          const b = buf[start + k]!;
+          const lb = b >= 65 && b <= 90 ? b + 32 : b;
+          if (lb !== want[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) return true;
+      }
+      pos = buf.indexOf(v, pos + 1);
+    }
+  }
+  return false;
+}
+
 /** False only when the bytes certainly cannot contain `needle` in any spelling the decoders accept. */
+const PAYLOAD_TYPE = Buffer.from('"payloadType"');
+const JSON_ESCAPE = Buffer.from('\\u00');
+const XML_CHARREF = Buffer.from('&#');
+
 export function mayContain(buf: Buffer, needle: string): boolean {
-  if (buf.indexOf(needle, 0, 'latin1') !== -1) return true;
+  // Buffer needles: Buffer#indexOf with a Buffer is several times faster than with a string.
+  if (buf.indexOf(Buffer.from(needle, 'latin1')) !== -1) return true;
   // DSSE envelopes carry the SBOM base64-encoded: the needle cannot be seen in the bytes.
-  if (buf.indexOf('"payloadType"', 0, 'latin1') !== -1) return true;
+  if (buf.indexOf(PAYLOAD_TYPE) !== -1) return true;
   // UTF-16 input or a BOM: do not guess.
   if (buf.length >= 2 && (buf[0] === 0xff || buf[0] === 0xfe || buf[1] === 0)) return true;
-  const text = buf.toString('latin1');
-  const re = new RegExp(needle.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'), 'i');
-  if (re.test(text)) return true;
-  return ESCAPED_PLAIN.test(text);
+  if (containsIgnoreCase(buf, needle)) return true;
+  if (buf.indexOf(JSON_ESCAPE) === -1 && buf.indexOf(XML_CHARREF) === -1) return false;
+  return ESCAPED_PLAIN.test(buf.toString('latin1'));
 }

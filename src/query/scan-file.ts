@@ -1,5 +1,5 @@
 /** One file of a query scan: read, pre-filter, sniff, decode, match. Runs in a worker or in-thread. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger } from '../core/log.js';
 import { decodeSbomBytes } from '../sbom/index.js';
@@ -11,7 +11,7 @@ export type FileOutcome =
   | { path: string; status: 'matched' | 'no-match'; parsed: boolean; matches: QueryMatch[]; warnings: string[] }
   | { path: string; status: 'skipped' | 'error'; reason: string };
 
-const SBOM_MARKERS = ['"bomFormat"', '"spdxVersion"', '"artifacts"', '"@context"', '"payloadType"', '"predicate"', '"sbom"'];
+const SBOM_MARKERS = ['"bomFormat"', '"spdxVersion"', '"artifacts"', '"@context"', '"payloadType"', '"predicate"', '"sbom"'].map((m) => Buffer.from(m));
 
 /** A reason why `buf` is certainly not an SBOM, or undefined when it may be one. */
 export function notAnSbomReason(buf: Buffer): string | undefined {
@@ -19,7 +19,7 @@ export function notAnSbomReason(buf: Buffer): string | undefined {
   const head = bytesToText(buf.subarray(0, 64 * 1024));
   const kind = sniffTextKind(head);
   if (kind === 'unknown') return 'not an SBOM (neither JSON, XML nor SPDX tag-value)';
-  if (kind === 'json' && !(buf[0] === 0xff || buf[0] === 0xfe) && !SBOM_MARKERS.some((m) => buf.indexOf(m, 0, 'latin1') !== -1)) {
+  if (kind === 'json' && !(buf[0] === 0xff || buf[0] === 0xfe) && !SBOM_MARKERS.some((m) => buf.indexOf(m) !== -1)) {
     return 'JSON without the keys of a known SBOM format';
   }
   if (kind === 'xml' && !/cyclonedx\.org\/schema\/bom/.test(head)) return 'XML that is not a CycloneDX bom';
@@ -35,9 +35,10 @@ export interface ScanFileOptions {
 export async function scanFile(path: string, q: CompiledQuery, needle: string | undefined, o: ScanFileOptions): Promise<FileOutcome> {
   let buf: Buffer;
   try {
-    const st = await stat(path);
+    // Synchronous reads: one read(2) per file, and scans run in worker threads.
+    const st = statSync(path);
     if (st.size > o.maxBytes) return { path, status: o.named ? 'error' : 'skipped', reason: `larger than the ${o.maxBytes}-byte limit` };
-    buf = await readFile(path);
+    buf = readFileSync(path);
   } catch (err) {
     return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
   }

@@ -156,3 +156,19 @@ describe('pre-filter and attestations', () => {
     expect(mayContain(Buffer.from(JSON.stringify(env)), 'openssl')).toBe(true);
   });
 });
+
+describe('containsIgnoreCase', () => {
+  it('agrees with a naive lower-case search (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { containsIgnoreCase } = await import('../../../src/query/match.js');
+    const alpha = fc.constantFrom(...'abcLOG4j-c0re_.xyzOPENSL'.split(''));
+    fc.assert(
+      fc.property(fc.array(alpha, { maxLength: 300 }), fc.array(alpha, { minLength: 2, maxLength: 6 }), (hay, nd) => {
+        const h = hay.join('');
+        const n = nd.join('');
+        expect(containsIgnoreCase(Buffer.from(h, 'latin1'), n)).toBe(h.toLowerCase().includes(n.toLowerCase()));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
