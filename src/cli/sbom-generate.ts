@@ -112,6 +112,7 @@ async function generate(ctx: CommandContext, target: string, flags: GenerateFlag
   if (external && flags.scope === 'all-layers') {
     throw new UsageError('ENGINE_SCOPE', `--scope all-layers works with --engine native only (got --engine ${engines.join(',')})`, { hint: 'drop --scope, or use --engine native' });
   }
+  if (external && !engines.includes('native') && flags.select.length > 0) ctx.log.warn(`--select chooses custody's catalogers; it does nothing with --engine ${engines.join(',')}`);
   const native = (): ReturnType<typeof generateSbom> =>
     generateSbom({
       target,
