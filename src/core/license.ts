@@ -12,7 +12,7 @@ const parseSpdx = require('spdx-expression-parse') as (s: string) => unknown;
 const correctSpdx = require('spdx-correct') as (s: string, o?: { upgrade?: boolean }) => string | null;
 
 /** Debian/common short names whose SPDX id is certain but which spdx-correct does not map (or maps too eagerly). */
-const KNOWN: Readonly<Record<string, string>> = {
+const KNOWN: ReadonlyMap<string, string> = new Map(Object.entries({
   expat: 'MIT',
   'zlib/libpng': 'Zlib',
   'bsd-2-clause': 'BSD-2-Clause',
@@ -27,7 +27,7 @@ const KNOWN: Readonly<Record<string, string>> = {
   'gfdl-1.3+': 'GFDL-1.3-or-later',
   'psf-2': 'PSF-2.0',
   'python-2.0': 'Python-2.0',
-};
+}));
 
 /** GNU family ids that SPDX splits into -only / -or-later. */
 const GNU = /^(a?gpl|lgpl|gfdl)-?(\d(?:\.\d)?)(\+)?$/i;
@@ -56,7 +56,7 @@ function words(s: string): string {
 function normalizeOne(name: string): string | undefined {
   const t = name.trim();
   if (t === '') return undefined;
-  const known = KNOWN[t.toLowerCase()];
+  const known = KNOWN.get(t.toLowerCase());
   if (known !== undefined) return known;
   const gnu = GNU.exec(t);
   if (gnu) {
@@ -66,7 +66,12 @@ function normalizeOne(name: string): string | undefined {
     return isSpdxExpression(id) ? id : undefined;
   }
   if (isSpdxExpression(t) && !/\s/.test(t)) return t;
-  const corrected = correctSpdx(t);
+  let corrected: string | null = null;
+  try {
+    corrected = correctSpdx(t);
+  } catch {
+    // spdx-correct throws on some inputs (e.g. '+'): then nothing is certain.
+  }
   if (corrected !== null && words(corrected) === words(t)) return corrected;
   return undefined;
 }

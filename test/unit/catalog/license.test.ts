@@ -21,7 +21,7 @@ describe('normalizeLicense', () => {
     expect(normalizeLicense(input)).toBe(expected);
   });
 
-  it.each(['public-domain', 'Artistic', 'GPL-3+ with autoconf exception', 'permissive', 'MIT-like', 'GPL-2+ or custom'])(
+  it.each(['+', '__proto__', 'constructor', 'public-domain', 'Artistic', 'GPL-3+ with autoconf exception', 'permissive', 'MIT-like', 'GPL-2+ or custom'])(
     'keeps %j as found (never guessed)',
     (input) => {
       expect(normalizeLicense(input)).toBe(input);
@@ -30,7 +30,12 @@ describe('normalizeLicense', () => {
 
   it('returns either a valid SPDX expression or the trimmed input (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }), (s) => {
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.array(fc.constantFrom('GPL', '-2', '+', 'or', ' ', 'MIT', ',', 'and', 'BSD', '(', ')', '__proto__', 'WITH', '.0', 'Apache'), { maxLength: 8 }).map((a) => a.join('')),
+        ),
+        (s) => {
         const out = normalizeLicense(s);
         const trimmed = s.trim().replace(/\s+/g, ' ');
         expect(out === trimmed || isSpdxExpression(out)).toBe(true);
