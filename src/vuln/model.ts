@@ -25,7 +25,8 @@ export function severityRank(s: Severity): number {
   }
 }
 
-export type EngineName = 'osv' | 'grype' | 'trivy' | 'osv-scanner';
+/** Which engine produced a finding; 'cyclonedx' for CycloneDX vulnerability reports of unknown origin. */
+export type EngineName = 'osv' | 'grype' | 'trivy' | 'osv-scanner' | 'cyclonedx';
 
 /** A CVSS vector as found, with the score we computed (ae-cvss-calculator). */
 export interface CvssScore {

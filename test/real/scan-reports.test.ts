@@ -102,6 +102,27 @@ describe('shared VEX documents', () => {
   });
 });
 
+describe('CycloneDX vulnerability reports', () => {
+  it.each(['sboms/log4j/grype-cdx-log4j-core-2.13.2.cdx.json', 'sboms/log4j/grype-cdx-nested-component-log4j.cdx.json'])('%s: 8 findings on log4j-core 2.13.2 (DefectDojo)', (file) => {
+    const r = ingestReport(read(file), file);
+    expect(r.engine).toBe('grype');
+    expect(r.findings).toHaveLength(8);
+    expect(r.findings.every((f) => f.package.name === 'log4j-core' && f.package.version === '2.13.2')).toBe(true);
+    expect([...new Set(r.findings.map((f) => f.id))].sort()).toEqual(['CVE-2021-44228', 'CVE-2021-44832', 'CVE-2021-45046', 'CVE-2021-45105', 'GHSA-7rjr-3q55-vv33', 'GHSA-8489-44mv-ggj8', 'GHSA-jfh8-c2jp-5v3q', 'GHSA-p6xc-xr62-6r2g']);
+    expect(r.findings.find((f) => f.id === 'CVE-2021-44228')!.severity).toMatchObject({ level: 'critical', score: 10 });
+  });
+
+  it('trivy 0.48.1 CycloneDX: 10 vulnerabilities over 14 affected packages', () => {
+    const r = ingestReport(read('vuln-reports/trivy/trivy-0.48.1-ubuntu.cdx-vulns.json'), 'x');
+    expect(r.engine).toBe('trivy');
+    expect(r.tools).toEqual([{ name: 'trivy', version: '0.48.1' }]);
+    expect(new Set(r.findings.map((f) => f.id)).size).toBe(10);
+    expect(r.findings).toHaveLength(14);
+    expect(r.warnings).toEqual([]);
+    expect(r.findings.find((f) => f.id === 'CVE-2016-2781')).toMatchObject({ package: { name: 'coreutils', version: '8.32-4.1ubuntu1' }, severity: { level: 'low', basis: 'vendor' } });
+  });
+});
+
 describe('shared OSV records', () => {
   it.each(byKind('osv-record').map((c) => [c.expect.record as string]))('%s is a valid OSV record', (record) => {
     const r = parseOsvRecord(JSON.parse(read(record).toString('utf8')));

@@ -43,6 +43,23 @@ describe('report ingestion', () => {
     expect(r.findings[0]!.evidence[0]!.kind).toBe('distro-package');
   });
 
+  it('CycloneDX vulnerabilities: one finding per affected component, resolved by bom-ref or purl', () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      metadata: { tools: { components: [{ name: 'grype', version: '0.90.0' }] }, component: { name: 'app', 'bom-ref': 'root' } },
+      components: [{ 'bom-ref': 'c1', name: 'lodash', group: '@fixture', version: '4.17.20', purl: 'pkg:npm/%40fixture/lodash@4.17.20', components: [{ 'bom-ref': 'c2', name: 'inner', version: '1.0' }] }],
+      vulnerabilities: [
+        { id: 'CVE-2099-3000', source: { name: 'nvd' }, ratings: [{ source: { name: 'nvd' }, method: 'CVSSv31', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }], affects: [{ ref: 'c1' }, { ref: 'urn:cdx:x/1#c2' }, { ref: 'pkg:pypi/x@1.0' }, { ref: 'nothing' }] },
+      ],
+    };
+    const r = ingestReport(Buffer.from(JSON.stringify(doc)), 'cdx.json');
+    expect(r.engine).toBe('grype');
+    expect(r.target).toEqual({ kind: 'report', name: 'app', format: 'cyclonedx-json' });
+    expect(r.findings.map((f) => `${f.package.name}@${f.package.version} ${f.severity.level}`)).toEqual(['@fixture/lodash@4.17.20 critical', 'inner@1.0 critical', 'x@1.0 critical']);
+    expect(r.warnings).toEqual(['cdx.json: CVE-2099-3000 affects nothing, which names no component; skipped']);
+  });
+
   it('sniffs formats and rejects what it cannot read with exit-3 errors', () => {
     expect(sniffReport({ matches: [], descriptor: {} })).toBe('grype-json');
     expect(sniffReport({ SchemaVersion: 2, Results: [] })).toBe('trivy-json');
