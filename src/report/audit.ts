@@ -1,0 +1,96 @@
+/**
+ * Renderers of `custody audit`: a human table, JSON (the AuditResult with a schema version),
+ * Markdown (for PR comments and runbooks) and SARIF 2.1.0 (one result per failed check).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { AuditCheck, AuditResult, ImageVerdict } from '../audit/model.js';
+
+export const AUDIT_JSON_SCHEMA_VERSION = 1;
+
+const mark = (c: AuditCheck, chalk: ChalkInstance): string =>
+  c.status === 'pass' ? chalk.green('✓') : c.status === 'fail' ? chalk.red('✗') : chalk.dim('-');
+
+function imageHeader(v: ImageVerdict, chalk: ChalkInstance): string {
+  const verdict = v.ok ? chalk.green('PASS') : chalk.red('FAIL');
+  return `${verdict} ${chalk.bold(v.image)}${v.digest && !v.image.includes(v.digest) ? chalk.dim(` -> ${v.digest}`) : ''}`;
+}
+
+export function renderAuditTable(r: AuditResult, chalk: ChalkInstance): string {
+  const out: string[] = [];
+  for (const v of r.images) {
+    out.push(imageHeader(v, chalk));
+    if (v.drift) out.push(`  ${chalk.yellow('!')} tag ${v.drift.tag} now points to ${v.drift.tagDigest} (pinned: ${v.drift.pinnedDigest})`);
+    for (const c of v.checks) out.push(`  ${mark(c, chalk)} ${c.rule.padEnd(26)} ${c.detail}`);
+    if (v.checks.length === 0) out.push(`  ${chalk.dim('(the policy asks for no check of this image)')}`);
+  }
+  if (r.mode === 'k8s') {
+    out.push('', chalk.bold('Workloads'));
+    for (const w of r.workloads) {
+      const verdict = w.excluded ? chalk.dim('SKIP') : w.ok ? chalk.green('PASS') : chalk.red('FAIL');
+      const failing = w.containers.filter((c) => !c.ok).map((c) => `${c.name}=${c.image}`);
+      out.push(`${verdict} ${w.kind}/${w.namespace}/${w.name}${w.excluded ? chalk.dim(' (namespace excluded)') : failing.length > 0 ? `: ${failing.join(', ')}` : ''} ${chalk.dim(w.origin)}`);
+    }
+  }
+  const s = r.summary;
+  out.push(
+    '',
+    `${r.ok ? chalk.green('audit passed') : chalk.red('audit failed')}: ${s.images - s.imagesFailed}/${s.images} images pass` +
+      (r.mode === 'k8s' ? `, ${s.workloads - s.workloadsFailed}/${s.workloads} workloads pass${s.excluded ? `, ${s.excluded} excluded` : ''}` : '') +
+      ` (policy ${r.policyFile})`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export function renderAuditJson(r: AuditResult): string {
+  return `${JSON.stringify({ schemaVersion: AUDIT_JSON_SCHEMA_VERSION, ...r }, null, 2)}\n`;
+}
+
+const mdEscape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderAuditMarkdown(r: AuditResult): string {
+  const out: string[] = [`# custody audit: ${r.ok ? 'passed' : 'failed'}`, '', `Policy \`${r.policyFile}\` (${r.policyHash}).`, ''];
+  out.push('| image | digest | verdict | failed checks |', '| --- | --- | --- | --- |');
+  for (const v of r.images) {
+    const failed = v.checks.filter((c) => c.status === 'fail').map((c) => `**${c.rule}**: ${mdEscape(c.detail)}`);
+    out.push(`| \`${v.image}\` | \`${v.digest ?? '?'}\` | ${v.ok ? '✅ pass' : '❌ fail'} | ${failed.join('<br>') || '—'} |`);
+  }
+  if (r.mode === 'k8s') {
+    out.push('', '| workload | namespace | verdict | images |', '| --- | --- | --- | --- |');
+    for (const w of r.workloads) {
+      const verdict = w.excluded ? 'excluded' : w.ok ? '✅ pass' : '❌ fail';
+      out.push(`| ${w.kind}/${mdEscape(w.name)} | ${w.namespace} | ${verdict} | ${w.containers.map((c) => `\`${c.image}\`${c.ok ? '' : ' ❌'}`).join('<br>')} |`);
+    }
+  }
+  const s = r.summary;
+  out.push('', `${s.images - s.imagesFailed}/${s.images} images pass${r.mode === 'k8s' ? `; ${s.workloads - s.workloadsFailed}/${s.workloads} workloads pass; ${s.excluded} excluded` : ''}.`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderAuditSarif(r: AuditResult, o: { custodyVersion: string }): string {
+  const failed = r.images.flatMap((v) => v.checks.filter((c) => c.status === 'fail').map((c) => ({ v, c })));
+  const ruleIds = [...new Set(failed.map((f) => f.c.rule.replace(/\[\d+\]$/, '')))].sort();
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'custody',
+            version: o.custodyVersion,
+            informationUri: 'https://github.com/custody/custody',
+            rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: `custody audit policy rule ${id}` }, defaultConfiguration: { level: 'error' } })),
+          },
+        },
+        results: failed.map(({ v, c }) => ({
+          ruleId: c.rule.replace(/\[\d+\]$/, ''),
+          level: 'error',
+          message: { text: `${v.image}: ${c.detail}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: `images/${encodeURIComponent(v.image.replace(/^registry:/, ''))}` } } }],
+          partialFingerprints: { imageDigest: v.digest ?? v.image },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
