@@ -182,8 +182,7 @@ export async function queryIndex(db: string, options: QueryOptions): Promise<Que
       matchedSboms.add(sbom.path);
       result.matches.push({ sbom: sbom.path, format: sbom.format, subject: sbom.subject, package: pkg.name, version: pkg.version, purl: pkg.purl, type: pkg.type, locations: pkg.locations });
     }
-    const stats = store.stats();
-    result.filesScanned = stats.sboms;
+    result.filesScanned = store.countSboms();
     result.filesMatched = matchedSboms.size;
     if (versionErrors.length > 0) result.warnings.push(`${versionErrors.length} version(s) not comparable in their ecosystem, first: ${versionErrors[0]}`);
     sortMatches(result.matches);

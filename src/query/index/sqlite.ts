@@ -154,6 +154,10 @@ export class SqliteStore implements SbomStore {
     return (this.db.prepare('SELECT * FROM sboms ORDER BY path').all() as SbomRow[]).map(toSbom);
   }
 
+  countSboms(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM sboms').get() as { n: number }).n;
+  }
+
   stats(): IndexStats {
     const sboms = (this.db.prepare('SELECT COUNT(*) AS n FROM sboms').get() as { n: number }).n;
     const packages = (this.db.prepare('SELECT COUNT(*) AS n FROM packages').get() as { n: number }).n;

@@ -53,6 +53,8 @@ export interface SbomStore {
   remove(path: string): boolean;
   list(): StoredSbom[];
   stats(): IndexStats;
+  /** Number of SBOMs (cheap). */
+  countSboms(): number;
   candidates(filter: CandidateFilter): Iterable<{ sbom: StoredSbom; pkg: StoredPackage }>;
   /** Run `fn` in one transaction (fast bulk adds). */
   transaction<T>(fn: () => T): T;
