@@ -19,14 +19,14 @@ export interface TarMember {
 }
 
 const MAX_MEMBERS = 1_000_000;
-const MAX_META = 1 << 20;
+export const MAX_META = 1 << 20;
 
-function cstr(buf: Buffer, start: number, len: number): string {
+export function cstr(buf: Buffer, start: number, len: number): string {
   const end = buf.indexOf(0, start);
   return buf.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
 }
 
-function octal(buf: Buffer, start: number, len: number): number {
+export function octal(buf: Buffer, start: number, len: number): number {
   // GNU base-256 for big numbers.
   if ((buf[start]! & 0x80) !== 0) {
     let v = 0;
@@ -39,14 +39,14 @@ function octal(buf: Buffer, start: number, len: number): number {
   return parseInt(s, 8);
 }
 
-function checksumOk(h: Buffer): boolean {
+export function checksumOk(h: Buffer): boolean {
   const stored = octal(h, 148, 8);
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
   return stored === sum;
 }
 
-function parsePax(data: Buffer): Record<string, string> {
+export function parsePax(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   let i = 0;
   while (i < data.length) {

@@ -11,11 +11,11 @@ import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract, type Extract } from 'tar-stream';
 import { InputError, errorMessage, isAuditError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { baseName, joinPath, normalizeEntryName, normalizePath, parentOf } from '../paths.js';
 import { BlockReader, walkTarHeaders } from '../tar-index.js';
+import { parseTarStream } from './tar-parse.js';
 import type { TempSpace } from '../temp.js';
 import type { FileRange } from './store.js';
 import { FileTree, type ContentRef, type TreeNode } from '../tree.js';
@@ -49,8 +49,6 @@ export interface SquashOptions {
   log: Logger;
 }
 
-type StreamEntry = Extract extends AsyncIterable<infer S> ? S : never;
-
 /** A layer member, from a stream (tar-stream) or from a seekable local file. */
 interface Entry {
   header: { name: string; type: string; size: number; mode: number; linkname: string };
@@ -62,18 +60,6 @@ interface Entry {
   skip(): void;
 }
 
-function streamEntry(e: StreamEntry): Entry {
-  return {
-    header: { name: e.header.name, type: e.header.type ?? 'file', size: e.header.size ?? 0, mode: e.header.mode ?? 0o644, linkname: e.header.linkname ?? '' },
-    async bytes() {
-      const chunks: Buffer[] = [];
-      for await (const c of e) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
-    },
-    toFile: (file) => pipeline(e, createWriteStream(file, { mode: 0o600 })),
-    skip: () => void e.resume(),
-  };
-}
 
 const WH = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -132,33 +118,31 @@ class Squasher {
     }
     if (hash !== undefined) raw.on('data', (c: Buffer) => hash.update(c));
     const gz = magic[0] === 0x1f && magic[1] === 0x8b;
-    const extract = tarExtract();
-    const input = raw;
-    const feeding = gz ? pipeline(input, createGunzip({ chunkSize: 1 << 18 }), extract) : pipeline(input, extract);
-    // The iterator and the pipeline report the same failure; keep the first one.
-    let feedError: unknown;
-    const fed = feeding.catch((err: unknown) => {
-      feedError = err;
-    });
+    const gunzip = gz ? createGunzip({ chunkSize: 1 << 18 }) : undefined;
+    if (gunzip !== undefined) {
+      raw.on('error', (e) => gunzip.destroy(e));
+      raw.pipe(gunzip);
+    }
+    const input: Readable = gunzip ?? raw;
+    const tarBad = (what: string): never => {
+      throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${what})`, { hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image' });
+    };
     try {
-      for await (const entry of extract) {
+      await parseTarStream(input as AsyncIterable<Buffer>, tarBad, async (entry) => {
         if (this.o.signal?.aborted) throw this.o.signal.reason;
-        const name = entry.header.name;
-        const path = normalizeEntryName(name, (why) => {
+        const path = normalizeEntryName(entry.header.name, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, {
             hint: 'the layer tries to write outside the image root; do not trust this image',
           });
         });
-        await onEntry(path, streamEntry(entry));
-      }
-      await fed;
-      if (feedError !== undefined) throw feedError;
+        await onEntry(path, entry);
+      });
     } catch (err) {
       raw.destroy();
-      input.destroy();
+      gunzip?.destroy();
       if (isAuditError(err)) throw err;
       if (this.o.signal?.aborted) throw err;
-      const cause = feedError ?? err;
+      const cause = err;
       const msg = errorMessage(cause);
       if (gz && /incorrect header|invalid|unexpected end of file|unknown compression|too far back|distance/i.test(msg)) {
         throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not valid gzip (${msg})`, {
