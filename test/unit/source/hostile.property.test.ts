@@ -12,6 +12,7 @@ import { openSource } from '../../../src/source/index.js';
 import { parseIndex, parseManifest, parseConfig } from '../../../src/source/image/manifest.js';
 import { normalizeEntryName, resolveInRoot, splitPath } from '../../../src/source/paths.js';
 import { createMemoryResolver } from '../../../src/source/tree.js';
+import { gzipSync } from 'node:zlib';
 import { FIXTURES } from '../../helpers/paths.js';
 // @ts-expect-error the fixture builder is plain JS
 import { tarBytes } from '../../../scripts/fixtures/images.mjs';
@@ -21,11 +22,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLE = readFileSync(join(FIXTURES, 'images', 'example.tar'));
 let n = 0;
 
-async function outcome(bytes: Buffer, transport = 'docker-archive'): Promise<'ok' | 'input-error'> {
+async function outcome(bytes: Buffer, transport = 'docker-archive', opts: { verifyLayers?: boolean } = {}): Promise<'ok' | 'input-error'> {
   const file = join(dir, `f${n++}.tar`);
   writeFileSync(file, bytes);
   try {
-    const s = await openSource(`${transport}:${file}`);
+    const s = await openSource(`${transport}:${file}`, opts);
     try {
       const r = await s.resolver({ wants: () => true });
       for (const e of r.entries()) {
@@ -46,6 +47,20 @@ async function outcome(bytes: Buffer, transport = 'docker-archive'): Promise<'ok
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+async function archiveOf(layer: Buffer): Promise<Buffer> {
+  const { createHash } = await import('node:crypto');
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(layer).digest('hex')}`] } }));
+  return tarBytes([
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['l/layer.tar'] }])) },
+    { name: 'c.json', data: config },
+    { name: 'l/layer.tar', data: layer },
+  ]);
+}
+
+async function archiveOutcome(layer: Buffer, opts: { verifyLayers?: boolean }): Promise<'ok' | 'input-error'> {
+  return outcome(await archiveOf(layer), 'docker-archive', opts);
 }
 
 describe('hostile bytes', () => {
@@ -80,19 +95,46 @@ describe('hostile bytes', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 12 }), async (entries) => {
-        const layer: Buffer = await tarBytes(entries.map((e) => (e.type === 'file' || e.type === 'directory' ? { name: e.name || 'x', type: e.type, data: Buffer.from('x') } : { name: e.name || 'x', type: e.type, linkname: e.linkname })));
-        const { createHash } = await import('node:crypto');
-        const diff = createHash('sha256').update(layer).digest('hex');
-        const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${diff}`] } }));
-        const archive: Buffer = await tarBytes([
-          { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: [], Layers: ['l/layer.tar'] }])) },
-          { name: 'c.json', data: config },
-          { name: 'l/layer.tar', data: layer },
-        ]);
-        expect(['ok', 'input-error']).toContain(await outcome(archive));
+        const plain: Buffer = await tarBytes(entries.map((e) => (e.type === 'file' || e.type === 'directory' ? { name: e.name || 'x', type: e.type, data: Buffer.from('x') } : { name: e.name || 'x', type: e.type, linkname: e.linkname })));
+        // Both layer readers: seeking (plain layer) and streaming (gzip layer, or verifyLayers).
+        const results = [];
+        for (const [layer, opts] of [[plain, {}], [gzipSync(plain), {}], [plain, { verifyLayers: true }]] as const) results.push(await archiveOutcome(layer, opts));
+        expect(new Set(results).size).toBe(1); // both readers agree
       }),
-      { numRuns: 80 },
+      { numRuns: 60 },
     );
+  });
+
+  it('streamed (gzip) layers cut or flipped at random: ok or input error', async () => {
+    const { readFileSync: rf } = await import('node:fs');
+    const { join: j } = await import('node:path');
+    const { GENERATED } = await import('../../helpers/paths.js');
+    const layout = j(GENERATED, 'images', 'example-oci');
+    const idx = JSON.parse(rf(j(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const man = JSON.parse(rf(j(layout, 'blobs', 'sha256', idx.manifests[0]!.digest.slice(7)), 'utf8')) as { layers: { digest: string }[] };
+    const { gunzipSync } = await import('node:zlib');
+    const plain = gunzipSync(rf(j(layout, 'blobs', 'sha256', man.layers[0]!.digest.slice(7))));
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: plain.length }), fc.array(fc.tuple(fc.nat({ max: plain.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), async (cut, flips) => {
+        const b = Buffer.from(plain.subarray(0, cut));
+        for (const [i, v] of flips) if (i < b.length) b[i] = v;
+        expect(['ok', 'input-error']).toContain(await archiveOutcome(gzipSync(b), {}));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('long names (pax / ustar prefix) read the same by both layer readers', async () => {
+    const long = `usr/share/${'deep/'.repeat(30)}file.txt`;
+    const layer: Buffer = await tarBytes([{ name: long, data: Buffer.from('long') }, { name: `${'l'.repeat(120)}`, type: 'symlink', linkname: `/${long}` }]);
+    for (const [bytes, opts] of [[layer, {}], [gzipSync(layer), {}]] as const) {
+      const file = join(dir, `long${n++}.tar`);
+      writeFileSync(file, await archiveOf(bytes));
+      const s = await openSource(`docker-archive:${file}`, opts);
+      const r = await s.resolver({ wants: () => true });
+      expect((await r.read(`/${'l'.repeat(120)}`)).toString()).toBe('long');
+      await s[Symbol.asyncDispose]();
+    }
   });
 });
 
