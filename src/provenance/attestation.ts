@@ -102,10 +102,12 @@ function fromValue(v: unknown, where: string): Attestation[] {
   }
   const summary = v.provenance_summary;
   if (isObject(summary) && Array.isArray(summary.provenance)) {
+    const imageDigest = isObject(v.image_summary) ? v.image_summary.digest : undefined;
     return summary.provenance.map((p, i) => {
       const at = `${where} provenance ${i + 1}`;
       if (!isObject(p)) throw malformed(at, 'provenance entry is not an object');
-      return { form: 'gcb-provenance' as const, origin: at, envelope: toEnvelope(p.envelope, at) };
+      const textStatement = isObject(p.build) ? p.build.intotoStatement : undefined;
+      return { form: 'gcb-provenance' as const, origin: at, envelope: toEnvelope(p.envelope, at), gcb: { kind: p.kind, resourceUri: p.resourceUri, imageDigest, textStatement } };
     });
   }
   throw malformed(where, 'not a Sigstore bundle, DSSE envelope, npm attestations document or .intoto.jsonl');

@@ -9,6 +9,7 @@
  * question (the signer must be the builder the predicate names), answered by claims.checkSigner.
  */
 import { InputError } from '../core/errors.js';
+import { verifyRawPayloadSignature } from '../verify/legacy-dsse.js';
 import { verifyBundle, verifyDsseEnvelope, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
 import type { Attestation, Authenticator, Authenticity, CertificateClaims, Signer } from './model.js';
 
@@ -80,6 +81,21 @@ function refused(method: string, code: string, message: string, check = 'tlog-in
   return { ok: false, method, checks: [{ name: check, ok: false, detail: message }], tlogChecked: false, error: { code, message } };
 }
 
+/**
+ * Cloud Build names its KMS key in each signature's keyid
+ * (`projects/verified-builder/locations/<loc>/keyRings/attestor/cryptoKeys/<key>/cryptoKeyVersions/<n>`);
+ * as slsa-verifier, a signature only counts with the key its keyid names: the key file `<loc>.key` for
+ * `builtByGCB`, `<loc>-pae-<key>_<n>.key` (or `<loc>-pae.key`) for the DSSE (PAE) keys.
+ */
+export function gcbKeyMatches(keyid: string | undefined, keyLabel: string): boolean {
+  const m = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/([^/]+)\/cryptoKeyVersions\/(\d+)$/.exec(keyid ?? '');
+  if (!m) return false;
+  const [, loc, key, ver] = m;
+  const base = keyLabel.replace(/^.*[\\/]/, '').replace(/\.(key|pem|pub)$/, '');
+  if (key === 'builtByGCB') return base === loc;
+  return base === `${loc}-pae-${key}_${ver}` || base === `${loc}-pae`;
+}
+
 /** Builds the Authenticator the check uses. */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const keys = opts.publicKeys ?? [];
@@ -119,7 +135,13 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     // Each signature on its own, with each key (Cloud Build envelopes carry one signature per region; any valid one will do).
     const attempts: { sig: (typeof att.envelope.signatures)[number]; policy: VerifyPolicy; label?: string }[] = withCert
       ? [{ sig: withCert, policy: ANY_IDENTITY }]
-      : att.envelope.signatures.flatMap((sig) => keys.map((k) => ({ sig, policy: { kind: 'key' as const, publicKeyPem: k.pem }, label: k.label })));
+      : att.envelope.signatures
+          .filter((sig) => sig.sig !== '')
+          .flatMap((sig) =>
+            keys
+              .filter((k) => att.form !== 'gcb-provenance' || gcbKeyMatches(sig.keyid, k.label))
+              .map((k) => ({ sig, policy: { kind: 'key' as const, publicKeyPem: k.pem }, label: k.label })),
+          );
     let last: Authenticity | undefined;
     for (const { sig, policy, label } of attempts) {
       const envelope = { payloadType: att.envelope.payloadType, payload: att.envelope.payload, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] };
@@ -135,6 +157,33 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       last = fromResult(r, method, label);
       if (last.ok) return last;
     }
-    return last ?? refused(method, 'PROVENANCE_SIGNATURE_INVALID', 'the DSSE envelope has no signature');
+    // Cloud Build's v0.1 envelopes sign the raw payload (pre-DSSE): accepted only for that form, only with a given key.
+    if (att.form === 'gcb-provenance' && withCert === undefined) {
+      const payload = Buffer.from(att.envelope.payload.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+      for (const sig of att.envelope.signatures) {
+        for (const k of keys.filter((key) => gcbKeyMatches(sig.keyid, key.label))) {
+          const r = verifyRawPayloadSignature({ payload, sig: sig.sig, publicKeyPem: k.pem });
+          if (r.ok) {
+            return {
+              ok: true,
+              method: 'Cloud Build envelope (key, raw-payload signature)',
+              checks: [{ name: 'signature', ok: true, detail: r.detail }],
+              signer: { kind: 'key', identity: `key ${k.label}${r.keyId ? ` (sha256 ${r.keyId.slice(0, 16)}…)` : ''}`, claims: {} },
+              tlogChecked: false,
+              payload,
+            };
+          }
+        }
+      }
+    }
+    return (
+      last ??
+      refused(
+        method,
+        'PROVENANCE_SIGNATURE_INVALID',
+        att.form === 'gcb-provenance' ? 'no signature of the envelope is by a given key its keyid names' : 'the DSSE envelope has no non-empty signature',
+        'signature',
+      )
+    );
   };
 }

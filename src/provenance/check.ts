@@ -48,7 +48,7 @@ export function buildChain(facts: ProvenanceFacts | undefined, checks: ClaimChec
     link('source', srcValue, ['source-uri', 'source-tag', 'source-versioned-tag', 'source-branch'], checks),
     link('workflow', wfValue, ['workflow'], checks),
     link('builder', facts?.builderId ?? '(not recorded)', ['builder-id', 'build-type', 'signer'], checks),
-    link('artifact', artValue, ['subject'], checks),
+    link('artifact', artValue, ['subject', 'summary'], checks),
   ];
 }
 
@@ -77,9 +77,40 @@ export async function evaluateAttestation(att: Attestation, input: CheckInput): 
     signature,
     checkPredicateType(statement, input.expectations.predicateType),
     checkSubject(statement, input.artifact.digests),
+    ...(att.gcb ? [checkGcbSummary(att.gcb, authenticity.payload, input.artifact.digests)] : []),
     ...checkClaims(facts, input.expectations, authenticity.signer),
   ];
   return { ...base, statement, facts, checks, chain: buildChain(facts, checks, input.artifact), passed: checks.every((c) => c.ok) };
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Cloud Build summaries carry unsigned copies beside the signed envelope (occurrence kind, resource URI,
+ * image digest, the statement as text). They are not trusted, but when they disagree with the signed
+ * statement or the artifact the document has been edited: fail, as slsa-verifier does.
+ */
+export function checkGcbSummary(gcb: NonNullable<Attestation['gcb']>, payload: Buffer, digests: Record<string, string>): ClaimCheck {
+  const problems: string[] = [];
+  if (gcb.kind !== 'BUILD') problems.push(`occurrence kind is ${JSON.stringify(gcb.kind)}, not BUILD`);
+  const want = digests.sha256 !== undefined ? `sha256:${digests.sha256}` : undefined;
+  if (want !== undefined && gcb.imageDigest !== undefined && gcb.imageDigest !== want) problems.push(`image summary digest ${String(gcb.imageDigest)} is not the artifact's`);
+  if (want !== undefined && typeof gcb.resourceUri === 'string' && !gcb.resourceUri.endsWith(`@${want}`)) problems.push(`resource URI ${gcb.resourceUri} does not name the artifact digest`);
+  if (gcb.textStatement !== undefined) {
+    const signed = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+    const text = gcb.textStatement as Record<string, unknown>;
+    const pick = (o: Record<string, unknown>) => ({ _type: o._type, predicateType: o.predicateType, subject: o.subject, predicate: o.slsaProvenance ?? o.predicate });
+    if (canonical(pick(text)) !== canonical(pick(signed))) problems.push('the statement text beside the envelope differs from the signed statement');
+  }
+  return problems.length === 0
+    ? { claim: 'summary', ok: true, detail: 'the unsigned Cloud Build summary agrees with the signed statement' }
+    : { claim: 'summary', ok: false, detail: problems.join('; ') };
 }
 
 function score(e: AttestationEvaluation): number[] {

@@ -29,6 +29,8 @@ export interface Attestation {
   envelope: DsseEnvelope;
   /** The whole Sigstore bundle JSON (for verification) when form is sigstore-bundle or npm-attestations. */
   bundle?: unknown;
+  /** Cloud Build summaries: the unsigned fields beside the envelope, which must agree with it. */
+  gcb?: { kind?: unknown; resourceUri?: unknown; imageDigest?: unknown; textStatement?: unknown };
 }
 
 export interface Subject {
@@ -75,6 +77,7 @@ export type ClaimName =
   | 'signature'
   | 'predicate-type'
   | 'subject'
+  | 'summary'
   | 'signer'
   | 'builder-id'
   | 'source-uri'

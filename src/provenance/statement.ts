@@ -81,12 +81,12 @@ function get(v: unknown, ...path: string[]): unknown {
 
 /**
  * Normalises a source repository reference for comparison: drops `git+`, the scheme, `www.`,
- * a trailing `.git` or `/`, an `@ref` suffix and GitHub's `/commit/<sha>` / `/tree/<ref>` paths.
+ * a trailing `.git` or `/`, an `@ref` suffix, a `#fragment` and GitHub's `/commit/<sha>` / `/tree/<ref>` paths.
  * `git+https://github.com/org/repo@refs/tags/v1` -> `github.com/org/repo`. Other schemes (gs://) are kept.
  * Case is preserved: repository names are compared exactly, as slsa-verifier does.
  */
 export function normaliseSourceUri(uri: string): string {
-  let u = uri.trim();
+  let u = uri.trim().replace(/#.*$/, '');
   if (u.startsWith('git+')) u = u.slice(4);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(u);
   if (scheme && /^(https?|git|ssh)$/i.test(scheme[1]!)) u = u.slice(scheme[0].length);
@@ -182,7 +182,12 @@ export function extractFacts(st: Statement): ProvenanceFacts {
     let commit = csUri ? commitOf(get(cs, 'digest')) : commitOf(get(mat0, 'digest'));
     if (commit === undefined && uri) commit = /\/commit\/([0-9a-f]{40})/.exec(uri)?.[1];
     commit ??= str(get(env, 'github_sha1')) ?? str(get(env, 'GITHUB_SHA'));
-    facts.source = sourceFrom(uri, commit, envRef);
+    // Cloud Build (v0.1) records the trigger's tag or branch in the recipe's substitutions.
+    const subs = get(p, 'recipe', 'arguments', 'substitutions');
+    const tagName = str(get(subs, 'TAG_NAME'));
+    const branchName = str(get(subs, 'BRANCH_NAME'));
+    const gcbRef = tagName ? `refs/tags/${tagName}` : branchName ? `refs/heads/${branchName}` : undefined;
+    facts.source = sourceFrom(uri, commit, envRef ?? gcbRef);
     const entry = str(get(cs, 'entryPoint')) ?? str(get(p, 'recipe', 'entryPoint'));
     if (entry) facts.workflow = facts.source?.ref ? { path: entry, ref: facts.source.ref } : { path: entry };
     const trigger = str(get(env, 'github_event_name')) ?? str(get(env, 'GITHUB_EVENT_NAME'));

@@ -226,6 +226,57 @@ describe('provenance corpus: GitHub artifact attestations', () => {
   }
 });
 
+const gcbKeys = (dir: string): string[] => readdirSync(P(dir)).filter((f) => f.endsWith('.key')).flatMap((f) => ['--key', join(P(dir), f)]);
+
+/** slsa-verifier's GCB error -> the custody claim that must fail (exit 3 for a document that is not JSON). */
+const GCB_ERROR_CLAIM: Record<string, string> = { ErrorNoValidSignature: 'signature', ErrorMismatchHash: 'summary', ErrorMismatchIntoto: 'summary', ErrorInvalidFormat: 'summary' };
+
+describe('provenance corpus: Google Cloud Build provenance (key-signed, slsa-verifier gcb tables)', () => {
+  const gcb = cases.filter((c) => c.expect.kind === 'gcb-provenance-verify');
+  it('has the cases', () => expect(gcb.length).toBeGreaterThanOrEqual(33));
+  for (const c of gcb) {
+    it(c.id, async () => {
+      const e = c.expect;
+      const keys = gcbKeys((e.keys_dir as string | undefined) ?? 'provenance/gcb/keys');
+      const source = /--source-uri (\S+)/.exec(c.expect_text)?.[1] ?? (e.source_uri as string);
+      // cases.json gives the gcs case the digest of the github case's image; the document's own image is its subject.
+      const digest = c.id.endsWith('/gcloud-container-gcs')
+        ? (JSON.parse(readFileSync(P(e.provenance as string), 'utf8')) as { image_summary: { digest: string } }).image_summary.digest
+        : (e.image_digest as string);
+      const noSource = [digest, '--attestation', P(e.provenance as string), ...keys, '--allow-missing-tlog'];
+      const base = [...noSource, '--source-uri', source];
+      if (verdict(c.expect_text) === 'fail') {
+        const err = namedError(c.expect_text)!;
+        const r = await check(base);
+        if (err === 'ErrorInvalidDssePayload') {
+          expect(r.code).toBe(3);
+          return;
+        }
+        expectFail(r, GCB_ERROR_CLAIM[err], `${c.id} (${err})`);
+        return;
+      }
+      expectPass(await check(base), 'as given');
+      // Without the keys nothing verifies.
+      expectFail(await check([digest, '--attestation', P(e.provenance as string), '--allow-missing-tlog']), 'signature', 'no keys');
+      if (c.id === 'gcb/v0.2/gcloud-container-github') {
+        expectPass(await check([...base, '--builder-id', 'https://cloudbuild.googleapis.com/GoogleHostedWorker']), 'builder');
+        expectPass(await check([...base, '--builder-id', 'https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.2']), 'builder@v0.2');
+        expectFail(await check([...base, '--builder-id', 'https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.4']), 'builder-id', 'builder@v0.4');
+        expectFail(await check([...base, '--builder-id', 'https://cloudbuild.googleapis.com/GoogleHostedWorkera']), 'builder-id', 'builder+a');
+        for (const s of ['github.com/laurentsimon/name', 'github.com/org/gcb-tests', 'gitlab.com/laurentsimon/gcb-tests']) {
+          expectFail(await check([...noSource, '--source-uri', s]), 'source-uri', `source ${s}`);
+        }
+      }
+      if (c.id === 'gcb/v0.3/gcloud-container-github-tag') {
+        expectPass(await check([...base, '--source-tag', 'v33.0.4']), 'tag');
+        for (const t of ['v34.0.4', 'v33.1.4', 'v33.0.5']) expectFail(await check([...base, '--source-tag', t]), 'source-tag', `tag ${t}`);
+        for (const t of ['v33', 'v33.0', 'v33.0.4']) expectPass(await check([...base, '--source-versioned-tag', t]), `versioned ${t}`);
+        for (const t of ['v33.0.5', 'v33.1', 'v35']) expectFail(await check([...base, '--source-versioned-tag', t]), 'source-versioned-tag', `versioned ${t}`);
+      }
+    });
+  }
+});
+
 describe('provenance corpus: tampered statements never pass', () => {
   const valid = [
     'provenance/slsa-verifier/gha_go/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl',
@@ -297,4 +348,3 @@ describe('provenance corpus: through the built CLI', () => {
   });
 });
 
-export const GCB_KEYS = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.key')).map((f) => join(dir, f));
