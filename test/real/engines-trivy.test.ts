@@ -114,6 +114,13 @@ describe('--engine trivy (real trivy) = trivy\'s own CycloneDX, in every custody
     expect(native.distro).toMatchObject({ id: 'debian' });
   });
 
+  it('dir: of an unpacked root filesystem goes through trivy rootfs: same sets as the image', async () => {
+    const want = referenceSets(join(IMAGES, 'docker-archive', 'node-app.tar'));
+    const got = await generateAll(`dir:${join(IMAGES, 'rootfs', 'node-app')}`, 'node-app-rootfs');
+    expect(got.code).toBe(0);
+    for (const [format, sets] of Object.entries(got.sets)) expect({ format, ...sets }).toEqual({ format, ...want });
+  });
+
   it('registry:127.0.0.1:5000 (trivy pulls; the user asked for the network)', async () => {
     const want = referenceSets(join(IMAGES, 'docker-archive', 'debian-min.tar'));
     const got = await generateAll('registry:127.0.0.1:5000/sbomtest/debian-min:latest', 'debian-min-registry', ['--plain-http']);
