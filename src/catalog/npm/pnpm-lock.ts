@@ -28,7 +28,7 @@ export function parsePnpmKey(key: string): { name: string; version: string } | u
 export function parsePnpmLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
   let doc: unknown;
   try {
-    doc = parseYaml(textOf(file.contents), { maxAliasCount: 100 });
+    doc = parseYaml(textOf(file.contents), { maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     throw new Error(`invalid YAML in pnpm-lock.yaml: ${(err as Error).message}`, { cause: err });
   }

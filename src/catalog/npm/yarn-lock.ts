@@ -106,7 +106,7 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   if (berry) {
     let doc: unknown;
     try {
-      doc = parseYaml(text, { maxAliasCount: 100 });
+      doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (err) {
       throw new Error(`invalid YAML in yarn.lock: ${(err as Error).message}`, { cause: err });
     }
