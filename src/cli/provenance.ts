@@ -10,6 +10,7 @@ import { Option, type Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import {
   checkProvenance,
+  discoverImageAttestations,
   createAuthenticator,
   fileArtifact,
   imageRefDigest,
@@ -20,6 +21,7 @@ import {
   provenanceJson,
   statementJson,
   type ArtifactRef,
+  type Attestation,
   type Authenticator,
   type Authenticity,
   type ProvenanceExpectations,
@@ -136,15 +138,29 @@ export const provenanceCommand: CommandModule = {
             throw new UsageError('PROVENANCE_TWO_ATTESTATIONS', 'give --attestation or its alias --bundle, not both', { hint: 'custody provenance check ./app --attestation app.intoto.jsonl --source-uri github.com/org/app' });
           }
           const attPath = flags.attestation ?? flags.bundle;
-          if (attPath === undefined) {
-            throw new UsageError('PROVENANCE_NO_ATTESTATION', `no attestation given for ${target}`, {
-              hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl)',
-            });
-          }
           const abs = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.io.cwd, p));
-          const artifact = await resolveArtifact(target, ctx);
-          const attBytes = await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES);
-          const attestations = parseAttestations(attBytes, basename(attPath));
+          let artifact: ArtifactRef;
+          let attestations: Attestation[];
+          let input: string;
+          if (attPath === undefined) {
+            if (!target.startsWith('registry:')) {
+              throw new UsageError('PROVENANCE_NO_ATTESTATION', `no attestation given for ${target}`, {
+                hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl); attestations are discovered only for registry:HOST/REPO images',
+              });
+            }
+            const found = await discoverImageAttestations(target, { plainHttp: flags.plainHttp, env: ctx.io.env, log: ctx.log, signal: ctx.io.signal });
+            if (found.attestations.length === 0) {
+              throw new InputError('PROVENANCE_NO_ATTESTATION_FOUND', `no attestation is attached to ${target} (no .att tag, no Sigstore bundle referrer)`, {
+                hint: 'attach one with cosign attest, or pass --attestation FILE',
+              });
+            }
+            ({ artifact, attestations, input } = found);
+          } else {
+            artifact = await resolveArtifact(target, ctx);
+            const attBytes = await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES);
+            attestations = parseAttestations(attBytes, basename(attPath));
+            input = attPath;
+          }
           const roots = await loadRoots(flags.trustedRoot === undefined ? undefined : abs(flags.trustedRoot), flags.trustedRoot);
           const publicKeys = await Promise.all(flags.key.map(async (k) => ({ pem: (await readInput(abs(k), k, 'key', 64 * 1024)).toString('utf8'), label: k })));
           const expectations: ProvenanceExpectations = {};
@@ -157,7 +173,7 @@ export const provenanceCommand: CommandModule = {
           }
           const result = await checkProvenance({
             artifact,
-            input: attPath,
+            input,
             attestations,
             expectations,
             authenticate: anyRoot(roots.map((trustedRoot) => createAuthenticator({ trustedRoot, allowMissingTlog: flags.allowMissingTlog, publicKeys }))),

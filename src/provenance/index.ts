@@ -16,5 +16,6 @@ export {
 } from './claims.js';
 export { checkProvenance, evaluateAttestation, type CheckInput } from './check.js';
 export { createAuthenticator, type AuthenticatorOptions } from './authenticate.js';
+export { discoverImageAttestations, type ImageAttestations } from './image.js';
 export { fileArtifact, parseDigestRef, imageRefDigest, IMAGE_PREFIX } from './artifact.js';
 export { provenanceJson, statementJson, PROVENANCE_JSON_SCHEMA } from './json.js';
