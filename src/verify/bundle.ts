@@ -181,7 +181,11 @@ interface EntityInput {
 function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity): VerifyResult {
   const checks: VerifyCheck[] = [];
   const warnings: string[] = [];
-  const allowMissingTlog = input.options?.allowMissingTlog === true;
+  // Key-based signatures are trusted through the key the user named; a log proof is checked when present and
+  // its absence is reported (cosign 1.x semantics, and what private key-signed registries produce). Keyless
+  // signatures need a log proof (or RFC 3161 timestamp + --insecure-ignore-tlog): a certificate alone proves nothing.
+  const allowMissingTlog = input.options?.allowMissingTlog === true || input.policy.kind === 'key';
+  const why = input.options?.allowMissingTlog === true ? '--insecure-ignore-tlog' : 'key-based signature';
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
     return ok;
@@ -259,7 +263,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   if (dupes) timestampsOk = check('timestamp', false, 'duplicate timestamp');
   if (timestampsOk) {
     if (times.length > 0) check('timestamp', true, timeDetails.join('; '));
-    else if (allowMissingTlog) warnings.push('signing time not checked: no log entry or RFC 3161 timestamp (--insecure-ignore-tlog)');
+    else if (allowMissingTlog) warnings.push(`signing time not checked: no log entry or RFC 3161 timestamp (${why})`);
     else check('timestamp', false, 'no verified signing time: the bundle has neither a log entry with an integrated time nor an RFC 3161 timestamp');
   }
 
@@ -296,7 +300,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   // 3. Transparency log: inclusion (SET and/or proof against a signed checkpoint), then the entry body.
   const entries: TransparencyLogEntry[] = entity.tlogEntries;
   if (entries.length === 0) {
-    if (allowMissingTlog) warnings.push('transparency-log inclusion not checked: the signature has no log entry (--insecure-ignore-tlog)');
+    if (allowMissingTlog) warnings.push(`transparency-log inclusion not checked: the signature has no log entry (${why})`);
     else check('tlog-inclusion', false, 'no transparency-log entry: the signature was never proven to be in a log');
   }
   for (const entry of entries) {

@@ -38,3 +38,16 @@ export { builtInTrustedRoot, loadTrustedRoot, parseTrustedRoot, refreshTrustedRo
 export { verifyBundle, verifyDsseEnvelope, type VerifyBundleInput, type VerifyOptions } from './bundle.js';
 /** compileMatcher: anchored regexp / exact matcher used by the identity policy. */
 export { checkIdentity, compileMatcher } from './policy.js';
+/**
+ * verifyDetachedSignature: cosign sign-blob signatures (--signature [--certificate]) and image signature layers,
+ * verified as an equivalent bundle. decodeSignatureFile: base64 .sig text -> bytes.
+ */
+export { decodeSignatureFile, verifyDetachedSignature, type DetachedSignatureInput } from './detached.js';
+/**
+ * openImageSignatureStore(ref, {cwd, plainHttp, ...}) + verifyImageSignatures({store, policy, trustedRoot}):
+ * cosign `.sig` signatures and Sigstore-bundle referrers of an image (registry: or oci-dir:). Throws
+ * NetworkError from the registry (exit 5), InputError/UsageError for bad references.
+ */
+export { IMAGE_REF, openImageSignatureStore, verifyImageSignatures, type ImageSignatureStore } from './image-signatures.js';
+/** verifyResultJson: the documented `-o json` shape. */
+export { verifyResultJson, type VerifyJson } from './json.js';
