@@ -3,6 +3,7 @@
  */
 import type { CommandModule } from './command.js';
 import { scanCommand } from './scan.js';
+import { verifyCommand } from './verify.js';
 import { provenanceCommand } from './provenance.js';
 import { sbomConvertCommand } from './sbom-convert.js';
 import { sbomDiffCommand } from './sbom-diff.js';
@@ -13,6 +14,7 @@ import { sbomGenerateCommand } from './sbom-generate.js';
 
 export const COMMANDS: readonly CommandModule[] = [
   scanCommand,
+  verifyCommand,
   provenanceCommand,
   sbomGenerateCommand,
   sbomQueryCommand,
