@@ -10,13 +10,10 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { renderScanTable } from '../report/human/scan-table.js';
 import { renderScanMarkdown } from '../report/markdown-scan.js';
 import { renderSarif } from '../report/sarif.js';
-import { scanJson } from '../vuln/json.js';
-import type { FailOn, GatedScan, UnscoredPolicy } from '../vuln/model.js';
-import { runScan, type EngineChoice, type ScanDeps, type ScanInput } from '../vuln/scan.js';
+import { runExternalEngine, runScan, scanJson, type EngineChoice, type FailOn, type GatedScan, type ScanDeps, type ScanInput, type UnscoredPolicy } from '../vuln/index.js';
 import { compareVersions } from '../query/versions/index.js';
 import { readSbom } from '../sbom/index.js';
 import { generateSbom } from '../generate/index.js';
-import { runExternalEngine } from '../vuln/backends/engines.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
 
