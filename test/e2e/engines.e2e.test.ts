@@ -126,7 +126,7 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`error [TOOL_TIMEOUT]: syft at ${STANDIN_SYFT} did not finish within 2 s`);
     expect(r.stderr).toContain('cataloging...');
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(Date.now() - started).toBeLessThan(50_000);
   });
 
   it('Ctrl-C (SIGINT) while stand-in syft runs: the tool is stopped, TOOL_CANCELLED', async () => {
@@ -140,7 +140,7 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // wait until the tool is running (it logged its argv), then press Ctrl-C
     const started = Date.now();
-    while (!existsSync(argvLog) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
+    while (!existsSync(argvLog) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(argvLog, 'utf8')).toContain('"scan"');
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
@@ -148,6 +148,6 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     expect(code).toBe(4);
     expect(stdout).toBe('');
     expect(stderr).toContain(`error [TOOL_CANCELLED]: syft at ${STANDIN_SYFT} was cancelled`);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(Date.now() - started).toBeLessThan(50_000);
   });
 });
