@@ -4,7 +4,7 @@
  * keeps the squash close to the cost of gunzip itself. Understands ustar prefixes, pax `path`/
  * `linkpath`/`size` and GNU long names, like tar-index.ts.
  */
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { checksumOk, cstr, MAX_META, octal, parsePax, type TarHeader } from '../tar-index.js';
 
 /** What the consumer does with a member's body; decided synchronously inside onEntry. */
@@ -29,6 +29,7 @@ export async function parseTarStream(
   let members = 0;
   let collect: Buffer[] | undefined;
   let finish: ((body: Buffer) => Promise<void>) | undefined;
+  let sink: ((piece: Buffer) => void) | undefined;
   let pending: Promise<void> | undefined;
   let metaType = '';
   let pax: Record<string, string> = {};
@@ -39,6 +40,7 @@ export async function parseTarStream(
     if (finish !== undefined) await finish(collect === undefined ? Buffer.alloc(0) : Buffer.concat(collect));
     collect = undefined;
     finish = undefined;
+    sink = undefined;
     if (pending !== undefined) await pending;
     pending = undefined;
   };
@@ -65,6 +67,7 @@ export async function parseTarStream(
       if (state === 'body' || state === 'meta') {
         const n = Math.min(remaining, chunk.length - off);
         if (collect !== undefined) collect.push(chunk.subarray(off, off + n));
+        else if (state === 'body' && sink !== undefined) sink(chunk.subarray(off, off + n));
         off += n;
         remaining -= n;
         if (remaining === 0) {
@@ -135,23 +138,40 @@ export async function parseTarStream(
       // Awaited once the body has passed; mark it handled now so a rejection cannot go unhandled meanwhile.
       pending.catch(() => {});
       // onEntry has decided synchronously (before its first await) whether it wants the body.
-      if (isFile && (wantBytes !== undefined || wantFile !== undefined)) {
+      if (isFile && wantBytes !== undefined) {
         collect = [];
         const wb = wantBytes;
-        const wf = wantFile;
-        finish = async (body) => {
-          if (wb !== undefined) wb(body);
-          else {
+        sink = undefined;
+        finish = async (body) => wb(body);
+      } else if (isFile && wantFile !== undefined) {
+        // Spilled members go straight to their temp file, chunk by chunk: memory stays bounded.
+        collect = undefined;
+        let fd: number | undefined;
+        let failure: unknown;
+        try {
+          fd = openSync(wantFile, 'w', 0o600);
+        } catch (err) {
+          failure = err;
+        }
+        sink = (piece) => {
+          if (fd !== undefined && failure === undefined) {
             try {
-              await writeFile(wf!, body, { mode: 0o600 });
-              fileDone!();
+              writeSync(fd, piece);
             } catch (err) {
-              fileFail!(err);
+              failure = err;
             }
           }
         };
+        const done = fileDone!;
+        const fail = fileFail!;
+        finish = async () => {
+          if (fd !== undefined) closeSync(fd);
+          if (failure === undefined) done();
+          else fail(failure);
+        };
       } else {
         collect = undefined;
+        sink = undefined;
         finish = undefined;
       }
       state = 'body';

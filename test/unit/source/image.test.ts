@@ -208,10 +208,16 @@ describe('hostile and broken images', () => {
 });
 
 describe('bounded memory', () => {
-  it('spills wanted bytes beyond the budget to a temp dir removed on dispose', async () => {
-    const s = await openSource(`docker-archive:${EXAMPLE}`, { memoryBudgetBytes: 0 });
-    const r = await s.resolver({ wants: WANTS });
+  it.each([
+    ['seeking plain layers', `docker-archive:${EXAMPLE}`],
+    ['streaming gzip layers', `docker-archive:${join(G, 'example-docker-gzip.tar')}`],
+  ])('spills wanted bytes beyond the budget to a temp dir removed on dispose (%s)', async (_n, ref) => {
+    const s = await openSource(ref, { memoryBudgetBytes: 0 });
+    const r = await s.resolver({ wants: WANTS, scope: 'all-layers' });
+    const statuses = [...r.entries()].filter((e) => e.path === '/var/lib/dpkg/status');
+    expect((await r.read({ path: '/var/lib/dpkg/status', layer: statuses[0]!.layer! })).toString()).toContain('Package: curl');
     expect((await r.read('/var/lib/dpkg/status')).toString()).toContain('Package: bash');
+    expect((await r.read('/etc/os-release')).toString()).toContain('ID=debian');
     await s[Symbol.asyncDispose]();
     await expect(r.read('/var/lib/dpkg/status')).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_UNREADABLE' });
   });
