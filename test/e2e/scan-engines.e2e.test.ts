@@ -16,7 +16,7 @@ const STANDIN = join(FIXTURES, 'tools', 'bin');
 describe('custody scan --osv-db (native matcher, e2e)', () => {
   it.each(['osv-db', 'osv-zip'])('flags log4j-core 2.8.1 and 2.13.2 but not 2.17.1 (%s)', async (db) => {
     const vuln = await runBuilt(['scan', sbom('app-vulnerable.cdx.json'), '--osv-db', join(V, db), '--fail-on', 'critical', '-o', 'json']);
-    expect(vuln.code).toBe(1);
+    expect(vuln.code, vuln.stderr).toBe(1);
     expect(vuln.stderr).toContain('OSV database');
     expect(vuln.stderr).toContain('7 records (1 withdrawn ignored, 0 invalid)');
     const doc = JSON.parse(vuln.stdout);
@@ -31,10 +31,10 @@ describe('custody scan --osv-db (native matcher, e2e)', () => {
     ]);
     expect(doc.findings[0].aliases).toEqual(['CVE-2099-0001']);
     const mid = await runBuilt(['scan', sbom('app-log4j-2.13.2.cdx.json'), '--osv-db', join(V, db), '--fail-on', 'critical']);
-    expect(mid.code).toBe(1);
+    expect(mid.code, mid.stderr).toBe(1);
     expect(mid.stdout).toMatch(/GHSA-tst1-log4-shel\s+log4j-core\s+2\.13\.2\s+2\.15\.0\s+10\.0\s+CVE-2099-0001/);
     const fixed = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--osv-db', join(V, db), '--fail-on', 'low']);
-    expect(fixed.code).toBe(0);
+    expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain('no vulnerabilities found');
     expect(fixed.stdout).toContain('gate: passed: no finding at or above low; no unscored findings');
   });
@@ -44,30 +44,30 @@ describe('custody scan --osv-db (native matcher, e2e)', () => {
     expect((await runBuilt(base)).code).toBe(1);
     // CDX VEX names 2.8.1 only: the 2.13.2 finding stays, and the statement is reported as unmatched.
     const other = await runBuilt([...base, '--vex', join(V, 'vex', 'cdx-vex.json'), '--only-fixed']);
-    expect(other.code).toBe(1);
+    expect(other.code, other.stderr).toBe(1);
     expect(other.stderr).toMatch(/VEX statement in .*cdx-vex\.json \(CVE-2099-0001, not_affected, pkg:maven\/org\.apache\.logging\.log4j\/log4j-core@2\.8\.1\) matched no finding/);
     const ignored = await runBuilt([...base, '--ignore', join(V, 'ignore', 'alias.yaml'), '--only-fixed']);
-    expect(ignored.code).toBe(0);
+    expect(ignored.code, ignored.stderr).toBe(0);
     expect(ignored.stdout).toMatch(/GHSA-tst1-log4-shel\s+log4j-core\s+2\.13\.2\s+ignore\s+fixture - matched through the alias/);
     expect(ignored.stdout).toMatch(/GHSA-tst2-medi-um00\s+log4j-core\s+2\.13\.2\s+only-fixed/);
     const vexed = await runBuilt(['scan', sbom('app-vulnerable.cdx.json'), '--osv-db', join(V, 'osv-db'), '--fail-on', 'critical', '--vex', join(V, 'vex', 'cdx-vex.json')]);
-    expect(vexed.code).toBe(0);
+    expect(vexed.code, vexed.stderr).toBe(0);
     expect(vexed.stdout).toMatch(/GHSA-tst1-log4-shel\s+log4j-core\s+2\.8\.1\s+vex\s+not_affected: code_not_reachable/);
   });
 
   it('a missing database or SBOM exits 3; --osv-db with another engine exits 2', async () => {
     const noDb = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--osv-db', join(V, 'nope')]);
-    expect(noDb.code).toBe(3);
+    expect(noDb.code, noDb.stderr).toBe(3);
     expect(noDb.stdout).toBe('');
     expect(noDb.stderr).toContain('error [VULN_OSV_DB_NOT_FOUND]');
     const empty = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--osv-db', mkdtempSync(join(tmpdir(), 'custody-empty-'))]);
-    expect(empty.code).toBe(3);
+    expect(empty.code, empty.stderr).toBe(3);
     expect(empty.stderr).toContain('error [VULN_OSV_DB_EMPTY]');
     const notSbom = await runBuilt(['scan', join(V, 'reports', 'not-a-report.json'), '--osv-db', join(V, 'osv-db')]);
-    expect(notSbom.code).toBe(3);
+    expect(notSbom.code, notSbom.stderr).toBe(3);
     expect(notSbom.stdout).toBe('');
     const mixed = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--osv-db', join(V, 'osv-db'), '--engine', 'grype']);
-    expect(mixed.code).toBe(2);
+    expect(mixed.code, mixed.stderr).toBe(2);
     expect(mixed.stderr).toContain('SCAN_OSV_DB_ENGINE');
   });
 });
@@ -84,7 +84,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   it('grype on an SBOM: sbom: target, report-only (no --fail-on), custody gates', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
     const r = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--engine', 'grype', '--fail-on', 'critical'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('engine: grype [grype@0.80.0]');
     expect(r.stdout).toMatch(/CVE-2099-1000\s+zlib1g/);
@@ -94,7 +94,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   it('trivy on an image archive: trivy image --input, --scanners vuln, never --exit-code', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
     const r = await runBuilt(['scan', 'docker-archive:/images/app.tar', '--engine', 'trivy', '--fail-on', 'high', '-o', 'json'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.target).toMatchObject({ kind: 'image', name: 'docker-archive:/images/app.tar' });
     expect(doc.findings.map((f: { id: string }) => f.id)).toEqual(['CVE-2099-2000', 'CVE-2099-2001']);
@@ -104,7 +104,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   it('an SBOM format the tool cannot read (CycloneDX XML for trivy) is converted to CycloneDX JSON first', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
     const r = await runBuilt(['scan', sbom('app-fixed.cdx.xml'), '--engine', 'trivy', '-o', 'json'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('trivy cannot read cyclonedx-xml; scanning it converted to CycloneDX 1.5 JSON');
     const argv = JSON.parse(readFileSync(log, 'utf8').trim()) as string[];
     expect(argv.slice(0, 6)).toEqual(['trivy', 'sbom', '--format', 'json', '--scanners', 'vuln']);
@@ -112,21 +112,21 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
     expect(existsSync(argv[argv.length - 1]!)).toBe(false); // the temporary copy is removed
     expect(JSON.parse(r.stdout).target).toMatchObject({ kind: 'sbom', name: sbom('app-fixed.cdx.xml') });
     const unreadable = await runBuilt(['scan', join(V, 'reports', 'not-a-report.json'), '--engine', 'grype'], { env: env({}) });
-    expect(unreadable.code).toBe(3);
+    expect(unreadable.code, unreadable.stderr).toBe(3);
   });
 
   it('engine missing or failing exits 4 with the stderr tail', async () => {
     const missing = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--engine', 'grype'], { env: { CUSTODY_GRYPE_PATH: join(STANDIN, 'no-such-grype') } });
-    expect(missing.code).toBe(4);
+    expect(missing.code, missing.stderr).toBe(4);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain('error [TOOL_NOT_INSTALLED]');
     expect(missing.stderr).toContain('CUSTODY_GRYPE_PATH');
     const failing = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--engine', 'trivy'], { env: env({ CUSTODY_FAKE_EXIT: '1', CUSTODY_FAKE_STDERR: 'FATAL failed to download vulnerability DB' }) });
-    expect(failing.code).toBe(4);
+    expect(failing.code, failing.stderr).toBe(4);
     expect(failing.stderr).toContain('error [TOOL_FAILED]: trivy exited with code 1');
     expect(failing.stderr).toContain('failed to download vulnerability DB');
     const garbage = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--engine', 'grype'], { env: env({ CUSTODY_FAKE_GRYPE_REPORT: join(V, 'reports', 'trivy.json') }) });
-    expect(garbage.code).toBe(4);
+    expect(garbage.code, garbage.stderr).toBe(4);
     expect(garbage.stderr).toContain('error [TOOL_BAD_OUTPUT]');
   });
 });

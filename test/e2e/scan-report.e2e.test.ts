@@ -11,7 +11,7 @@ const scan = (...args: string[]) => runBuilt(['scan', ...args], { env: { SOURCE_
 describe('custody scan --report (e2e)', () => {
   it('table output grouped by severity with fixed-in, exit 0 without a gate', async () => {
     const r = await scan('--report', report('grype.json'));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^target: fixture\/app:1\.0 \(grype-json\), debian 12$/m);
     expect(r.stdout).toMatch(/^CRITICAL \(1\)$/m);
@@ -24,55 +24,55 @@ describe('custody scan --report (e2e)', () => {
 
   it('--fail-on: exit 1 at or above the threshold, 0 below it', async () => {
     const failed = await scan('--report', report('trivy.json'), '--fail-on', 'high');
-    expect(failed.code).toBe(1);
+    expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stdout).toContain('gate: failed: 1 finding(s) at or above high');
     expect(failed.stderr).toBe('');
     const passed = await scan('--report', report('trivy.json'), '--fail-on', 'critical');
-    expect(passed.code).toBe(0);
+    expect(passed.code, passed.stderr).toBe(0);
     expect(passed.stdout).toContain('gate: passed: no finding at or above critical');
   });
 
   it('--unscored fail counts unscored findings', async () => {
     const r = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'active.yaml'), '--unscored', 'fail');
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('1 unscored finding(s) counted as failing (--unscored fail)');
     const ignored = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'active.yaml'));
-    expect(ignored.code).toBe(0);
+    expect(ignored.code, ignored.stderr).toBe(0);
     expect(ignored.stdout).toContain('1 unscored finding(s) not counted (--unscored ignore)');
   });
 
   it('--only-fixed changes the exit code', async () => {
     const base = ['--report', report('grype.json'), '--fail-on', 'medium', '--ignore', join(V, 'ignore', 'active.yaml')];
     const r1 = await scan(...base);
-    expect(r1.code).toBe(1);
+    expect(r1.code, r1.stderr).toBe(1);
     const r2 = await scan(...base, '--only-fixed');
-    expect(r2.code).toBe(0);
+    expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stdout).toMatch(/GHSA-tst5-medi-nofx\s+fixture-web\s+1\.0\.0\s+only-fixed\s+no fix available \(not-fixed\)/);
   });
 
   it('ignore rules: active suppresses (exit 0); expired stops applying, is reported, exit 1', async () => {
     const active = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'active.yaml'));
-    expect(active.code).toBe(0);
+    expect(active.code, active.stderr).toBe(0);
     expect(active.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+ignore\s+fixture - not reachable \(until 2099-12-31\)/);
     expect(active.stderr).toBe('');
     const expired = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'expired.yaml'));
-    expect(expired.code).toBe(1);
+    expect(expired.code, expired.stderr).toBe(1);
     expect(expired.stdout).toContain('EXPIRED IGNORE RULES (1)');
     expect(expired.stderr).toContain('warning: ignore rule for CVE-2099-1000 expired on 2000-01-01; it no longer applies');
   });
 
   it('VEX not_affected suppresses (exit 0); a statement matching nothing is a warning', async () => {
     const r = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--vex', join(V, 'vex', 'openvex-not-affected.json'), '--vex', join(V, 'vex', 'openvex-unmatched.json'));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+vex\s+not_affected: vulnerable_code_not_in_execute_path/);
     expect(r.stderr).toMatch(/warning: VEX statement in .*openvex-unmatched\.json \(CVE-2099-9999, not_affected, pkg:deb\/debian\/zlib1g@1\.2\.3-1\) matched no finding/);
     const without = await scan('--report', report('grype.json'), '--fail-on', 'critical');
-    expect(without.code).toBe(1);
+    expect(without.code, without.stderr).toBe(1);
   });
 
   it('-o json follows the documented schema, suppressed findings included with why', async () => {
     const r = await scan('--report', report('grype.json'), '-o', 'json', '--fail-on', 'high', '--ignore', join(V, 'ignore', 'active.yaml'));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('gate: passed: no finding at or above high');
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['schema', 'custody', 'target', 'engine', 'tools', 'gate', 'counts', 'findings', 'suppressed', 'expiredIgnores', 'unmatchedVex', 'warnings']);
@@ -85,7 +85,7 @@ describe('custody scan --report (e2e)', () => {
 
   it('-o sarif: SARIF 2.1.0 with rules, security-severity and suppressions', async () => {
     const r = await scan('--report', report('grype.json'), '-o', 'sarif', '--vex', join(V, 'vex', 'openvex-not-affected.json'));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const sarif = JSON.parse(r.stdout);
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
@@ -101,7 +101,7 @@ describe('custody scan --report (e2e)', () => {
 
   it('-o markdown', async () => {
     const r = await scan('--report', report('trivy.json'), '-o', 'markdown', '--fail-on', 'high');
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('## custody scan: fixture/app:1.0');
     expect(r.stdout).toContain('**Gate:** ❌ failed: 1 finding(s) at or above high');
     expect(r.stdout).toContain('| high (7.5) | CVE-2099-2000 | libcrypto3 | 3.1.0-r0 | 3.1.1-r0 |  |');
@@ -110,29 +110,29 @@ describe('custody scan --report (e2e)', () => {
 
   it('unreadable or unknown input exits 3, usage errors exit 2', async () => {
     const missing = await scan('--report', join(V, 'reports', 'nope.json'));
-    expect(missing.code).toBe(3);
+    expect(missing.code, missing.stderr).toBe(3);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/error \[VULN_INPUT_UNREADABLE\]: cannot read report .*nope\.json/);
     const unknown = await scan('--report', report('not-a-report.json'));
-    expect(unknown.code).toBe(3);
+    expect(unknown.code, unknown.stderr).toBe(3);
     expect(unknown.stderr).toContain('error [VULN_UNKNOWN_REPORT]');
     const truncated = await scan('--report', report('truncated.json'));
-    expect(truncated.code).toBe(3);
+    expect(truncated.code, truncated.stderr).toBe(3);
     expect(truncated.stderr).toContain('is not valid JSON');
     const badIgnore = await scan('--report', report('grype.json'), '--ignore', join(V, 'ignore', 'bad-key.yaml'));
-    expect(badIgnore.code).toBe(3);
+    expect(badIgnore.code, badIgnore.stderr).toBe(3);
     expect(badIgnore.stderr).toContain('error [VULN_BAD_IGNORE_FILE]');
     const badFailOn = await scan('--report', report('grype.json'), '--fail-on', 'severe');
-    expect(badFailOn.code).toBe(2);
+    expect(badFailOn.code, badFailOn.stderr).toBe(2);
     expect(badFailOn.stderr).toMatch(/argument 'severe' is invalid/);
     const both = await scan(report('grype.json'), '--report', report('grype.json'));
-    expect(both.code).toBe(2);
+    expect(both.code, both.stderr).toBe(2);
     expect(both.stderr).toContain('SCAN_REPORT_AND_TARGET');
     const nothing = await scan();
-    expect(nothing.code).toBe(2);
+    expect(nothing.code, nothing.stderr).toBe(2);
     expect(nothing.stderr).toContain('SCAN_NO_TARGET');
     const noEngine = await scan(join(V, 'sbom', 'app-fixed.cdx.json'));
-    expect(noEngine.code).toBe(2);
+    expect(noEngine.code, noEngine.stderr).toBe(2);
     expect(noEngine.stderr).toContain('SCAN_NO_ENGINE');
   });
 });

@@ -159,7 +159,7 @@ describe('SARIF output validates against the official schema', () => {
     ['vuln-reports/osv-scanner/osv-scanner-many-findings.json', []],
   ] as [string, string[]][])('custody scan --report %s -o sarif', async (report, extra) => {
     const r = await runBuilt(['scan', '--report', join(CORPUS, report), '-o', 'sarif', ...extra]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { runs: { results: unknown[] }[] };
     const ok = validate(doc);
     expect(validate.errors ?? []).toEqual([]);
