@@ -22,7 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('custody sbom query (built CLI)', () => {
+// Many CLI spawns per test: generous timeout for loaded CI machines.
+describe('custody sbom query (built CLI)', { timeout: 300_000 }, () => {
   it('finds log4j-core in every copy with the worker pool, skips non-SBOMs with a one-line summary', async () => {
     const r = await runBuilt(['sbom', 'query', many, '--name', 'log4j-core', '--workers', '2', '-o', 'json']);
     expect(r.code).toBe(0);
