@@ -2,6 +2,7 @@
  * Every registered command, by hand. A command appears here only once it works end to end.
  */
 import type { CommandModule } from './command.js';
+import { auditCommand } from './audit.js';
 import { scanCommand } from './scan.js';
 import { verifyCommand } from './verify.js';
 import { provenanceCommand } from './provenance.js';
@@ -14,6 +15,7 @@ import { sbomGenerateCommand } from './sbom-generate.js';
 
 export const COMMANDS: readonly CommandModule[] = [
   scanCommand,
+  auditCommand,
   verifyCommand,
   provenanceCommand,
   sbomGenerateCommand,

@@ -1,0 +1,170 @@
+/**
+ * `custody audit IMAGE...` and `custody audit k8s PATH...|-`: the whole chain of custody (image
+ * rules, signature, provenance, vulnerabilities, SBOM) against one policy file.
+ */
+import { Option, type Command } from 'commander';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { auditImages, auditWorkloads, type AuditRunOptions } from '../audit/audit.js';
+import { parseManifests, type Workload } from '../audit/k8s.js';
+import type { AuditResult } from '../audit/model.js';
+import { parsePolicy } from '../audit/policy.js';
+import { createAuditDeps } from '../audit/wiring.js';
+import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { discoverImageAttestations } from '../provenance/index.js';
+import { renderAuditJson, renderAuditMarkdown, renderAuditSarif, renderAuditTable } from '../report/audit.js';
+import { loadTrustedRoot } from '../verify/index.js';
+import type { CommandModule } from './command.js';
+import type { CommandContext } from './io.js';
+import { CUSTODY_VERSION } from './main.js';
+
+interface AuditFlags {
+  policy: string;
+  plainHttp: boolean;
+  concurrency: string;
+  output: 'table' | 'json' | 'markdown' | 'sarif';
+  trustedRoot?: string;
+}
+
+const MAX_INPUT = 64 * 1024 * 1024;
+const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
+
+async function readText(path: string, shown: string, what: string): Promise<string> {
+  try {
+    const st = await stat(path);
+    if (st.size > MAX_INPUT) throw new InputError('AUDIT_INPUT_TOO_LARGE', `${what} ${shown} is larger than ${MAX_INPUT} bytes`, { hint: 'split it into smaller files' });
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError('AUDIT_INPUT_UNREADABLE', `cannot read ${what} ${shown}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err, hint: `check the ${what} path` });
+  }
+}
+
+/** Manifest files under a directory (recursively), in a stable order. */
+async function manifestFiles(dir: string, depth = 0): Promise<string[]> {
+  if (depth > 16) return [];
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await manifestFiles(p, depth + 1)));
+    else if (e.isFile() && MANIFEST_EXT.has(extname(e.name).toLowerCase())) out.push(p);
+  }
+  return out;
+}
+
+async function readStdin(ctx: CommandContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of ctx.io.stdin()) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as string);
+    n += b.length;
+    if (n > MAX_INPUT) throw new InputError('AUDIT_INPUT_TOO_LARGE', `standard input is larger than ${MAX_INPUT} bytes`, { hint: 'write the manifests to files' });
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function loadWorkloads(ctx: CommandContext, paths: string[]): Promise<Workload[]> {
+  const out: Workload[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      out.push(...parseManifests(await readStdin(ctx), '-'));
+      continue;
+    }
+    const abs = isAbsolute(p) ? p : resolve(ctx.io.cwd, p);
+    const st = await stat(abs).catch(() => undefined);
+    if (st === undefined) throw new InputError('AUDIT_INPUT_UNREADABLE', `manifest path ${p} does not exist`, { hint: 'pass manifest files, directories of them, or - for standard input' });
+    const files = st.isDirectory() ? await manifestFiles(abs) : [abs];
+    if (st.isDirectory() && files.length === 0) ctx.log.warn(`${p}: no .yaml, .yml or .json file in this directory`);
+    for (const f of files) {
+      const shown = st.isDirectory() ? join(p, f.slice(abs.length + 1)) : p;
+      out.push(...parseManifests(await readText(f, shown, 'manifest'), shown));
+    }
+  }
+  return out;
+}
+
+async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: AuditRunOptions; deps: ReturnType<typeof createAuditDeps> }> {
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError('AUDIT_BAD_CONCURRENCY', `--concurrency must be a whole number from 1 to 64, not ${flags.concurrency}`, { hint: 'e.g. --concurrency 4' });
+  }
+  const policyPath = isAbsolute(flags.policy) ? flags.policy : resolve(ctx.io.cwd, flags.policy);
+  const policyText = await readText(policyPath, flags.policy, 'policy');
+  const policy = parsePolicy(policyText, flags.policy);
+  const trustedRoot = loadTrustedRoot(flags.trustedRoot === undefined ? undefined : isAbsolute(flags.trustedRoot) ? flags.trustedRoot : resolve(ctx.io.cwd, flags.trustedRoot));
+  const env = ctx.io.env;
+  const deps = createAuditDeps({
+    log: ctx.log,
+    policyDir: dirname(policyPath),
+    plainHttp: flags.plainHttp,
+    env,
+    trustedRoot,
+    toolVersion: CUSTODY_VERSION,
+    now: ctx.clock.now(),
+    ...(policy.signature ? { sbomSigners: policy.signature } : {}),
+    signal: ctx.io.signal,
+    discoverAttestations: async (pinned) => (await discoverImageAttestations(`registry:${pinned}`, { plainHttp: flags.plainHttp, env, log: ctx.log, signal: ctx.io.signal })).attestations,
+  });
+  return {
+    run: { policy, policyFile: flags.policy, policyText, concurrency, onProgress: (m) => ctx.log.progress(m) },
+    deps,
+  };
+}
+
+function render(r: AuditResult, flags: AuditFlags, ctx: CommandContext): ExitCode {
+  switch (flags.output) {
+    case 'json':
+      ctx.io.stdout.write(renderAuditJson(r));
+      break;
+    case 'markdown':
+      ctx.io.stdout.write(renderAuditMarkdown(r));
+      break;
+    case 'sarif':
+      ctx.io.stdout.write(renderAuditSarif(r, { custodyVersion: CUSTODY_VERSION }));
+      break;
+    default:
+      ctx.io.stdout.write(renderAuditTable(r, ctx.chalk));
+  }
+  return r.ok ? ExitCode.Ok : ExitCode.PolicyFailed;
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--policy <file>', 'policy file (YAML; see README "Audit policy")')
+    .option('--plain-http', 'talk plain HTTP to the registry (loopback/test registries only)', false)
+    .option('--concurrency <n>', 'images audited at once', '4')
+    .option('--trusted-root <file>', 'trusted_root.json replacing the built-in Sigstore public-good root')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'markdown', 'sarif']).default('table'));
+}
+
+export const auditCommand: CommandModule = {
+  register(program, runner) {
+    const audit = commonOptions(
+      program
+        .command('audit')
+        .description('audit the whole chain of custody (image rules, signature, provenance, vulnerabilities, SBOM) of images against a policy')
+        .argument('[images...]', 'images to audit: registry references (registry:host/repo@sha256:..., host/repo:tag)'),
+    ).action(
+      runner.action(async (ctx, images: string[], flags: AuditFlags) => {
+        if (images.length === 0) throw new UsageError('AUDIT_NO_TARGET', 'nothing to audit', { hint: 'custody audit registry:HOST/REPO@sha256:... --policy p.yaml, or custody audit k8s DIR --policy p.yaml' });
+        const { run, deps } = await prepare(ctx, flags);
+        return render(await auditImages(images, run, deps), flags, ctx);
+      }),
+    );
+    commonOptions(
+      audit
+        .command('k8s')
+        .description('audit every image the Kubernetes manifests run (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods, Lists; multi-document and Helm-rendered YAML, kubectl JSON)')
+        .argument('<paths...>', 'manifest files, directories of them, or - for standard input'),
+    ).action(
+      runner.action(async (ctx, paths: string[], flags: AuditFlags) => {
+        const { run, deps } = await prepare(ctx, flags);
+        const workloads = await loadWorkloads(ctx, paths);
+        if (workloads.length === 0) ctx.log.warn('no workload with containers found in the manifests');
+        return render(await auditWorkloads(workloads, run, deps), flags, ctx);
+      }),
+    );
+  },
+};
