@@ -27,6 +27,7 @@ import { errorMessage } from '../core/errors.js';
 import type { ArtifactInput, SignerInfo, VerifyCheck, VerifyPolicy, VerifyResult } from './model.js';
 import { checkIdentity, compileMatcher } from './policy.js';
 import { verifyPrehashed } from './prehash.js';
+import { checkTimestampToken } from './tsa-strict.js';
 import { certificateSigner, keyId } from './signer.js';
 import type { TrustedRootHandle } from './trust.js';
 
@@ -244,6 +245,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   for (const ts of entity.timestamps) {
     try {
       if (ts.$case === 'timestamp-authority') {
+        checkTimestampToken(ts.timestamp.root.toDER(), trust.timestampAuthorities.flatMap((ca) => ca.certChain));
         const r = getTSATimestamp(ts.timestamp, entity.signature.signature, trust.timestampAuthorities);
         times.push(r.timestamp);
         timeDetails.push(`RFC 3161 timestamp ${r.timestamp.toISOString()}`);
@@ -356,6 +358,9 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
  * The signature itself is always verified. Returns a note for the report.
  */
 function verifyInclusion(entry: TransparencyLogEntry, trust: TrustMaterial): string {
+  checkProofConsistency(entry);
+  const id = Buffer.from(entry.logId?.keyId ?? Buffer.alloc(0));
+  if (!trust.tlogs.some((t) => t.logID.equals(id))) throw new Error(`the entry names log ${id.toString('base64')}, which the trusted root does not trust`);
   try {
     verifyTLogInclusion(entry, trust.tlogs);
     return '';
@@ -370,6 +375,29 @@ function verifyInclusion(entry: TransparencyLogEntry, trust: TrustMaterial): str
     verifyTLogInclusion(entry, tlogs);
     return ` (checkpoint signed as ${names.join(', ')}, not the log URL: accepted for a Rekor v1 log by key)`;
   }
+}
+
+/**
+ * @sigstore/verify proves inclusion with the checkpoint's root and the proof's own log index; the entry's
+ * `logIndex`, the proof's `rootHash` and `treeSize` are not otherwise bound. A bundle whose fields disagree
+ * is refused (found by the mutation test).
+ */
+function checkProofConsistency(entry: TransparencyLogEntry): void {
+  const proof = entry.inclusionProof;
+  if (!proof) return;
+  // Rekor v1 entries carry the global index (across shards) and the proof the shard's index; the SET binds
+  // the global one. Rekor v2 has a single index, which must be the proven one.
+  const v2 = entry.kindVersion?.version === '0.0.2' && entry.kindVersion.kind !== 'intoto';
+  if (v2 && String(proof.logIndex) !== String(entry.logIndex)) {
+    throw new Error(`the entry's log index ${entry.logIndex} differs from the inclusion proof's ${proof.logIndex}`);
+  }
+  const note = proof.checkpoint?.envelope ?? '';
+  const lines = note.split('\n');
+  const size = lines[1];
+  const root = lines[2];
+  if (size === undefined || root === undefined) throw new Error('the checkpoint has no tree size or root hash');
+  if (size !== String(proof.treeSize)) throw new Error(`the inclusion proof's tree size ${proof.treeSize} differs from the checkpoint's ${size}`);
+  if (!Buffer.from(root, 'base64').equals(Buffer.from(proof.rootHash))) throw new Error("the inclusion proof's root hash differs from the checkpoint's");
 }
 
 /**
