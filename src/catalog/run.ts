@@ -7,7 +7,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
-import type { FileResolver, Scope } from '../source/types.js';
+import type { FileEntry, FileResolver, Scope } from '../source/types.js';
 import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits } from './cataloger.js';
 import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
 
@@ -48,6 +48,13 @@ export function globsFor(catalogers: readonly Cataloger[]): string[] {
 export function wantsFor(catalogers: readonly Cataloger[]): (path: string) => boolean {
   const isMatch = picomatch(globsFor(catalogers), { dot: true });
   return (path) => isMatch(path);
+}
+
+/** One regex accepting any path some glob accepts (picomatch semantics, `dot: true`). */
+function unionRegExp(globs: readonly string[]): RegExp {
+  if (globs.length === 0) return /(?!)/;
+  const sources = [...new Set(globs)].map((g) => picomatch.makeRe(g, { dot: true }).source);
+  return new RegExp(sources.map((x) => `(?:${x})`).join('|'));
 }
 
 function locKey(l: Location): string {
@@ -175,28 +182,35 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   let files = 0;
-  for (const cataloger of catalogers) {
-    for (const parser of cataloger.parsers) {
-      for await (const location of resolver.glob(parser.globs)) {
+  // One walk over the entries: a single union regex rejects the (vast majority of) files no parser
+  // wants; the rest are matched per parser. Parsers then run in registry order over their files in path
+  // order, exactly as one resolver.glob per parser would give them, without N walks.
+  const jobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }), files: [] as FileEntry[] })));
+  const union = unionRegExp(jobs.flatMap((j) => j.parser.globs));
+  for (const entry of resolver.entries()) {
+    if (entry.kind !== 'file' || !union.test(entry.path)) continue;
+    for (const job of jobs) if (job.isMatch(entry.path)) job.files.push(entry);
+  }
+  for (const { cataloger, parser, files: matched } of jobs) {
+    for (const entry of matched) {
+      rctx.signal?.throwIfAborted();
+      const location: Location = entry.layer === undefined ? { path: entry.path } : { path: entry.path, layer: entry.layer };
+      if (entry.size > limits.maxFileBytes) {
+        warn(`skipped by ${cataloger.name}: ${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`, location);
+        continue;
+      }
+      files++;
+      rctx.onProgress?.(`cataloging: ${files} files, ${packages.length} packages (${cataloger.name})`);
+      try {
+        const contents = await resolver.read(location);
+        const result = await parser.parse({ location, contents }, ctx);
+        for (const p of result.packages) {
+          packages.push({ ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] });
+        }
+        if (result.relationships) relationships.push(...result.relationships);
+      } catch (err) {
         rctx.signal?.throwIfAborted();
-        const entry = resolver.stat(location.path);
-        if (entry !== undefined && entry.kind === 'file' && entry.size > limits.maxFileBytes) {
-          warn(`skipped by ${cataloger.name}: ${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`, location);
-          continue;
-        }
-        files++;
-        rctx.onProgress?.(`cataloging: ${files} files, ${packages.length} packages (${cataloger.name})`);
-        try {
-          const contents = await resolver.read(location);
-          const result = await parser.parse({ location, contents }, ctx);
-          for (const p of result.packages) {
-            packages.push({ ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] });
-          }
-          if (result.relationships) relationships.push(...result.relationships);
-        } catch (err) {
-          rctx.signal?.throwIfAborted();
-          warn(`${cataloger.name} could not read it: ${errorMessage(err)}`, location);
-        }
+        warn(`${cataloger.name} could not read it: ${errorMessage(err)}`, location);
       }
     }
   }

@@ -85,15 +85,11 @@ describe('runCatalogers', () => {
     const history = new Map([[L1, stanza('kept') + stanza('removed')], [L2, stanza('kept')]]);
     const layered = {
       ...resolver,
-      entries: () => resolver.entries(),
+      // all-layers entries: the layer-1 copy of the status file (overwritten) and the visible layer-2 one
+      entries: () => [...resolver.entries()].flatMap((e) => (e.path === '/var/lib/dpkg/status' ? [{ ...e, layer: L1 }, e] : [e])),
       stat: (p: string) => resolver.stat(p),
       resolve: (p: string) => resolver.resolve(p),
-      async *glob(patterns: readonly string[]) {
-        for await (const l of resolver.glob(patterns)) {
-          yield { path: l.path, layer: L1 };
-          yield l;
-        }
-      },
+      glob: (patterns: readonly string[]) => resolver.glob(patterns),
       read: async (l: { path: string; layer?: string } | string) => Buffer.from(history.get(typeof l === 'string' ? L2 : (l.layer ?? L2)) ?? ''),
     };
     const r = await runCatalogers(layered, [dpkgDbCataloger], { log: collectingLogger(), scope: 'all-layers' });
