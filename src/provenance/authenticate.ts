@@ -81,6 +81,14 @@ function refused(method: string, code: string, message: string, check = 'tlog-in
   return { ok: false, method, checks: [{ name: check, ok: false, detail: message }], tlogChecked: false, error: { code, message } };
 }
 
+/** A bundle without a verified log entry passes only when the user allowed it (as bare envelopes). */
+function requireLogProof(a: Authenticity, allowMissingTlog: boolean): Authenticity {
+  if (!a.ok || a.tlogChecked || allowMissingTlog) return a;
+  const message = 'the bundle carries no verified transparency-log entry, so its log inclusion cannot be checked; pass --allow-missing-tlog to accept the signature and certificate chain (or key) alone';
+  const { payload: _dropped, ...rest } = a;
+  return { ...rest, ok: false, checks: [...a.checks, { name: 'tlog-inclusion', ok: false, detail: message }], error: { code: 'PROVENANCE_TLOG_MISSING', message } };
+}
+
 /**
  * Cloud Build names its KMS key in each signature's keyid
  * (`projects/verified-builder/locations/<loc>/keyRings/attestor/cryptoKeys/<key>/cryptoKeyVersions/<n>`);
@@ -109,13 +117,13 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       }
       if (!keySigned) {
         const r = verifyBundle({ bundle: att.bundle, policy: ANY_IDENTITY, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
-        return fromResult(r, 'Sigstore bundle');
+        return requireLogProof(fromResult(r, 'Sigstore bundle'), opts.allowMissingTlog);
       }
       let last: Authenticity | undefined;
       for (const k of keys) {
         const r = verifyBundle({ bundle: att.bundle, policy: { kind: 'key', publicKeyPem: k.pem }, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
         last = fromResult(r, 'Sigstore bundle (key)', k.label);
-        if (last.ok) return last;
+        if (last.ok) return requireLogProof(last, opts.allowMissingTlog);
       }
       return last!;
     }

@@ -144,6 +144,23 @@ describe('provenance check: authenticity first (exit 1, statement never evaluate
     expect(r.stderr).toBe('');
   });
 
+  it('a key-signed Sigstore bundle without a log entry: fails unless --allow-missing-tlog; an edited one never passes', async () => {
+    const strict = await runBuilt(['provenance', 'check', ART, '--bundle', join(F, 'app.sigstore.json'), '--key', KEY]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe('');
+    expect(strict.stdout).toContain('no verified transparency-log entry');
+    const allowed = await check(ART, 'app.sigstore.json', '--source-uri', 'github.com/org/app');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('✓ signature             Sigstore bundle (key) verified');
+    expect(allowed.stdout).toContain('note: transparency-log proof and signing time were not checked (--allow-missing-tlog)');
+    const edited = await check(ART, 'tampered.sigstore.json', '-o', 'json');
+    expect(edited.code).toBe(1);
+    expect(json(edited.stdout).failed).toEqual(['signature']);
+    const noKey = await runBuilt(['provenance', 'check', ART, '--bundle', join(F, 'app.sigstore.json'), '--allow-missing-tlog']);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stdout).toContain('signed with a public key, not a certificate; pass --key');
+  });
+
   it('a key-signed envelope without --key', async () => {
     const r = await runBuilt(['provenance', 'check', ART, '--attestation', join(F, 'app.intoto.jsonl'), '--allow-missing-tlog']);
     expect(r.code).toBe(1);
