@@ -79,6 +79,28 @@ writeFileSync(OTHER, other.publicKey.export({ type: 'spki', format: 'pem' }));
 let signed = '';
 let tampered = '';
 let bare = '';
+let referred = '';
+
+/** A key-signed Sigstore bundle attached as an OCI 1.1 referrer (manifest with `subject`, plus the tag-schema index). */
+async function attachReferrer(hex: string, env: Record<string, unknown>): Promise<void> {
+  const type = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+  const bundle = { mediaType: type, verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] }, dsseEnvelope: env };
+  const layer = await pushBlob(Buffer.from(JSON.stringify(bundle)));
+  const config = await pushBlob(Buffer.from('{}'));
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: type,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', ...config },
+    layers: [{ mediaType: type, ...layer }],
+    subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${hex}`, size: 1 },
+  };
+  const body = Buffer.from(JSON.stringify(manifest));
+  const d = await pushManifest(`ref-${hex.slice(0, 12)}`, manifest);
+  const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: manifest.mediaType, digest: `sha256:${d}`, size: body.length, artifactType: type }] };
+  const res = await fetch(`${REG}/v2/${REPO}/manifests/sha256-${hex}`, { method: 'PUT', body: JSON.stringify(index), headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' } });
+  expect(res.status).toBe(201);
+}
 
 beforeAll(async () => {
   const stamp = `${process.pid}-${Date.now()}`;
@@ -89,6 +111,8 @@ beforeAll(async () => {
   t.payload = Buffer.from(Buffer.from(t.payload as string, 'base64').toString('utf8').replace('evil/app', 'org/app')).toString('base64');
   await attach(tampered, t);
   bare = await pushImage(`bare-${stamp}`, `bare ${stamp}`);
+  referred = await pushImage(`referred-${stamp}`, `referred ${stamp}`);
+  await attachReferrer(referred, envelope(referred, keys.privateKey));
 });
 
 const check = (hex: string, ...args: string[]) => runBuilt(['provenance', 'check', `registry:127.0.0.1:5000/${REPO}@sha256:${hex}`, '--plain-http', '--allow-missing-tlog', ...args]);
@@ -101,6 +125,17 @@ describe('provenance check on registry images (cosign .att discovery)', () => {
     expect(r.stdout).toContain(`✓ artifact  sha256:${signed}`);
     expect(r.stdout).toContain('PASS: all 8 checks hold');
     expect(r.stderr).toContain('found 1 attestation(s) attached to');
+  });
+
+  it('discovers a Sigstore bundle attached as an OCI 1.1 referrer', async () => {
+    const r = await check(referred, '--key', PUB, '--source-uri', 'github.com/org/app', '-o', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { attestation: { form: string; origin: string }; artifact: { digests: { sha256: string } } };
+    expect(j.attestation.form).toBe('sigstore-bundle');
+    expect(j.attestation.origin).toContain('referrer sha256:');
+    expect(j.artifact.digests.sha256).toBe(referred);
+    const k = await check(referred, '--key', OTHER);
+    expect(k.code).toBe(1);
   });
 
   it('a wrong key or a wrong claim fails (exit 1)', async () => {
