@@ -11,6 +11,7 @@ import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import { renderTrustSummary, renderVerifyReport } from '../report/human/verify.js';
 import {
   IMAGE_REF,
+  assertPublicKeyPem,
   decodeSignatureFile,
   loadTrustedRoot,
   openImageSignatureStore,
@@ -127,6 +128,7 @@ async function runVerify(ctx: CommandContext, subject: string, flags: VerifyFlag
     throw new UsageError('VERIFY_CONFLICTING_FLAGS', '--certificate goes with --signature', { hint: 'a bundle carries its own certificate' });
   }
   const keyPem = flags.key !== undefined ? (await readInput(ctx, flags.key, 'public key', MAX_SMALL)).toString('utf8') : undefined;
+  if (keyPem !== undefined) assertPublicKeyPem(keyPem, flags.key as string);
   const policy = policyFrom(flags, keyPem);
   if (flags.signature !== undefined && keyPem === undefined && flags.certificate === undefined) {
     throw new UsageError('VERIFY_NO_SIGNATURE', '--signature needs --key or --certificate', { hint: 'cosign sign-blob writes the certificate with --output-certificate' });

@@ -7,7 +7,7 @@
  * -> policy), with thresholds of one tlog entry, one SCT and one verified timestamp. Fail closed: a check that
  * could not run is a failed check, and `verified` is true only when every check is ok.
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import {
   BUNDLE_V01_MEDIA_TYPE,
   BUNDLE_V02_MEDIA_TYPE,
@@ -322,7 +322,13 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
     }
   }
 
-  // 4. Signature.
+  // 4. Signature. Ed25519 signs the message itself (no pre-hash), which MessageSignatureContent does not do.
+  if (signingKey?.asymmetricKeyType === 'ed25519' && !isDsse && bundle.content.$case === 'messageSignature' && input.artifact && 'bytes' in input.artifact) {
+    const bytes = input.artifact.bytes;
+    const sig = Buffer.from(bundle.content.messageSignature.signature);
+    const base = entity.signature;
+    entity = { ...entity, signature: { ...base, signature: base.signature, compareSignature: (s) => base.compareSignature(s), compareDigest: (d) => base.compareDigest(d), verifySignature: (k) => nodeVerify(null, bytes, k, sig) } };
+  }
   if (signingKey) {
     let ok = false;
     let why = 'signature does not verify';

@@ -37,7 +37,7 @@ export { builtInTrustedRoot, loadTrustedRoot, parseTrustedRoot, refreshTrustedRo
  */
 export { verifyBundle, verifyDsseEnvelope, type VerifyBundleInput, type VerifyOptions } from './bundle.js';
 /** compileMatcher: anchored regexp / exact matcher used by the identity policy. */
-export { checkIdentity, compileMatcher } from './policy.js';
+export { assertPublicKeyPem, checkIdentity, compileMatcher } from './policy.js';
 /**
  * verifyDetachedSignature: cosign sign-blob signatures (--signature [--certificate]) and image signature layers,
  * verified as an equivalent bundle. decodeSignatureFile: base64 .sig text -> bytes.

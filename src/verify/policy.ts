@@ -2,7 +2,8 @@
  * Identity policy, as cosign: `--certificate-identity[-regexp]` and `--certificate-oidc-issuer[-regexp]`.
  * Regular expressions are anchored at both ends whatever the user wrote (`repo/` never matches `evil/repo/x`).
  */
-import { UsageError } from '../core/errors.js';
+import { createPublicKey } from 'node:crypto';
+import { InputError, UsageError, errorMessage } from '../core/errors.js';
 import type { IdentityPolicy, StringMatcher, VerifyCheck } from './model.js';
 
 /** Compile a matcher; a regexp is wrapped as `^(?:...)$`. @throws UsageError VERIFY_BAD_REGEXP */
@@ -46,4 +47,29 @@ export function checkIdentity(policy: IdentityPolicy, identity: string | undefin
         : `expected ${whatIss(policy.issuer)}, certificate says ${issuer ?? '(no issuer extension)'}`,
     },
   ];
+}
+
+/**
+ * Check that `pem` is a public key custody can verify with (ECDSA P-256/384/521, Ed25519, RSA).
+ * @throws InputError VERIFY_BAD_KEY naming `label`
+ */
+export function assertPublicKeyPem(pem: string, label: string): void {
+  let type: string | undefined;
+  let curve: string | undefined;
+  try {
+    const k = createPublicKey(pem);
+    type = k.asymmetricKeyType;
+    curve = k.asymmetricKeyDetails?.namedCurve;
+  } catch (err) {
+    throw new InputError('VERIFY_BAD_KEY', `public key ${label} cannot be read: ${errorMessage(err)}`, {
+      hint: 'pass a PEM public key (-----BEGIN PUBLIC KEY-----), e.g. cosign.pub',
+      cause: err,
+    });
+  }
+  const ok = type === 'ed25519' || type === 'rsa' || (type === 'ec' && ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? ''));
+  if (!ok) {
+    throw new InputError('VERIFY_BAD_KEY', `public key ${label} is ${type ?? '?'}${curve ? ` ${curve}` : ''}, which custody does not verify with`, {
+      hint: 'use an ECDSA P-256/P-384/P-521, Ed25519 or RSA key',
+    });
+  }
 }
