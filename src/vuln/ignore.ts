@@ -35,7 +35,7 @@ export function parseIgnoreFile(text: string, source: string): IgnoreRule[] {
   if (text.length > 4 * 1024 * 1024) throw bad(source, 'is over 4 MiB');
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     throw new InputError('VULN_BAD_IGNORE_FILE', `${source} is not valid YAML`, { cause: err, hint: 'see docs: custody scan --help' });
   }
