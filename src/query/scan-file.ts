@@ -1,5 +1,5 @@
 /** One file of a query scan: read, pre-filter, sniff, decode, match. Runs in a worker or in-thread. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger } from '../core/log.js';
 import { decodeSbomBytes } from '../sbom/index.js';
@@ -32,13 +32,27 @@ export interface ScanFileOptions {
   named: boolean;
 }
 
+let pool = Buffer.allocUnsafe(4 * 1024 * 1024);
+
 export async function scanFile(path: string, q: CompiledQuery, needle: string | undefined, o: ScanFileOptions): Promise<FileOutcome> {
   let buf: Buffer;
   try {
-    // Synchronous reads: one read(2) per file, and scans run in worker threads.
-    const st = statSync(path);
-    if (st.size > o.maxBytes) return { path, status: o.named ? 'error' : 'skipped', reason: `larger than the ${o.maxBytes}-byte limit` };
-    buf = readFileSync(path);
+    // Synchronous reads into one reused buffer (scans run in worker threads; no allocation per file).
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > o.maxBytes) return { path, status: o.named ? 'error' : 'skipped', reason: `larger than the ${o.maxBytes}-byte limit` };
+      if (pool.length < size) pool = Buffer.allocUnsafe(Math.max(size, pool.length * 2));
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, pool, off, size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      buf = pool.subarray(0, off);
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
   }
@@ -47,6 +61,8 @@ export async function scanFile(path: string, q: CompiledQuery, needle: string | 
     if (why) return { path, status: o.named ? 'error' : 'skipped', reason: why };
     return { path, status: 'no-match', parsed: false, matches: [], warnings: [] };
   }
+  // The decoded model must not alias the reused read buffer.
+  buf = Buffer.from(buf);
   const logger = collectingLogger();
   let decoded;
   try {
