@@ -37,7 +37,20 @@ export interface GenerateOptions {
 }
 
 /** Generate the SBOM of one platform (or of a non-image source). */
-async function generateOne(o: GenerateOptions, catalogers: readonly Cataloger[], platform: string | undefined): Promise<Sbom> {
+/**
+ * In an image, what runs is what is installed: lock files and other declared manifests describe a
+ * build, and cataloguing both lists every npm/python package twice (syft and trivy make the same
+ * choice for images). Unless the user names catalogers to include (`--select declared`, a name, an
+ * ecosystem), an image gets only the catalogers tagged 'image'; a directory gets all of them.
+ */
+export function defaultsForSource(catalogers: readonly Cataloger[], kind: string, select: readonly string[]): Cataloger[] {
+  const includes = select.flatMap((s) => s.split(',')).some((t) => t.trim() !== '' && !t.trim().startsWith('-'));
+  if (kind !== 'image' || includes) return [...catalogers];
+  return catalogers.filter((c) => c.tags.includes('image'));
+}
+
+async function generateOne(o: GenerateOptions, selected: readonly Cataloger[], platform: string | undefined): Promise<Sbom> {
+  let catalogers = selected;
   const scope = o.scope ?? 'squashed';
   const source = await openSource(o.target, {
     log: o.log,
@@ -48,6 +61,7 @@ async function generateOne(o: GenerateOptions, catalogers: readonly Cataloger[],
     ...(o.signal ? { signal: o.signal } : {}),
   });
   try {
+    catalogers = defaultsForSource(catalogers, source.describe().kind, o.select ?? []);
     const resolver = await source.resolver({
       scope,
       wants: wantsFor(catalogers),
