@@ -51,7 +51,7 @@ export function verifyDetachedSignature(input: DetachedSignatureInput): VerifyRe
   const base = { subject: input.subject ?? ('digest' in input.artifact ? `${input.artifact.digest.algorithm}:${input.artifact.digest.hex}` : `sha256:${createHash('sha256').update(input.artifact.bytes).digest('hex')}`), ...(input.source !== undefined ? { source: input.source } : {}) };
   try {
     if (input.certificate !== undefined) {
-      certDer = X509Certificate.parse(typeof input.certificate === 'string' ? input.certificate : Buffer.from(input.certificate)).root.toDER();
+      certDer = X509Certificate.parse(certificateInput(input.certificate)).root.toDER();
     }
     if (input.rekorBundle !== undefined) tlogEntries = [rekorBundleEntry(input.rekorBundle)];
   } catch (err) {
@@ -99,4 +99,13 @@ function rekorBundleEntry(raw: unknown): unknown {
     inclusionPromise: { signedEntryTimestamp: rb.SignedEntryTimestamp },
     canonicalizedBody: p.body,
   };
+}
+
+/** PEM text, cosign's base64-of-PEM (`--output-certificate`), or DER. */
+function certificateInput(c: string | Buffer): string | Buffer<ArrayBuffer> {
+  const text = typeof c === 'string' ? c : c.toString('utf8');
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+  const decoded = Buffer.from(text.trim(), 'base64').toString('utf8');
+  if (decoded.includes('-----BEGIN CERTIFICATE-----')) return decoded;
+  return Buffer.from(typeof c === 'string' ? Buffer.from(c, 'binary') : c);
 }
