@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { AuditError, ExitCode, errorMessage } from '../core/errors.js';
 import type { Runner } from './command.js';
-import { COMMANDS } from './commands.js';
+import { commandsFor } from './commands.js';
 import { commandContext, processIO, type CliIO, type CommandContext, type GlobalOptions } from './io.js';
 import { formatError } from './render-error.js';
 
@@ -15,7 +15,7 @@ const { version } = require('../../package.json') as { version: string };
 
 export const CUSTODY_VERSION = version;
 
-export function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?: CommandContext }): Command {
+export async function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?: CommandContext }, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('custody');
   program
     .description('supply-chain auditor: SBOMs, signatures, provenance and vulnerabilities of container images')
@@ -42,7 +42,7 @@ export function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?: Comma
       };
     },
   };
-  for (const module of COMMANDS) module.register(program, runner);
+  for (const module of await Promise.all(commandsFor(argv).map((c) => c.load()))) module.register(program, runner);
   // Subcommands inherit output configuration and exit override.
   const configure = (cmd: Command): void => {
     for (const sub of cmd.commands) {
@@ -59,7 +59,13 @@ export function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?: Comma
 /** Run custody with argv (without node and script); returns the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const state: { exitCode: ExitCode; ctx?: CommandContext } = { exitCode: ExitCode.Ok };
-  const program = buildProgram(io, state);
+  let program: Command;
+  try {
+    program = await buildProgram(io, state, argv);
+  } catch (err) {
+    io.stderr.write(formatError(err, commandContext(io, { debug: true, quiet: false, color: false }).chalkErr, true));
+    return ExitCode.Internal;
+  }
   try {
     // `--version` belongs to the root only as the first word: `sbom query --version RANGE` is a range.
     await program.parseAsync(argv[0] === '--version' ? ['-V', ...argv.slice(1)] : [...argv], { from: 'user' });
