@@ -17,6 +17,8 @@ import { createRegistryClient, parseImageRef } from '../source/registry-client.j
 import { checkIdentity, openImageSignatureStore, verifyImageSignatures, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
 import { runExternalEngine } from '../vuln/backends/engines.js';
 import { runScan } from '../vuln/scan.js';
+import { failOnRank } from '../vuln/gate.js';
+import { severityRank } from '../vuln/model.js';
 import type { AuditDeps, CheckOutcome, ParsedImage } from './audit.js';
 import type { AuditPolicy, IdentityRule, ProvenanceRule, SignatureRule } from './policy.js';
 
@@ -217,7 +219,11 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
         runEngine: (e, input, signal) => runExternalEngine(e, input, { log: o.log, env: o.env, ...(signal ? { signal } : {}) }),
       },
     );
-    return { ok: g.gate.passed, detail: g.gate.summary, evidence: { failing: g.gate.failing, findings: g.findings.length, suppressed: g.suppressed.length } };
+    // Name what fails the gate (the summary alone only counts it): the highest-severity findings first.
+    const blocking = g.gate.passed ? [] : g.findings.filter((f) => f.severity.level !== 'unknown' && failOnRank(v.failOn) <= severityRank(f.severity.level));
+    const named = blocking.slice(0, 5).map((f) => `${f.id} ${f.package.name}@${f.package.version} (${f.severity.level})`);
+    const detail = named.length > 0 ? `${g.gate.summary}: ${named.join('; ')}${blocking.length > 5 ? ` and ${blocking.length - 5} more` : ''}` : g.gate.summary;
+    return { ok: g.gate.passed, detail, evidence: { failing: g.gate.failing, findings: g.findings.length, suppressed: g.suppressed.length } };
   };
 
   return {

@@ -19,7 +19,7 @@ import type { CommandContext } from './io.js';
 import { CUSTODY_VERSION } from './main.js';
 
 interface AuditFlags {
-  policy: string;
+  policy?: string;
   plainHttp: boolean;
   concurrency: string;
   output: 'table' | 'json' | 'markdown' | 'sarif';
@@ -90,6 +90,7 @@ async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: A
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new UsageError('AUDIT_BAD_CONCURRENCY', `--concurrency must be a whole number from 1 to 64, not ${flags.concurrency}`, { hint: 'e.g. --concurrency 4' });
   }
+  if (flags.policy === undefined) throw new UsageError('AUDIT_NO_POLICY', "required option '--policy <file>' not specified", { hint: 'custody audit IMAGE --policy custody-policy.yaml' });
   const policyPath = isAbsolute(flags.policy) ? flags.policy : resolve(ctx.io.cwd, flags.policy);
   const policyText = await readText(policyPath, flags.policy, 'policy');
   const policy = parsePolicy(policyText, flags.policy);
@@ -132,11 +133,27 @@ function render(r: AuditResult, flags: AuditFlags, ctx: CommandContext): ExitCod
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--policy <file>', 'policy file (YAML; see README "Audit policy")')
+    // Not requiredOption: commander checks an ancestor's mandatory options too, so `audit k8s ... --policy p`
+    // (parsed by the subcommand) would fail on the parent's copy. Checked in prepare() instead (exit 2).
+    .option('--policy <file>', 'policy file (YAML; see README "Audit policy"); required')
     .option('--plain-http', 'talk plain HTTP to the registry (loopback/test registries only)', false)
     .option('--concurrency <n>', 'images audited at once', '4')
     .option('--trusted-root <file>', 'trusted_root.json replacing the built-in Sigstore public-good root')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'markdown', 'sarif']).default('table'));
+}
+
+/**
+ * Commander lets the parent `audit` parse the options both commands define wherever they appear
+ * (`audit k8s m.yaml --policy p` sets the parent's --policy): an option given on the command line to
+ * either wins over the subcommand's default.
+ */
+function mergeParentFlags(flags: AuditFlags, parent: Command, sub: Command): AuditFlags {
+  const merged: Record<string, unknown> = { ...flags };
+  const parentOpts = parent.opts<Record<string, unknown>>();
+  for (const [k, v] of Object.entries(parentOpts)) {
+    if (parent.getOptionValueSource(k) === 'cli' && sub.getOptionValueSource(k) !== 'cli') merged[k] = v;
+  }
+  return merged as unknown as AuditFlags;
 }
 
 export const auditCommand: CommandModule = {
@@ -153,13 +170,14 @@ export const auditCommand: CommandModule = {
         return render(await auditImages(images, run, deps), flags, ctx);
       }),
     );
-    commonOptions(
+    const k8s: Command = commonOptions(
       audit
         .command('k8s')
         .description('audit every image the Kubernetes manifests run (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods, Lists; multi-document and Helm-rendered YAML, kubectl JSON)')
         .argument('<paths...>', 'manifest files, directories of them, or - for standard input'),
     ).action(
-      runner.action(async (ctx, paths: string[], flags: AuditFlags) => {
+      runner.action(async (ctx, paths: string[], subFlags: AuditFlags) => {
+        const flags = mergeParentFlags(subFlags, audit, k8s);
         const { run, deps } = await prepare(ctx, flags);
         const workloads = await loadWorkloads(ctx, paths);
         if (workloads.length === 0) ctx.log.warn('no workload with containers found in the manifests');
