@@ -147,3 +147,23 @@ describe('image signatures in an OCI layout', () => {
     expect(unsigned.checks[0]).toMatchObject({ name: 'discovery', ok: false });
   });
 });
+
+describe('bare DSSE envelopes', () => {
+  const pae = (type: string, body: Buffer): Buffer => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'a', digest: { sha256: 'ab'.repeat(32) } }], predicateType: 'x', predicate: {} }));
+  const type = 'application/vnd.in-toto+json';
+  const envelope = { payloadType: type, payload: statement.toString('base64'), signatures: [{ keyid: '', sig: sign('sha256', pae(type, statement), privateKey).toString('base64') }] };
+  const policy: VerifyPolicy = { kind: 'key', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  it('verifies with the key, hands back the payload, and checks subjects when an artifact digest is given', async () => {
+    const { verifyDsseEnvelope } = await import('../../../src/verify/index.js');
+    const r = verifyDsseEnvelope({ envelope, policy, trustedRoot: root });
+    expect(r.verified, JSON.stringify(r.checks)).toBe(true);
+    expect(r.payload?.bytes.equals(statement)).toBe(true);
+    expect(verifyDsseEnvelope({ envelope, policy, trustedRoot: root, artifact: { digest: { algorithm: 'sha256', hex: 'ab'.repeat(32) } } }).verified).toBe(true);
+    expect(verifyDsseEnvelope({ envelope, policy, trustedRoot: root, artifact: { digest: { algorithm: 'sha256', hex: 'cd'.repeat(32) } } }).verified).toBe(false);
+    const tampered = { ...envelope, payload: Buffer.from(statement.toString().replace('"x"', '"y"')).toString('base64') };
+    expect(verifyDsseEnvelope({ envelope: tampered, policy, trustedRoot: root }).verified).toBe(false);
+    expect(verifyDsseEnvelope({ envelope: { nope: 1 }, policy, trustedRoot: root }).error?.code).toBe('VERIFY_DSSE_MALFORMED');
+  });
+});
