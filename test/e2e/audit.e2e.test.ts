@@ -171,3 +171,19 @@ describe('custody audit: image rules on digest-pinned references (no network)', 
     expect(t.stdout).toContain('audit failed: 1/2 images pass, 1/2 workloads pass, 1 excluded');
   });
 });
+
+describe("custody audit: the guide's policies (fixtures/audit/guide-policy.yaml)", () => {
+  it('parse; the digest and latest rules apply offline and provenance is scoped to ghcr.io/myorg/*', async () => {
+    const m = w(
+      'guide.yaml',
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: pinned, namespace: web}\nspec:\n  containers:\n    - {name: c, image: "docker.io/library/nginx@${D}"}\n---\n` +
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: dns, namespace: kube-system}\nspec:\n  containers:\n    - {name: c, image: "registry.k8s.io/coredns:latest"}\n`,
+    );
+    const r = await runBuilt(['audit', 'k8s', m, '--policy', 'fixtures/audit/guide-policy.yaml', '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { images: { checks: { rule: string; status: string }[] }[]; summary: Record<string, number> };
+    expect(j.summary).toEqual({ images: 1, imagesFailed: 0, workloads: 1, workloadsFailed: 0, excluded: 1 });
+    expect(j.images[0]!.checks.map((c) => `${c.rule}:${c.status}`)).toEqual(['images.requireDigest:pass', 'images.forbidLatest:pass']);
+  });
+});
