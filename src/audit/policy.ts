@@ -65,6 +65,8 @@ export interface AuditPolicy {
   sbom?: {
     /** 'attestation': an SBOM attestation must be attached; 'generate': generate one when absent. */
     require: 'attestation' | 'generate' | 'none';
+    /** Accept a key-signed SBOM attestation without a transparency-log proof (as `provenance[].allowMissingTlog`). */
+    allowMissingTlog: boolean;
     forbid: ForbiddenPackage[];
   };
 }
@@ -225,12 +227,13 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
   }
 
   if (top.sbom !== undefined) {
-    const s = r.object(top.sbom, 'sbom', ['require', 'forbid']);
+    const s = r.object(top.sbom, 'sbom', ['require', 'allowMissingTlog', 'forbid']);
     const req = r.string(s.require, 'sbom.require') ?? 'generate';
     if (!['attestation', 'generate', 'none'].includes(req)) r.fail('sbom.require', 'must be attestation, generate or none');
     const forbidRaw: unknown[] = s.forbid === undefined ? [] : Array.isArray(s.forbid) ? s.forbid : r.fail('sbom.forbid', 'must be a list');
     policy.sbom = {
       require: req as 'attestation' | 'generate' | 'none',
+      allowMissingTlog: r.bool(s.allowMissingTlog, 'sbom.allowMissingTlog', false),
       forbid: forbidRaw.map((f, i) => {
         const p = `sbom.forbid[${i}]`;
         const o = r.object(f, p, ['purl', 'name', 'version', 'reason']);

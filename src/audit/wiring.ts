@@ -34,6 +34,8 @@ export interface WiringOptions {
   signal?: AbortSignal;
   /** Who may sign an SBOM attestation (the policy's `signature` rule); required for `sbom.require: attestation`. */
   sbomSigners?: SignatureRule;
+  /** `sbom.allowMissingTlog`: accept SBOM attestations without a log proof (key-signed `.att` layers have none). */
+  sbomAllowMissingTlog?: boolean;
   /** Image attestations (cosign .att tag, OCI referrers) of a pinned image; from provenance/. */
   discoverAttestations?: (pinnedRef: string) => Promise<Attestation[]>;
 }
@@ -181,7 +183,7 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
       return undefined;
     }
     const keys = await Promise.all(signers.keys.map(async (k) => ({ pem: await readKey(k), label: `key ${k}` })));
-    const authenticate = createAuthenticator({ trustedRoot: o.trustedRoot, publicKeys: keys, allowMissingTlog: false });
+    const authenticate = createAuthenticator({ trustedRoot: o.trustedRoot, publicKeys: keys, allowMissingTlog: o.sbomAllowMissingTlog === true });
     for (const att of candidates) {
       const a = await authenticate(att);
       if (!a.ok || a.payload === undefined) continue;
@@ -189,7 +191,25 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
         const byPolicy = signers.identities.some((id) => checkIdentity(identityPolicy(id) as Extract<VerifyPolicy, { kind: 'identity' }>, a.signer!.identity, a.signer!.claims.issuer).every((c) => c.ok));
         if (!byPolicy) continue;
       }
-      return { sbom: await readSbom(a.payload, { logger: o.log, name: att.origin }), origin: `attestation ${att.origin}` };
+      // The SBOM is the statement's predicate, read from the verified payload only.
+      let statement: { predicate?: unknown; subject?: { digest?: Record<string, string> }[] } = {};
+      try {
+        statement = JSON.parse(a.payload.toString('utf8')) as typeof statement;
+      } catch {
+        statement = {};
+      }
+      // An attestation about another artifact says nothing about this image.
+      const hex = pinned.slice(pinned.lastIndexOf('@sha256:') + '@sha256:'.length);
+      if (!(statement.subject ?? []).some((sub) => sub.digest?.sha256?.toLowerCase() === hex)) {
+        o.log.warn(`${pinned}: the SBOM attestation ${att.origin} is about another artifact (no subject with digest sha256:${hex})`);
+        continue;
+      }
+      const predicate = statement.predicate;
+      if (predicate === undefined || predicate === null || typeof predicate !== 'object') {
+        o.log.warn(`${pinned}: the SBOM attestation ${att.origin} has no SBOM predicate`);
+        continue;
+      }
+      return { sbom: await readSbom(Buffer.from(JSON.stringify(predicate)), { logger: o.log, name: att.origin }), origin: `attestation ${att.origin}` };
     }
     o.log.warn(`${pinned}: ${candidates.length} SBOM attestation(s) attached, none signed by the policy's signers`);
     return undefined;

@@ -105,6 +105,7 @@ async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: A
     toolVersion: CUSTODY_VERSION,
     now: ctx.clock.now(),
     ...(policy.signature ? { sbomSigners: policy.signature } : {}),
+    sbomAllowMissingTlog: policy.sbom?.allowMissingTlog === true,
     signal: ctx.io.signal,
     discoverAttestations: async (pinned) => (await discoverImageAttestations(`registry:${pinned}`, { plainHttp: flags.plainHttp, env, log: ctx.log, signal: ctx.io.signal })).attestations,
   });

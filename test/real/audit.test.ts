@@ -240,6 +240,57 @@ describe('sbom.require: attestation', () => {
   }, 120_000);
 });
 
+describe('sbom.require: attestation, with a signed CycloneDX attestation attached', () => {
+  const SBOMATT = `${R}/audit/sbomatt`;
+  let digest = '';
+  beforeAll(async () => {
+    digest = copyImage('debian-min', 'audit/sbomatt', '1.0');
+    const bom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      version: 1,
+      components: [
+        { type: 'library', name: 'log4j-core', group: 'org.apache.logging.log4j', version: '2.14.1', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' },
+      ],
+    };
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://cyclonedx.org/bom',
+      subject: [{ name: `${R}/audit/sbomatt`, digest: { sha256: digest.replace(/^sha256:/, '') } }],
+      predicate: bom,
+    };
+    await attachAttestations('audit/sbomatt', digest, [{ envelope: dsseEnvelope(statement, key.privateKey), predicateType: 'https://cyclonedx.org/bom' }]);
+  }, 120_000);
+
+  it('the attested SBOM is used (signer from the signature rule) and its forbidden package fails the audit', async () => {
+    const p = policy(`signature:\n  keys: [cosign.pub]\nsbom:\n  require: attestation\n  allowMissingTlog: true\n  forbid:\n    - purl: pkg:maven/org.apache.logging.log4j/log4j-core\n      version: '<2.17.1'\n`);
+    const r = await audit([`${SBOMATT}@${digest}`, '--policy', p, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const img = json(r).images[0];
+    expect(checkOf(img, 'sbom')?.status).toBe('pass');
+    expect(checkOf(img, 'sbom')?.detail).toMatch(/^SBOM attestation .*\(1 packages\)$/);
+    expect(checkOf(img, 'sbom.forbid[0]')).toMatchObject({ status: 'fail' });
+    expect(checkOf(img, 'sbom.forbid[0]')?.detail).toContain('log4j-core@2.14.1');
+    // The image itself is not signed with a .sig: the signature rule fails on its own line.
+    expect(checkOf(img, 'signature')?.status).toBe('fail');
+  }, 180_000);
+
+  it('without allowMissingTlog the bare envelope is not trusted: no SBOM, the sbom rule fails', async () => {
+    const p = policy(`signature:\n  keys: [cosign.pub]\nsbom:\n  require: attestation\n`);
+    const r = await audit([`${SBOMATT}@${digest}`, '--policy', p, '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(checkOf(json(r).images[0], 'sbom')).toMatchObject({ status: 'fail', detail: 'no SBOM attestation is attached to the image' });
+    expect(r.stderr).toContain('none signed by the policy');
+  }, 180_000);
+
+  it('signed with another key: not used', async () => {
+    const p = policy(`signature:\n  keys: [wrong.pub]\nsbom:\n  require: attestation\n  allowMissingTlog: true\n`);
+    const r = await audit([`${SBOMATT}@${digest}`, '--policy', p, '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(checkOf(json(r).images[0], 'sbom')?.status).toBe('fail');
+  }, 180_000);
+});
+
 describe("the guide's three example policies as custody policies, on Kubernetes manifests", () => {
   it('Kyverno require-image-digest: a Pod with a tag fails, the digest-pinned Pod passes', async () => {
     const p = policy(`images:\n  requireDigest: true\n`);

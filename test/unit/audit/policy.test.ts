@@ -47,7 +47,7 @@ sbom:
     expect(p.signature?.identities[0]).toEqual({ issuer: 'https://token.actions.githubusercontent.com', identityRegexp: '^https://github.com/myorg/' });
     expect(p.provenance[0]?.identities[0]?.identity).toBe('https://github.com/myorg/myapp/.github/workflows/build.yml@refs/heads/main');
     expect(p.vulnerabilities).toEqual({ failOn: 'critical', onlyFixed: false, vex: [] });
-    expect(p.sbom).toEqual({ require: 'generate', forbid: [{ purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '<2.17.1' }] });
+    expect(p.sbom).toEqual({ require: 'generate', allowMissingTlog: false, forbid: [{ purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '<2.17.1' }] });
   });
 
   it('names an unknown key and its path', () => {
