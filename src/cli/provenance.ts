@@ -35,17 +35,9 @@ const require = createRequire(import.meta.url);
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const { version: CUSTODY_VERSION } = require('../../package.json') as { version: string };
 
-interface ProvenanceFlags {
+interface ProvenanceFlags extends ProvenanceExpectations {
   attestation?: string;
   bundle?: string;
-  builderId?: string;
-  sourceUri?: string;
-  sourceTag?: string;
-  sourceBranch?: string;
-  sourceVersionedTag?: string;
-  workflow?: string;
-  buildType?: string;
-  predicateType?: string;
   trustedRoot?: string;
   key: string[];
   allowMissingTlog: boolean;

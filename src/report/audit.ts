@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AuditCheck, AuditResult, ImageVerdict } from '../audit/model.js';
+import { sarifLog } from './sarif.js';
 
 export const AUDIT_JSON_SCHEMA_VERSION = 1;
 
@@ -69,28 +70,19 @@ export function renderAuditMarkdown(r: AuditResult): string {
 export function renderAuditSarif(r: AuditResult, o: { custodyVersion: string }): string {
   const failed = r.images.flatMap((v) => v.checks.filter((c) => c.status === 'fail').map((c) => ({ v, c })));
   const ruleIds = [...new Set(failed.map((f) => f.c.rule.replace(/\[\d+\]$/, '')))].sort();
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'custody',
-            version: o.custodyVersion,
-            informationUri: 'https://github.com/custody/custody',
-            rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: `custody audit policy rule ${id}` }, defaultConfiguration: { level: 'error' } })),
-          },
-        },
-        results: failed.map(({ v, c }) => ({
-          ruleId: c.rule.replace(/\[\d+\]$/, ''),
-          level: 'error',
-          message: { text: `${v.image}: ${c.detail}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: `images/${encodeURIComponent(v.image.replace(/^registry:/, ''))}` } } }],
-          partialFingerprints: { imageDigest: v.digest ?? v.image },
-        })),
-      },
-    ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return sarifLog(
+    {
+      custodyVersion: o.custodyVersion,
+      rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: `custody audit policy rule ${id}` }, defaultConfiguration: { level: 'error' } })),
+    },
+    {
+      results: failed.map(({ v, c }) => ({
+        ruleId: c.rule.replace(/\[\d+\]$/, ''),
+        level: 'error',
+        message: { text: `${v.image}: ${c.detail}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: `images/${encodeURIComponent(v.image.replace(/^registry:/, ''))}` } } }],
+        partialFingerprints: { imageDigest: v.digest ?? v.image },
+      })),
+    },
+  );
 }

@@ -100,23 +100,27 @@ export function renderSarif(g: GatedScan, o: SarifOptions): string {
     }
     return result;
   });
+  return sarifLog(
+    { custodyVersion: o.custodyVersion, rules, extensions: g.scan.tools.map((t) => ({ name: t.name, version: t.version })) },
+    { automationDetails: { id: `custody/scan/${g.scan.engine}/` }, results, properties: { target: g.scan.target, gate: g.gate, counts: g.counts } },
+  );
+}
+
+/** The SARIF 2.1.0 envelope custody writes (one run, custody as the driver), shared by scan and audit. */
+export function sarifLog(
+  driver: { custodyVersion: string; rules: unknown[]; extensions?: unknown[] },
+  run: { results: unknown[]; automationDetails?: unknown; properties?: unknown },
+): string {
   const sarif = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
         tool: {
-          driver: {
-            name: 'custody',
-            version: o.custodyVersion,
-            informationUri: 'https://github.com/custody/custody',
-            rules,
-          },
-          extensions: g.scan.tools.map((t) => ({ name: t.name, version: t.version })),
+          driver: { name: 'custody', version: driver.custodyVersion, informationUri: 'https://github.com/custody/custody', rules: driver.rules },
+          ...(driver.extensions ? { extensions: driver.extensions } : {}),
         },
-        automationDetails: { id: `custody/scan/${g.scan.engine}/` },
-        results,
-        properties: { target: g.scan.target, gate: g.gate, counts: g.counts },
+        ...run,
       },
     ],
   };
