@@ -21,7 +21,8 @@ export async function setup(): Promise<void> {
     execFileSync('bash', [join(tools, 'build-images.sh'), IMAGES], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const status = spawnStatus(tools);
-  if (!status.includes('running')) {
+  // `registry.sh status` prints 'registry: running pid N' or 'registry: not running'.
+  if (!/^registry: running/m.test(status)) {
     execFileSync('bash', [join(tools, 'registry.sh'), 'start'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, IMAGES_DIR: IMAGES },
