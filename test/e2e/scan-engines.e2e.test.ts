@@ -2,12 +2,23 @@
 // databases (directory and all.zip), and grype/trivy through STAND-IN executables
 // (fixtures/tools/bin/{grype,trivy}) that replay a recorded report — grype cannot be installed here
 // and trivy's vulnerability DB cannot be downloaded.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, GENERATED } from '../helpers/paths.js';
 import { runBuilt } from '../helpers/run-cli.js';
+
+/** Temp folders the stand-ins log their argv into; removed after the file. */
+const argvDirs: string[] = [];
+function argvDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'custody-argv-'));
+  argvDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of argvDirs) rmSync(d, { recursive: true, force: true });
+});
 
 const V = join(GENERATED, 'vuln');
 const sbom = (n: string) => join(V, 'sbom', n);
@@ -82,7 +93,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   });
 
   it('grype on an SBOM: sbom: target, report-only (no --fail-on), custody gates', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
+    const log = join(argvDir(), 'argv.log');
     const r = await runBuilt(['scan', sbom('app-fixed.cdx.json'), '--engine', 'grype', '--fail-on', 'critical'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toBe('');
@@ -92,7 +103,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   });
 
   it('trivy on an image archive: trivy image --input, --scanners vuln, never --exit-code', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
+    const log = join(argvDir(), 'argv.log');
     const r = await runBuilt(['scan', 'docker-archive:/images/app.tar', '--engine', 'trivy', '--fail-on', 'high', '-o', 'json'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
     expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout);
@@ -102,7 +113,7 @@ describe('custody scan --engine grype|trivy (stand-ins replaying recorded report
   });
 
   it('an SBOM format the tool cannot read (CycloneDX XML for trivy) is converted to CycloneDX JSON first', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'custody-argv-')), 'argv.log');
+    const log = join(argvDir(), 'argv.log');
     const r = await runBuilt(['scan', sbom('app-fixed.cdx.xml'), '--engine', 'trivy', '-o', 'json'], { env: env({ CUSTODY_FAKE_ARGV_LOG: log }) });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('trivy cannot read cyclonedx-xml; scanning it converted to CycloneDX 1.5 JSON');
