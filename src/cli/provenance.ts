@@ -4,7 +4,6 @@
  * --source-versioned-tag, --build-type) plus --workflow and --predicate-type.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../core/errors.js';
@@ -30,10 +29,9 @@ import { renderProvenanceReport } from '../report/human/provenance.js';
 import { loadTrustedRoot, parseTrustedRoot, type TrustedRootHandle } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
+import { CUSTODY_VERSION } from './main.js';
 
-const require = createRequire(import.meta.url);
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const { version: CUSTODY_VERSION } = require('../../package.json') as { version: string };
 
 interface ProvenanceFlags extends ProvenanceExpectations {
   attestation?: string;

@@ -13,3 +13,18 @@ export const GENERATED = join(FIXTURES, 'generated');
 export function hasShared(): boolean {
   return existsSync(join(CORPUS, 'cases.json'));
 }
+
+/** The loopback registry of the real tier (test/real/global-setup.ts starts it). */
+export const REGISTRY = process.env.CUSTODY_TEST_REGISTRY ?? '127.0.0.1:5000';
+
+/** One real image of IMAGES under every transport custody reads: [label, source reference]. */
+export function realImageRefs(name: string): [string, string][] {
+  return [
+    ['oci-dir', `oci-dir:${join(IMAGES, 'oci', name)}`],
+    ['oci-archive', `oci-archive:${join(IMAGES, 'oci-archive', `${name}.tar`)}`],
+    ['docker-archive', `docker-archive:${join(IMAGES, 'docker-archive', `${name}.tar`)}`],
+    ['docker-archive-v25', `docker-archive:${join(IMAGES, 'docker-archive-v25', `${name}.tar`)}`],
+    ['dir', `dir:${join(IMAGES, 'rootfs', name)}`],
+    ['registry', `registry:${REGISTRY}/sbomtest/${name}:latest`],
+  ];
+}

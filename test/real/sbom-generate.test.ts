@@ -19,20 +19,12 @@ import { collectingLogger } from '../../src/core/log.js';
 import { generateSbom } from '../../src/generate/index.js';
 import { encodeSbom } from '../../src/sbom/encode.js';
 import type { Sbom } from '../../src/sbom/model.js';
-import { CORPUS, IMAGES } from '../helpers/paths.js';
+import { CORPUS, IMAGES, realImageRefs } from '../helpers/paths.js';
 
 const NAMES = ['debian-min', 'java-log4j', 'java-log4j1', 'node-app', 'python-app', 'layered-whiteout'];
-const REGISTRY = process.env.CUSTODY_TEST_REGISTRY ?? '127.0.0.1:5000';
 const clock = fixedClock(new Date('2024-01-01T00:00:00Z'));
 
-const transports = (name: string): [string, string][] => [
-  ['oci-dir', `oci-dir:${join(IMAGES, 'oci', name)}`],
-  ['oci-archive', `oci-archive:${join(IMAGES, 'oci-archive', `${name}.tar`)}`],
-  ['docker-archive', `docker-archive:${join(IMAGES, 'docker-archive', `${name}.tar`)}`],
-  ['docker-archive-v25', `docker-archive:${join(IMAGES, 'docker-archive-v25', `${name}.tar`)}`],
-  ['dir', `dir:${join(IMAGES, 'rootfs', name)}`],
-  ['registry', `registry:${REGISTRY}/sbomtest/${name}:latest`],
-];
+const transports = realImageRefs;
 
 interface TruthRow {
   name: string;

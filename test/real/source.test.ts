@@ -7,10 +7,9 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSource } from '../../src/source/index.js';
-import { IMAGES } from '../helpers/paths.js';
+import { IMAGES, realImageRefs } from '../helpers/paths.js';
 
 const NAMES = ['debian-min', 'java-log4j', 'java-log4j1', 'node-app', 'python-app', 'layered-whiteout'];
-const REGISTRY = process.env.CUSTODY_TEST_REGISTRY ?? '127.0.0.1:5000';
 
 function rootfsFiles(name: string): string[] {
   const root = join(IMAGES, 'rootfs', name);
@@ -20,14 +19,7 @@ function rootfsFiles(name: string): string[] {
     .sort();
 }
 
-const transports = (name: string): [string, string][] => [
-  ['oci-dir', `oci-dir:${join(IMAGES, 'oci', name)}`],
-  ['oci-archive', `oci-archive:${join(IMAGES, 'oci-archive', `${name}.tar`)}`],
-  ['docker-archive', `docker-archive:${join(IMAGES, 'docker-archive', `${name}.tar`)}`],
-  ['docker-archive-v25', `docker-archive:${join(IMAGES, 'docker-archive-v25', `${name}.tar`)}`],
-  ['dir', `dir:${join(IMAGES, 'rootfs', name)}`],
-  ['registry', `registry:${REGISTRY}/sbomtest/${name}:latest`],
-];
+const transports = realImageRefs;
 
 describe.each(NAMES)('%s', (name) => {
   const expected = rootfsFiles(name);
