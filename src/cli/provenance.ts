@@ -39,6 +39,7 @@ interface ProvenanceFlags extends ProvenanceExpectations {
   trustedRoot?: string;
   key: string[];
   allowMissingTlog: boolean;
+  allowNoTransparencyLog: boolean;
   printProvenance: boolean;
   plainHttp: boolean;
   output: 'table' | 'json';
@@ -119,6 +120,11 @@ export const provenanceCommand: CommandModule = {
       .option('--trusted-root <file>', 'Sigstore trusted_root.json to use instead of the built-in public-good root')
       .option('--key <file>', 'PEM public key for key-signed attestations (cosign attest --key); repeatable, any one may have signed', collect, [])
       .option('--allow-missing-tlog', 'accept attestations without a transparency-log proof (bare DSSE envelopes): the signature and certificate chain (or key) are checked, log inclusion and signing time are not', false)
+      .option(
+        '--allow-no-transparency-log',
+        "accept Sigstore bundles from a private Sigstore instance that has no transparency log and no CT log (GitHub's, for private repositories; pass its trusted root with --trusted-root): the certificate chain, signature and an RFC 3161 timestamp are checked, log inclusion and SCTs are not",
+        false,
+      )
       .option('--print-provenance', 'print the decoded in-toto statement (after the report; inside -o json as decodedStatement)', false)
       .option('--plain-http', 'use http for a registry (loopback registries)', false)
       .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
@@ -166,7 +172,7 @@ export const provenanceCommand: CommandModule = {
             input,
             attestations,
             expectations,
-            authenticate: anyRoot(roots.map((trustedRoot) => createAuthenticator({ trustedRoot, allowMissingTlog: flags.allowMissingTlog, publicKeys }))),
+            authenticate: anyRoot(roots.map((trustedRoot) => createAuthenticator({ trustedRoot, allowMissingTlog: flags.allowMissingTlog, noTransparencyLog: flags.allowNoTransparencyLog, publicKeys }))),
           });
           if (flags.output === 'json') {
             ctx.io.stdout.write(`${JSON.stringify(provenanceJson(result, { printProvenance: flags.printProvenance, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);

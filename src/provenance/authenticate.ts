@@ -19,6 +19,11 @@ export interface AuthenticatorOptions {
   publicKeys?: { pem: string; label: string }[];
   /** Accept attestations without a transparency-log proof (bare DSSE envelopes). */
   allowMissingTlog: boolean;
+  /**
+   * Accept Sigstore bundles from a private instance without a transparency log or CT log (GitHub's for
+   * private repositories): no log entry and no SCT, but a verified RFC 3161 timestamp is still required.
+   */
+  noTransparencyLog?: boolean;
 }
 
 /** Any identity from any issuer: the provenance claims decide who may sign. */
@@ -65,6 +70,7 @@ function fromResult(r: VerifyResult, method: string, keyLabel?: string): Authent
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail })),
     tlogChecked,
   };
+  if (r.warnings.length > 0) a.notChecked = [...r.warnings];
   const signer = toSigner(r, keyLabel);
   if (signer) a.signer = signer;
   const at = r.signer?.signedAt?.[0];
@@ -84,7 +90,8 @@ function refused(method: string, code: string, message: string, check = 'tlog-in
 /** A bundle without a verified log entry passes only when the user allowed it (as bare envelopes). */
 function requireLogProof(a: Authenticity, allowMissingTlog: boolean): Authenticity {
   if (!a.ok || a.tlogChecked || allowMissingTlog) return a;
-  const message = 'the bundle carries no verified transparency-log entry, so its log inclusion cannot be checked; pass --allow-missing-tlog to accept the signature and certificate chain (or key) alone';
+  const message =
+    'the bundle carries no verified transparency-log entry, so its log inclusion cannot be checked; pass --allow-missing-tlog to accept the signature and certificate chain (or key) alone, or --allow-no-transparency-log for a private Sigstore instance without logs';
   const { payload: _dropped, ...rest } = a;
   return { ...rest, ok: false, checks: [...a.checks, { name: 'tlog-inclusion', ok: false, detail: message }], error: { code: 'PROVENANCE_TLOG_MISSING', message } };
 }
@@ -104,10 +111,16 @@ export function gcbKeyMatches(keyid: string | undefined, keyLabel: string): bool
   return base === `${loc}-pae-${key}_${ver}` || base === `${loc}-pae`;
 }
 
+function hasTlog(bundle: unknown): boolean {
+  const vm = (bundle as { verificationMaterial?: { tlogEntries?: unknown } } | null)?.verificationMaterial;
+  return Array.isArray(vm?.tlogEntries) && vm.tlogEntries.length > 0;
+}
+
 /** Builds the Authenticator the check uses. */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const keys = opts.publicKeys ?? [];
-  const options = { allowMissingTlog: opts.allowMissingTlog };
+  const options = { allowMissingTlog: opts.allowMissingTlog, ...(opts.noTransparencyLog === true ? { noTransparencyLog: true } : {}) };
+  const allowNoLog = opts.allowMissingTlog || opts.noTransparencyLog === true;
   return async (att: Attestation): Promise<Authenticity> => {
     if (att.bundle !== undefined) {
       const vm = (att.bundle as { verificationMaterial?: Record<string, unknown> }).verificationMaterial;
@@ -117,13 +130,16 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       }
       if (!keySigned) {
         const r = verifyBundle({ bundle: att.bundle, policy: ANY_IDENTITY, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
-        return requireLogProof(fromResult(r, 'Sigstore bundle'), opts.allowMissingTlog);
+        const privateInstance = opts.noTransparencyLog === true && !hasTlog(att.bundle);
+        const a = fromResult(r, privateInstance ? 'Sigstore bundle (private instance, no transparency log)' : 'Sigstore bundle');
+        if (privateInstance && a.ok) a.privateInstance = true;
+        return requireLogProof(a, allowNoLog);
       }
       let last: Authenticity | undefined;
       for (const k of keys) {
         const r = verifyBundle({ bundle: att.bundle, policy: { kind: 'key', publicKeyPem: k.pem }, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
         last = fromResult(r, 'Sigstore bundle (key)', k.label);
-        if (last.ok) return requireLogProof(last, opts.allowMissingTlog);
+        if (last.ok) return requireLogProof(last, allowNoLog);
       }
       return last!;
     }

@@ -64,7 +64,11 @@ export async function evaluateAttestation(att: Attestation, input: CheckInput): 
       : `${authenticity.method}: ${authenticity.error?.message ?? 'signature did not verify'}`,
   };
   if (authenticity.signer) signature.actual = authenticity.signer.identity;
-  if (authenticity.ok && !authenticity.tlogChecked) notes.push('transparency-log proof and signing time were not checked (--allow-missing-tlog)');
+  if (authenticity.ok && authenticity.privateInstance === true) {
+    notes.push(
+      `checks not performed (--allow-no-transparency-log, private Sigstore instance): ${(authenticity.notChecked ?? []).map((w) => w.replace(/ not checked:.*$/s, '')).join(', ') || 'transparency-log inclusion, certificate transparency'}; the signing time comes from the RFC 3161 timestamp`,
+    );
+  } else if (authenticity.ok && !authenticity.tlogChecked) notes.push('transparency-log proof and signing time were not checked (--allow-missing-tlog)');
   const base = { origin: att.origin, form: att.form, authenticity, notes };
   if (!signature.ok || authenticity.payload === undefined) {
     const checks = [signature];

@@ -31,6 +31,8 @@ export function provenanceJson(r: ProvenanceResult, opts: { printProvenance: boo
       ...(a.signedAt !== undefined ? { signedAt: a.signedAt } : {}),
       ...(a.signer !== undefined ? { signer: a.signer } : {}),
       checks: a.checks,
+      ...(a.notChecked !== undefined ? { notChecked: a.notChecked } : {}),
+      ...(a.privateInstance === true ? { privateInstance: true } : {}),
       ...(a.error !== undefined ? { error: a.error } : {}),
     },
     ...(e.statement ? { statement: { type: e.statement.type, predicateType: e.statement.predicateType, subjects: e.statement.subjects } } : {}),

@@ -135,6 +135,13 @@ export interface Authenticity {
   /** False when the transparency-log proof and the signing time were not checked (--allow-missing-tlog). */
   tlogChecked: boolean;
   signedAt?: string;
+  /**
+   * Checks that were deliberately not performed (the user's opt-ins: missing log proof, private instance
+   * without transparency logs), one lower-case sentence each; the report prints them as "not checked".
+   */
+  notChecked?: string[];
+  /** Set when the signature was accepted only through --allow-no-transparency-log (private Sigstore instance). */
+  privateInstance?: boolean;
   /** The verified DSSE payload; statements are only ever read from these bytes. */
   payload?: Buffer;
   error?: { code: string; message: string };

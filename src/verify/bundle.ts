@@ -37,6 +37,12 @@ export interface VerifyOptions {
    * that log inclusion and (without an RFC 3161 timestamp) the signing time were not checked.
    */
   allowMissingTlog?: boolean;
+  /**
+   * A private Sigstore instance that runs no transparency log and no CT log (GitHub's for private repositories;
+   * sigstore-java's noTransparencyLog): a signature without a log entry and a certificate without an SCT are
+   * accepted, but only with a verified RFC 3161 timestamp (the signing time is still proven). Reported in warnings.
+   */
+  noTransparencyLog?: boolean;
 }
 
 export interface VerifyBundleInput {
@@ -185,8 +191,9 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   // Key-based signatures are trusted through the key the user named; a log proof is checked when present and
   // its absence is reported (cosign 1.x semantics, and what private key-signed registries produce). Keyless
   // signatures need a log proof (or RFC 3161 timestamp + --insecure-ignore-tlog): a certificate alone proves nothing.
-  const allowMissingTlog = input.options?.allowMissingTlog === true || input.policy.kind === 'key';
-  const why = input.options?.allowMissingTlog === true ? '--insecure-ignore-tlog' : 'key-based signature';
+  const noTransparency = input.options?.noTransparencyLog === true;
+  const allowMissingTlog = input.options?.allowMissingTlog === true || noTransparency || input.policy.kind === 'key';
+  const why = noTransparency ? 'private Sigstore instance without transparency logs' : input.options?.allowMissingTlog === true ? '--insecure-ignore-tlog' : 'key-based signature';
   const check = (name: string, ok: boolean, detail: string): boolean => {
     checks.push({ name, ok, detail });
     return ok;
@@ -265,6 +272,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   if (dupes) timestampsOk = check('timestamp', false, 'duplicate timestamp');
   if (timestampsOk) {
     if (times.length > 0) check('timestamp', true, timeDetails.join('; '));
+    else if (noTransparency) check('timestamp', false, 'no verified signing time: without a transparency log an RFC 3161 timestamp from a trusted timestamp authority is required');
     else if (allowMissingTlog) warnings.push(`signing time not checked: no log entry or RFC 3161 timestamp (${why})`);
     else check('timestamp', false, 'no verified signing time: the bundle has neither a log entry with an integrated time nor an RFC 3161 timestamp');
   }
@@ -281,7 +289,8 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
     } else {
       try {
         const r = verifyCertificate(leaf, at, trust);
-        if (r.scts.length < 1) throw new Error('expected 1 SCT, got 0');
+        if (r.scts.length < 1 && !noTransparency) throw new Error('expected 1 SCT, got 0');
+        if (r.scts.length < 1) warnings.push(`certificate transparency not checked: the certificate carries no SCT (${why})`);
         signingKey = r.signer.key;
         check('certificate', true, `chains to a trusted Fulcio CA at ${at.map((t) => t.toISOString()).join(', ')}; ${r.scts.length} SCT verified`);
       } catch (err) {

@@ -3,6 +3,7 @@
 // error names to custody's claim names. The slsa-verifier tag/branch/source/builder tables written in
 // each case's text are replayed too. Runs in-process (runInProcess) for the large matrix, and a few
 // cases through the built CLI (runBuilt).
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -225,6 +226,53 @@ describe('provenance corpus: GitHub artifact attestations', () => {
       expectFail(await check([`sha256:${'1'.repeat(64)}`, ...base.slice(1), '--builder-id', builder]), 'subject', 'other artifact');
     });
   }
+});
+
+describe('provenance corpus: GitHub private Sigstore instance (no transparency log, no CT)', () => {
+  const c = cases.find((x) => x.id === 'github-attestation/private-no-tlog')!;
+  const e = c.expect;
+  const base = [`sha256:${e.artifact_sha256 as string}`, '--attestation', P(e.bundle as string), '--trusted-root', P(e.trusted_root_jsonl as string), '--builder-id', e.identity as string];
+
+  it('passes only with --allow-no-transparency-log, which the report lists as checks not performed', async () => {
+    expect(c.expect_text).toContain('**PASS** against the GitHub line');
+    const r = await check([...base, '--allow-no-transparency-log']);
+    expectPass(r, 'opt-in');
+    const auth = r.doc?.authenticity as { privateInstance?: boolean; tlogChecked: boolean; notChecked?: string[]; signer: { identity: string; claims: { issuer: string } } };
+    expect(auth.privateInstance).toBe(true);
+    expect(auth.tlogChecked).toBe(false);
+    expect(auth.signer.identity).toBe(e.identity);
+    expect(auth.signer.claims.issuer).toBe(e.issuer);
+    expect(auth.notChecked!.join(' ')).toMatch(/certificate transparency not checked.*transparency-log inclusion not checked/);
+    expect((r.doc?.notes as string[]).join(' ')).toContain('checks not performed (--allow-no-transparency-log, private Sigstore instance): certificate transparency, transparency-log inclusion');
+    const human = await runInProcess(['provenance', 'check', ...base, '--allow-no-transparency-log']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('✓ signature             Sigstore bundle (private instance, no transparency log) verified');
+    expect(human.stdout).toContain('note: checks not performed (--allow-no-transparency-log, private Sigstore instance)');
+  });
+
+  it('fails with default options, and with --allow-missing-tlog alone (the certificate has no SCT)', async () => {
+    const strict = await check(base);
+    expectFail(strict, 'signature', 'default options');
+    expect(JSON.stringify(strict.doc)).toContain('expected 1 SCT, got 0');
+    expectFail(await check([...base, '--allow-missing-tlog']), 'signature', '--allow-missing-tlog only');
+  });
+
+  it('still checks the artifact digest and the trusted root with the opt-in', async () => {
+    const nonsense = createHash('sha256').update('nonsense').digest('hex');
+    expectFail(await check([`sha256:${nonsense}`, ...base.slice(1), '--allow-no-transparency-log']), 'subject', 'sha256(nonsense)');
+    // Against the public-good root alone (not GitHub's CA) nothing verifies.
+    // Without its RFC 3161 timestamp the signing time is unproven: the opt-in does not waive that.
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const bundle = JSON.parse(readFileSync(P(e.bundle as string), 'utf8')) as { verificationMaterial: Record<string, unknown> };
+    delete bundle.verificationMaterial.timestampVerificationData;
+    const noTs = join(mkdtempSync(join(tmpdir(), 'custody-private-')), 'no-timestamp.sigstore.json');
+    writeFileSync(noTs, JSON.stringify(bundle));
+    const r = await check([base[0]!, '--attestation', noTs, ...base.slice(3), '--allow-no-transparency-log']);
+    expectFail(r, 'signature', 'no timestamp');
+    expect(JSON.stringify(r.doc)).toContain('an RFC 3161 timestamp from a trusted timestamp authority is required');
+    expectFail(await check([...base.slice(0, 3), '--trusted-root', ROOT, '--builder-id', e.identity as string, '--allow-no-transparency-log']), 'signature', 'public-good root');
+  });
 });
 
 const gcbKeys = (dir: string): string[] => readdirSync(P(dir)).filter((f) => f.endsWith('.key')).flatMap((f) => ['--key', join(P(dir), f)]);
