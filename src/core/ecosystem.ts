@@ -42,8 +42,11 @@ export function buildPurl(p: PurlParts): string {
   ).toString();
 }
 
-/** Parse a purl; undefined when it is not a valid purl (never throws). */
-export function parsePurl(purl: string): PurlParts | undefined {
+// Parsing is the costly part of reading big SBOMs, and fleets repeat the same purls: remember recent ones.
+const PURL_MEMO_MAX = 50_000;
+const purlMemo = new Map<string, PurlParts | null>();
+
+function parsePurlUncached(purl: string): PurlParts | undefined {
   try {
     const p = PackageURL.fromString(purl);
     return {
@@ -57,4 +60,16 @@ export function parsePurl(purl: string): PurlParts | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Parse a purl; undefined when it is not a valid purl (never throws). Each call returns a fresh object. */
+export function parsePurl(purl: string): PurlParts | undefined {
+  let parts = purlMemo.get(purl);
+  if (parts === undefined) {
+    parts = parsePurlUncached(purl) ?? null;
+    if (purlMemo.size >= PURL_MEMO_MAX) purlMemo.clear();
+    purlMemo.set(purl, parts);
+  }
+  if (parts === null) return undefined;
+  return { ...parts, qualifiers: parts.qualifiers ? { ...parts.qualifiers } : undefined };
 }

@@ -1,11 +1,20 @@
-/** One file of a query scan: read, pre-filter, sniff, decode, match. Runs in a worker or in-thread. */
+/**
+ * One file of a query scan: read, pre-filter, sniff, decode, match. Runs in a worker or in-thread.
+ * Only the pre-filter is loaded up front: the decoders and the matcher are imported on the first file
+ * that needs them, so a worker starts scanning bytes at once (most files of a big corpus never need parsing).
+ */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger } from '../core/log.js';
-import { decodeSbomBytes } from '../sbom/index.js';
 import { bytesToText, sniffTextKind } from '../sbom/format.js';
-import { compileQuery, matchPackage, mayContain, prefilterNeedle, type CompiledQuery, type QueryOptions } from './match.js';
+import type { CompiledQuery, QueryOptions } from './match.js';
+import { compileNeedle, mayContain, type CompiledNeedle } from './prefilter.js';
 import { formatLabel, subjectOf, type QueryMatch } from './result.js';
+
+type Parser = { decodeSbomBytes: typeof import('../sbom/index.js').decodeSbomBytes; matchPackage: typeof import('./match.js').matchPackage; compileQuery: typeof import('./match.js').compileQuery };
+let parser: Promise<Parser> | undefined;
+const loadParser = (): Promise<Parser> =>
+  (parser ??= Promise.all([import('../sbom/index.js'), import('./match.js')]).then(([sbom, match]) => ({ decodeSbomBytes: sbom.decodeSbomBytes, matchPackage: match.matchPackage, compileQuery: match.compileQuery })));
 
 export type FileOutcome =
   | { path: string; status: 'matched' | 'no-match'; parsed: boolean; matches: QueryMatch[]; warnings: string[] }
@@ -13,16 +22,25 @@ export type FileOutcome =
 
 const SBOM_MARKERS = ['"bomFormat"', '"spdxVersion"', '"artifacts"', '"@context"', '"payloadType"', '"predicate"', '"sbom"'].map((m) => Buffer.from(m));
 
-/** A reason why `buf` is certainly not an SBOM, or undefined when it may be one. */
+const HEAD = 64 * 1024;
+
+/** A reason why `buf` is certainly not an SBOM, or undefined when it may be one (decodes text only when it must). */
 export function notAnSbomReason(buf: Buffer): string | undefined {
   if (buf.length === 0) return 'empty file';
-  const head = bytesToText(buf.subarray(0, 64 * 1024));
-  const kind = sniffTextKind(head);
-  if (kind === 'unknown') return 'not an SBOM (neither JSON, XML nor SPDX tag-value)';
-  if (kind === 'json' && !(buf[0] === 0xff || buf[0] === 0xfe) && !SBOM_MARKERS.some((m) => buf.indexOf(m) !== -1)) {
+  if (buf.length >= 2 && (buf[0] === 0xff || buf[0] === 0xfe)) return undefined; // UTF-16: let the decoder say
+  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (i < buf.length && i < HEAD && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  if (buf[i] === 0x7b) {
+    // JSON: the markers are usually near the top; look at the head first, then everywhere.
+    const head = buf.subarray(0, HEAD);
+    if (SBOM_MARKERS.some((m) => head.indexOf(m) !== -1)) return undefined;
+    if (buf.length > HEAD && SBOM_MARKERS.some((m) => buf.indexOf(m) !== -1)) return undefined;
     return 'JSON without the keys of a known SBOM format';
   }
-  if (kind === 'xml' && !/cyclonedx\.org\/schema\/bom/.test(head)) return 'XML that is not a CycloneDX bom';
+  const headText = bytesToText(buf.subarray(0, HEAD));
+  const kind = sniffTextKind(headText);
+  if (kind === 'unknown') return 'not an SBOM (neither JSON, XML nor SPDX tag-value)';
+  if (kind === 'xml' && !/cyclonedx\.org\/schema\/bom/.test(headText)) return 'XML that is not a CycloneDX bom';
   return undefined;
 }
 
@@ -34,7 +52,7 @@ export interface ScanFileOptions {
 
 let pool = Buffer.allocUnsafe(4 * 1024 * 1024);
 
-export async function scanFile(path: string, q: CompiledQuery, needle: string | undefined, o: ScanFileOptions): Promise<FileOutcome> {
+export async function scanFile(path: string, query: () => Promise<CompiledQuery>, needle: CompiledNeedle | undefined, o: ScanFileOptions): Promise<FileOutcome> {
   let buf: Buffer;
   try {
     // Synchronous reads into one reused buffer (scans run in worker threads; no allocation per file).
@@ -63,6 +81,8 @@ export async function scanFile(path: string, q: CompiledQuery, needle: string | 
   }
   // The decoded model must not alias the reused read buffer.
   buf = Buffer.from(buf);
+  const { decodeSbomBytes, matchPackage } = await loadParser();
+  const q = await query();
   const logger = collectingLogger();
   let decoded;
   try {
@@ -85,11 +105,30 @@ export async function scanFile(path: string, q: CompiledQuery, needle: string | 
   return { path, status: matches.length > 0 ? 'matched' : 'no-match', parsed: true, matches, warnings };
 }
 
-/** Worker/in-thread entry: compile once per batch. */
-export async function scanBatch(paths: { path: string; named: boolean }[], options: QueryOptions, maxBytes: number): Promise<FileOutcome[]> {
-  const q = compileQuery(options);
-  const needle = prefilterNeedle(q);
+/** What a batch needs: the query (compiled where it is used) and its pre-filter needle (from `prefilterNeedle`). */
+export interface ScanJob {
+  options: QueryOptions;
+  needle: string | undefined;
+  maxBytes: number;
+}
+
+const compiled = new Map<string, Promise<CompiledQuery>>();
+const needles = new Map<string, CompiledNeedle>();
+
+/** Worker/in-thread entry: the query and needle are compiled once per thread. */
+export async function scanBatch(paths: { path: string; named: boolean }[], job: ScanJob): Promise<FileOutcome[]> {
+  const key = JSON.stringify(job.options);
+  const query = (): Promise<CompiledQuery> => {
+    let q = compiled.get(key);
+    if (!q) compiled.set(key, (q = loadParser().then((p) => p.compileQuery(job.options))));
+    return q;
+  };
+  let needle: CompiledNeedle | undefined;
+  if (job.needle !== undefined) {
+    needle = needles.get(job.needle);
+    if (!needle) needles.set(job.needle, (needle = compileNeedle(job.needle)));
+  }
   const out: FileOutcome[] = [];
-  for (const p of paths) out.push(await scanFile(p.path, q, needle, { maxBytes, named: p.named }));
+  for (const p of paths) out.push(await scanFile(p.path, query, needle, { maxBytes: job.maxBytes, named: p.named }));
   return out;
 }

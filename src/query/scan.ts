@@ -10,13 +10,13 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
 import { DECODE_LIMITS } from '../sbom/decode.js';
-import { compileQuery, type QueryOptions } from './match.js';
+import { compileQuery, prefilterNeedle, type QueryOptions } from './match.js';
 import { sortMatches, type QueryResult, type SkippedFile } from './result.js';
-import { scanBatch, type FileOutcome } from './scan-file.js';
+import { scanBatch, type FileOutcome, type ScanJob } from './scan-file.js';
 
 export interface ScanOptions {
   logger?: Logger;
-  /** Worker threads; default: available cores (1 = scan in this thread). */
+  /** Threads scanning (this one included); default: all cores from WORKER_THRESHOLD files on, else 1. */
   workers?: number;
   maxBytes?: number;
   signal?: AbortSignal;
@@ -28,6 +28,8 @@ export interface ExpandedPaths {
 }
 
 const MAX_DEPTH = 32;
+/** From this many files on, the scan uses every core by default. */
+const WORKER_THRESHOLD = 2000;
 
 /** Named files as they are; directories walked recursively (sorted, symlinks inside skipped). */
 export async function expandPaths(paths: readonly string[]): Promise<ExpandedPaths> {
@@ -72,57 +74,59 @@ function workerUrl(): URL | undefined {
   return import.meta.url.endsWith('.js') ? url : undefined;
 }
 
-async function runPool(files: { path: string; named: boolean }[], options: QueryOptions, maxBytes: number, workers: number, onProgress: (done: number) => void, signal?: AbortSignal): Promise<FileOutcome[]> {
+/**
+ * Scan batches of files on this thread and on `workers - 1` worker threads at once. This thread starts at
+ * once (a worker takes a few hundred milliseconds to load); workers join the queue when they are ready.
+ */
+async function runPool(files: { path: string; named: boolean }[], job: ScanJob, workers: number, onProgress: (done: number) => void, signal?: AbortSignal): Promise<FileOutcome[]> {
   const url = workerUrl();
-  if (workers <= 1 || files.length < 16 || !url) {
-    const out: FileOutcome[] = [];
-    const BATCH = 32;
-    for (let i = 0; i < files.length; i += BATCH) {
-      if (signal?.aborted) break;
-      out.push(...(await scanBatch(files.slice(i, i + BATCH), options, maxBytes)));
-      onProgress(out.length);
-    }
-    return out;
-  }
-  const batchSize = Math.max(4, Math.min(64, Math.ceil(files.length / (workers * 8))));
+  // A worker costs ~0.15 s of start-up and loads its own decoders: below a few thousand files one thread is
+  // faster (measured on 1,000 real-size SBOMs: 0.40 s on one thread, 0.54 s on two); an explicit --workers wins.
+  const threads = !url || files.length < 16 ? 1 : Math.max(1, workers);
+  const batchSize = Math.max(4, Math.min(64, Math.ceil(files.length / (threads * 16))));
   const batches: { path: string; named: boolean }[][] = [];
   for (let i = 0; i < files.length; i += batchSize) batches.push(files.slice(i, i + batchSize));
   const results: FileOutcome[][] = new Array(batches.length);
   let next = 0;
   let done = 0;
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(url));
+  const take = (): number => (signal?.aborted || next >= batches.length ? -1 : next++);
+  const record = (id: number, outcomes: FileOutcome[]): void => {
+    results[id] = outcomes;
+    done += outcomes.length;
+    onProgress(done);
+  };
+  const pool = url && threads > 1 ? Array.from({ length: threads - 1 }, () => new Worker(url)) : [];
+  const viaWorker = (w: Worker): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let current = -1;
+      const feed = (): void => {
+        current = take();
+        if (current === -1) resolve();
+        else w.postMessage({ id: current, paths: batches[current], job });
+      };
+      w.on('message', (msg: { id: number; outcomes?: FileOutcome[]; error?: string }) => {
+        if (msg.error !== undefined) {
+          reject(new Error(`query worker failed: ${msg.error}`));
+          return;
+        }
+        record(msg.id, msg.outcomes ?? []);
+        feed();
+      });
+      w.on('error', reject);
+      w.on('exit', (code) => {
+        if (current !== -1 && results[current] === undefined) reject(new Error(`query worker exited with code ${code}`));
+      });
+      w.once('online', feed);
+    });
+  const here = async (): Promise<void> => {
+    for (let id = take(); id !== -1; id = take()) {
+      record(id, await scanBatch(batches[id]!, job));
+      // Let worker messages in between batches.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  };
   try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            let current = -1;
-            const feed = (): void => {
-              if (next >= batches.length || signal?.aborted) {
-                resolve();
-                return;
-              }
-              current = next++;
-              w.postMessage({ id: current, paths: batches[current], options, maxBytes });
-            };
-            w.on('message', (msg: { id: number; outcomes?: FileOutcome[]; error?: string }) => {
-              if (msg.error !== undefined) {
-                reject(new Error(`query worker failed: ${msg.error}`));
-                return;
-              }
-              results[msg.id] = msg.outcomes ?? [];
-              done += results[msg.id]!.length;
-              onProgress(done);
-              feed();
-            });
-            w.on('error', reject);
-            w.on('exit', (code) => {
-              if (code !== 0 && current !== -1 && results[current] === undefined) reject(new Error(`query worker exited with code ${code}`));
-            });
-            feed();
-          }),
-      ),
-    );
+    await Promise.all([here(), ...pool.map(viaWorker)]);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
@@ -134,8 +138,9 @@ export async function queryFiles(paths: readonly string[], options: QueryOptions
   compileQuery(options); // usage errors before any I/O
   const log = o.logger ?? silentLogger;
   const { files, errors } = await expandPaths(paths);
-  const workers = o.workers ?? Math.max(1, availableParallelism());
-  const outcomes = await runPool(files, options, o.maxBytes ?? DECODE_LIMITS.maxBytes, workers, (n) => log.progress(`scanned ${n}/${files.length} files`), o.signal);
+  const workers = o.workers ?? (files.length >= WORKER_THRESHOLD ? Math.max(1, availableParallelism()) : 1);
+  const job: ScanJob = { options, needle: prefilterNeedle(compileQuery(options)), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes };
+  const outcomes = await runPool(files, job, workers, (n) => log.progress(`scanned ${n}/${files.length} files`), o.signal);
   const result: QueryResult = { query: options, via: 'files', matches: [], filesScanned: 0, filesParsed: 0, filesMatched: 0, skipped: [], errors: [...errors], warnings: [] };
   for (const oc of outcomes) {
     if ('reason' in oc) {

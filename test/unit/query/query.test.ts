@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileQuery, matchPackage, mayContain, prefilterNeedle } from '../../../src/query/match.js';
+import { compileQuery, matchPackage, prefilterNeedle } from '../../../src/query/match.js';
+import { mayContain } from '../../../src/query/prefilter.js';
 import { addToIndex, queryIndex } from '../../../src/query/index/index.js';
 import { queryFiles } from '../../../src/query/scan.js';
 import { fixedClock } from '../../../src/core/clock.js';
@@ -160,7 +161,7 @@ describe('pre-filter and attestations', () => {
 describe('containsIgnoreCase', () => {
   it('agrees with a naive lower-case search (property)', async () => {
     const fc = (await import('fast-check')).default;
-    const { containsIgnoreCase } = await import('../../../src/query/match.js');
+    const { containsIgnoreCase } = await import('../../../src/query/prefilter.js');
     const alpha = fc.constantFrom(...'abcLOG4j-c0re_.xyzOPENSL'.split(''));
     fc.assert(
       fc.property(fc.array(alpha, { maxLength: 300 }), fc.array(alpha, { minLength: 2, maxLength: 6 }), (hay, nd) => {
