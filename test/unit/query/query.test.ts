@@ -173,3 +173,52 @@ describe('containsIgnoreCase', () => {
     );
   });
 });
+
+describe('mayContain never rules out a file whose decoded text holds the needle (property)', () => {
+  const needle = 'log4j-core';
+  const escapeJson = (s: string, mask: number[]): string =>
+    [...s].map((c, i) => (mask[i % mask.length] ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c === '"' || c === '\\' ? `\\${c}` : c)).join('');
+  const escapeXml = (s: string, mask: number[]): string =>
+    [...s].map((c, i) => (mask[i % mask.length] ? (i % 2 ? `&#${c.charCodeAt(0)};` : `&#x${c.charCodeAt(0).toString(16)};`) : c === '<' ? '&lt;' : c === '&' ? '&amp;' : c)).join('');
+
+  it('JSON with any mix of \\u escapes and letter case', async () => {
+    const fc = (await import('fast-check')).default;
+    const { mayContain, compileNeedle } = await import('../../../src/query/prefilter.js');
+    const n = compileNeedle(needle);
+    const piece = fc.constantFrom('log4j', '-', 'core', 'LOG4J', 'Core', 'x', '"', '\\', 'é', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 8 }), fc.boolean(), (parts, mask, cdx) => {
+        const name = parts.join('');
+        const head = cdx ? '{"bomFormat":"CycloneDX","components":[{"name":"' : '{"spdxVersion":"SPDX-2.3","packages":[{"name":"';
+        const text = `${head}${escapeJson(name, mask)}"}]}`;
+        const decoded = (JSON.parse(text) as { components?: { name: string }[]; packages?: { name: string }[] });
+        const value = (decoded.components ?? decoded.packages)![0]!.name;
+        if (value.toLowerCase().includes(needle)) expect(mayContain(Buffer.from(text), n)).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('XML with any mix of character references and letter case', async () => {
+    const fc = (await import('fast-check')).default;
+    const { mayContain, compileNeedle } = await import('../../../src/query/prefilter.js');
+    const n = compileNeedle(needle);
+    const piece = fc.constantFrom('log4j', '-', 'core', 'LOG4J', 'Core', 'x', '<', '&', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 8 }), (parts, mask) => {
+        const name = parts.join('');
+        const text = `<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component><name>${escapeXml(name, mask)}</name></component></components></bom>`;
+        if (name.toLowerCase().includes(needle)) expect(mayContain(Buffer.from(text), n)).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('rules out plain SBOMs that only mention other packages, even with unrelated escapes', async () => {
+    const { mayContain } = await import('../../../src/query/prefilter.js');
+    expect(mayContain(Buffer.from('{"bomFormat":"CycloneDX","components":[{"name":"lodash","description":"a \\u003cb\\u003e"}],"x":"payloadType"}'), needle)).toBe(false);
+    expect(mayContain(Buffer.from('<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><name>a &#60; b &amp; c</name></bom>'), needle)).toBe(false);
+    // a Sigstore bundle / DSSE envelope without plain SBOM keys is always parsed
+    expect(mayContain(Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle+json","dsseEnvelope":{"payload":"e30=","payloadType":"application/vnd.in-toto+json"}}'), needle)).toBe(true);
+  });
+});
