@@ -110,7 +110,17 @@ function fromValue(v: unknown, where: string): Attestation[] {
       return { form: 'gcb-provenance' as const, origin: at, envelope: toEnvelope(p.envelope, at), gcb: { kind: p.kind, resourceUri: p.resourceUri, imageDigest, textStatement } };
     });
   }
-  throw malformed(where, 'not a Sigstore bundle, DSSE envelope, npm attestations document or .intoto.jsonl');
+  // Unsigned: an in-toto statement or a bare SLSA predicate. Read so the auditor sees it, never trusted.
+  if (typeof v._type === 'string' && v._type.startsWith('https://in-toto.io/Statement/')) return [unsignedAttestation(v, where, 'statement')];
+  if ((isObject(v.buildDefinition) && isObject(v.runDetails)) || (isObject(v.builder) && (typeof v.buildType === 'string' || isObject(v.recipe)))) {
+    return [unsignedAttestation(v, where, 'predicate')];
+  }
+  throw malformed(where, 'not a Sigstore bundle, DSSE envelope, npm attestations document, .intoto.jsonl, in-toto statement or SLSA predicate');
+}
+
+function unsignedAttestation(v: Record<string, unknown>, where: string, kind: 'statement' | 'predicate'): Attestation {
+  const envelope: DsseEnvelope = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(v)).toString('base64'), signatures: [] };
+  return { form: kind === 'statement' ? 'unsigned-statement' : 'unsigned-predicate', origin: where, envelope, unsigned: kind };
 }
 
 /**

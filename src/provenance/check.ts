@@ -16,7 +16,8 @@ import type {
   ProvenanceFacts,
   ProvenanceResult,
 } from './model.js';
-import { extractFacts, parseStatement } from './statement.js';
+import { envelopePayload } from './attestation.js';
+import { extractFacts, parseBarePredicate, parseStatement } from './statement.js';
 
 export interface CheckInput {
   artifact: ArtifactRef;
@@ -52,8 +53,27 @@ export function buildChain(facts: ProvenanceFacts | undefined, checks: ClaimChec
   ];
 }
 
+/**
+ * An unsigned statement or bare predicate: parsed so the report can show what it claims, but nothing proves
+ * who made it, so the signature check fails and no claim is evaluated (every link of the chain is unverified).
+ */
+function evaluateUnsigned(att: Attestation, input: CheckInput): AttestationEvaluation {
+  const bare = att.unsigned === 'predicate';
+  const statement = bare ? parseBarePredicate(envelopePayload(att.envelope), att.origin) : parseStatement(envelopePayload(att.envelope), att.envelope.payloadType, att.origin);
+  const facts = extractFacts(statement);
+  const method = bare ? 'unsigned SLSA predicate (no statement, no signature)' : 'unsigned in-toto statement (no signature)';
+  const message = bare
+    ? 'a bare predicate carries no signature and no subject: nothing proves who made it or what it is about, so it cannot pass a provenance check'
+    : 'the statement carries no signature: nothing proves who made it, so it cannot pass a provenance check; its claims are shown unverified';
+  const authenticity = { ok: false, method, checks: [{ name: 'signature', ok: false, detail: message }], tlogChecked: false, error: { code: 'PROVENANCE_UNSIGNED', message } };
+  const checks: ClaimCheck[] = [{ claim: 'signature', ok: false, expected: 'a signed attestation (Sigstore bundle or DSSE envelope)', actual: 'unsigned', detail: `${method}: ${message}` }];
+  const chain = buildChain(facts, checks, input.artifact).map((l) => ({ ...l, ok: false }));
+  return { origin: att.origin, form: att.form, authenticity, statement, facts, checks, chain, passed: false, notes: ['unsigned: the statement was parsed for display only; no claim in it was evaluated'] };
+}
+
 /** Evaluates one attestation. */
 export async function evaluateAttestation(att: Attestation, input: CheckInput): Promise<AttestationEvaluation> {
+  if (att.unsigned !== undefined) return evaluateUnsigned(att, input);
   const authenticity = await input.authenticate(att);
   const notes: string[] = [];
   const signature: ClaimCheck = {

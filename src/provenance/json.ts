@@ -12,6 +12,8 @@ function claim(c: ClaimCheck): Record<string, unknown> {
 
 /** Decoded statement as printed by --print-provenance. */
 export function statementJson(st: Statement): Record<string, unknown> {
+  // A bare predicate (unsigned input) is printed as it was given.
+  if (st.type === '') return st.predicate;
   return { _type: st.type, predicateType: st.predicateType, subject: st.subjects, predicate: st.predicate };
 }
 

@@ -19,7 +19,7 @@ export interface DsseEnvelope {
 }
 
 /** How an attestation was packaged. */
-export type AttestationForm = 'sigstore-bundle' | 'dsse-envelope' | 'npm-attestations' | 'gcb-provenance';
+export type AttestationForm = 'sigstore-bundle' | 'dsse-envelope' | 'npm-attestations' | 'gcb-provenance' | 'unsigned-statement' | 'unsigned-predicate';
 
 /** One attestation found in an input: the envelope, plus the Sigstore bundle (parsed JSON) that carried it if any. */
 export interface Attestation {
@@ -29,6 +29,11 @@ export interface Attestation {
   envelope: DsseEnvelope;
   /** The whole Sigstore bundle JSON (for verification) when form is sigstore-bundle or npm-attestations. */
   bundle?: unknown;
+  /**
+   * Unsigned input (an in-toto statement or a bare SLSA predicate, not in any envelope): `envelope` then holds
+   * the JSON as its payload with no signature, so it is parsed for the report but can never pass.
+   */
+  unsigned?: 'statement' | 'predicate';
   /** Cloud Build summaries: the unsigned fields beside the envelope, which must agree with it. */
   gcb?: { kind?: unknown; resourceUri?: unknown; imageDigest?: unknown; textStatement?: unknown };
 }

@@ -60,6 +60,27 @@ export function parseStatement(payload: Buffer, payloadType: string, where: stri
   return { type, predicateType, subjects, predicate };
 }
 
+/**
+ * A bare SLSA predicate (no statement around it, so no subject): its predicate type is inferred from its
+ * shape (v1: buildDefinition + runDetails; v0.2: builder + buildType; v0.1: builder + recipe).
+ */
+export function parseBarePredicate(payload: Buffer, where: string): Statement {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw new InputError('PROVENANCE_MALFORMED_STATEMENT', `${where}: predicate is not JSON`, { cause: err, hint: 'pass a SLSA provenance predicate or an in-toto statement' });
+  }
+  if (jsonDepth(v) > MAX_JSON_DEPTH) throw bad(where, `predicate nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (!isObject(v)) throw bad(where, 'predicate is not a JSON object');
+  const predicateType = isObject(v.buildDefinition)
+    ? 'https://slsa.dev/provenance/v1'
+    : typeof v.buildType === 'string'
+      ? 'https://slsa.dev/provenance/v0.2'
+      : 'https://slsa.dev/provenance/v0.1';
+  return { type: '', predicateType, subjects: [], predicate: v };
+}
+
 /** True for well-formed hex digests of the algorithms we compare. */
 export function isDigest(alg: string, hex: string): boolean {
   const len = { sha256: 64, sha512: 128, sha384: 96, sha1: 40 }[alg];

@@ -192,6 +192,50 @@ describe('provenance check: output', () => {
   });
 });
 
+describe('provenance check: unsigned statements and bare predicates are reported unsigned (exit 1)', () => {
+  for (const file of ['unsigned-statement.json', 'unsigned.intoto.jsonl']) {
+    it(`${file}: ✗ signature, the claims shown unverified and not evaluated`, async () => {
+      // Every claim in the statement would hold; without a signature it still cannot pass.
+      const r = await check(ART, file, '--source-uri', 'github.com/org/app', '--builder-id', GEN);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`attestation: ${file} (unsigned-statement) · https://slsa.dev/provenance/v0.2`);
+      expect(r.stdout).toContain('✗ signature             unsigned in-toto statement (no signature): the statement carries no signature');
+      expect(r.stdout).toContain('chain of custody (unverified: the statement is unsigned; claims not evaluated)');
+      expect(r.stdout).toContain('✗ source    github.com/org/app @ aaaaaaaaaaaa (refs/tags/v1.2.0)');
+      expect(r.stdout).not.toMatch(/✓/);
+      expect(r.stdout).toContain('FAIL: 1 of 1 checks failed: signature');
+    });
+  }
+
+  it('-o json: form unsigned-statement, PROVENANCE_UNSIGNED, the statement and its facts, no claim evaluated', async () => {
+    const r = await check(ART, 'unsigned-statement.json', '--source-uri', 'github.com/org/app', '-o', 'json', '--print-provenance');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('provenance: FAIL (signature)\n');
+    const j = json(r.stdout);
+    expect(j.passed).toBe(false);
+    expect(j.failed).toEqual(['signature']);
+    expect(j.checks.map((c) => c.claim)).toEqual(['signature']);
+    expect(j.checks[0]).toMatchObject({ ok: false, actual: 'unsigned' });
+    expect(j.attestation).toMatchObject({ form: 'unsigned-statement' });
+    expect(j.authenticity).toMatchObject({ ok: false, error: { code: 'PROVENANCE_UNSIGNED' } });
+    expect(j.provenance).toMatchObject({ slsaVersion: 'v0.2', builderId: `${GEN}@refs/tags/v1.9.0` });
+    expect((j.chain as { ok: boolean }[]).every((l) => !l.ok)).toBe(true);
+    expect((j.decodedStatement as { subject: unknown[] }).subject).toEqual([{ name: 'app-linux-amd64', digest: { sha256 } }]);
+  });
+
+  it('a bare SLSA v1 predicate: unsigned, no subject; --print-provenance prints it as given', async () => {
+    const r = await check(`sha256:${sha256}`, 'unsigned-predicate.json', '--print-provenance');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('(unsigned-predicate) · https://slsa.dev/provenance/v1');
+    expect(r.stdout).toContain('✗ signature             unsigned SLSA predicate (no statement, no signature)');
+    expect(r.stdout).toContain('(a bare predicate names no subject)');
+    const printed = JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1)) as Record<string, unknown>;
+    expect(Object.keys(printed)).toEqual(['buildDefinition', 'runDetails']);
+  });
+});
+
 describe('provenance check: malformed input (exit 3) and usage (exit 2)', () => {
   const malformed: [string, string][] = [
     ['malformed-not-json.jsonl', 'PROVENANCE_MALFORMED_ATTESTATION'],

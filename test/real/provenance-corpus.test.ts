@@ -275,6 +275,45 @@ describe('provenance corpus: GitHub private Sigstore instance (no transparency l
   });
 });
 
+describe('provenance corpus: unsigned statements and bare predicates (provenance-parse)', () => {
+  const parse = cases.filter((c) => c.expect.kind === 'provenance-parse');
+  it('has the cases', () => expect(parse.map((c) => c.id).sort()).toEqual(['unsigned/kube-slsa', 'unsigned/predicates']));
+  const files = (JSON.parse(readFileSync(join(CORPUS, 'cases.json'), 'utf8')) as { cases: { id: string; files: { path: string }[] }[] }).cases
+    .filter((c) => parse.some((p) => p.id === c.id))
+    .flatMap((c) => c.files.map((f) => f.path));
+  for (const rel of files) {
+    it(`${rel}: parsed and reported unsigned, never a pass (exit 1)`, async () => {
+      const doc = JSON.parse(readFileSync(P(rel), 'utf8')) as { _type?: string; predicateType?: string; subject?: { digest: { sha256: string } }[] };
+      const isStatement = typeof doc._type === 'string';
+      // The statement's own subject: everything else about it would match, and it still fails.
+      const target = isStatement ? `sha256:${doc.subject![0]!.digest.sha256}` : `sha256:${'0'.repeat(64)}`;
+      const r = await check([target, '--attestation', P(rel), '--print-provenance']);
+      expectFail(r, 'signature', rel);
+      expect(r.failed).toEqual(['signature']);
+      expect((r.doc?.attestation as { form: string }).form).toBe(isStatement ? 'unsigned-statement' : 'unsigned-predicate');
+      expect((r.doc?.authenticity as { error: { code: string } }).error.code).toBe('PROVENANCE_UNSIGNED');
+      const st = r.doc?.statement as { type: string; predicateType: string; subjects: unknown[] };
+      if (isStatement) {
+        expect(st).toMatchObject({ type: doc._type, predicateType: doc.predicateType });
+        expect(st.subjects.length).toBe(doc.subject!.length);
+      } else {
+        expect(st.predicateType).toBe(rel.includes('v0_2') ? 'https://slsa.dev/provenance/v0.2' : 'https://slsa.dev/provenance/v1');
+        expect(st.subjects).toEqual([]);
+      }
+      expect((r.doc?.provenance as { builderId?: string }).builderId).toBeTruthy();
+      const human = await runInProcess(['provenance', 'check', target, '--attestation', P(rel)]);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toMatch(/✗ signature +unsigned (in-toto statement|SLSA predicate)/);
+    });
+  }
+  it('kube-slsa v1.24.1 names the Kubernetes source and krel builder', async () => {
+    const r = await check([`sha256:${'0'.repeat(64)}`, '--attestation', P('provenance/unsigned/kube-slsa-v1.24.1.json')]);
+    expect(r.code).toBe(1);
+    expect(r.doc?.provenance).toMatchObject({ slsaVersion: 'v0.2', builderId: 'https://git.k8s.io/release/docs/krel' });
+    expect(JSON.stringify(r.doc?.provenance)).toContain('github.com/kubernetes/kubernetes');
+  });
+});
+
 const gcbKeys = (dir: string): string[] => readdirSync(P(dir)).filter((f) => f.endsWith('.key')).flatMap((f) => ['--key', join(P(dir), f)]);
 
 /** slsa-verifier's GCB error -> the custody claim that must fail (exit 3 for a document that is not JSON). */

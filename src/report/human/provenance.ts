@@ -38,7 +38,16 @@ export function renderProvenanceReport(r: ProvenanceResult, chalk: ChalkInstance
   }
   const pt = byClaim.get('predicate-type');
   if (pt) out.push(...claimLine(pt, chalk, ''));
-  if (e.statement) {
+  if (e.statement && !a.ok) {
+    // Unsigned statements are parsed for display; nothing in them is evaluated.
+    out.push('');
+    out.push(chalk.bold('chain of custody (unverified: the statement is unsigned; claims not evaluated)'));
+    e.chain.forEach((l, i) => {
+      out.push(`${mark(false, chalk)} ${STEP_LABEL[l.step].padEnd(9)} ${l.value}`);
+      if (i < e.chain.length - 1) out.push(chalk.dim('    ↓'));
+    });
+    if (e.statement.subjects.length === 0) out.push(chalk.dim('    (a bare predicate names no subject)'));
+  } else if (e.statement) {
     out.push('');
     out.push(chalk.bold('chain of custody'));
     e.chain.forEach((l, i) => {
