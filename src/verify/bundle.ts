@@ -66,6 +66,8 @@ export interface VerifyBundleInput {
 const KNOWN_MEDIA_TYPES = new Set([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE]);
 const TOP_LEVEL = new Set(['mediaType', 'verificationMaterial', 'messageSignature', 'dsseEnvelope']);
 const MAX_BUNDLE_TLOG_ENTRIES = 32;
+/** sigstore-python's MAX_ALLOWED_TIMESTAMP. */
+const MAX_RFC3161_TIMESTAMPS = 32;
 
 /**
  * Verify a Sigstore bundle against a trusted root and a policy. Never throws for a bad signature or a
@@ -248,8 +250,13 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   // 1. Timestamps: log integrated times (unverified until the log checks pass) and RFC 3161 tokens.
   const times: Date[] = [];
   const timeDetails: string[] = [];
+  const ignoredTimestamps: string[] = [];
   let timestampsOk = true;
-  for (const ts of entity.timestamps) {
+  // Like sigstore-python: more than MAX_RFC3161_TIMESTAMPS tokens, or the same token twice, is refused outright.
+  const tokens = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).map((t) => Buffer.from(t.signedTimestamp).toString('base64'));
+  if (tokens.length > MAX_RFC3161_TIMESTAMPS) timestampsOk = check('timestamp', false, `too many RFC 3161 timestamps: ${tokens.length}, at most ${MAX_RFC3161_TIMESTAMPS} are accepted`);
+  else if (new Set(tokens).size !== tokens.length) timestampsOk = check('timestamp', false, 'duplicate RFC 3161 timestamp: the same token appears more than once');
+  for (const ts of timestampsOk ? entity.timestamps : []) {
     try {
       if (ts.$case === 'timestamp-authority') {
         checkTimestampToken(ts.timestamp.root.toDER(), trust.timestampAuthorities.flatMap((ca) => ca.certChain));
@@ -264,9 +271,18 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
         }
       }
     } catch (err) {
+      const other = ts.$case === 'timestamp-authority' ? stampsOtherData(ts.timestamp, entity.signature.signature, trust) : undefined;
+      if (other !== undefined) {
+        ignoredTimestamps.push(other);
+        continue;
+      }
       timestampsOk = false;
       check('timestamp', false, `timestamp does not verify: ${errorMessage(err)}`);
     }
+  }
+  if (ignoredTimestamps.length > 0) {
+    timeDetails.push(`${ignoredTimestamps.length} RFC 3161 timestamp(s) ignored, not counted as a signing time: ${ignoredTimestamps.join('; ')}`);
+    warnings.push(...ignoredTimestamps.map((t) => `RFC 3161 timestamp ignored: ${t}`));
   }
   const dupes = new Set(times.map((t) => t.getTime())).size !== times.length && timeDetails.length > 1 && new Set(timeDetails).size !== timeDetails.length;
   if (dupes) timestampsOk = check('timestamp', false, 'duplicate timestamp');
@@ -363,6 +379,40 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
     for (const c of checkIdentity(input.policy, signer?.identity, signer?.issuer)) checks.push(c);
   }
   return finish(input, checks, warnings, signer, bundle);
+}
+
+type Rfc3161Token = Parameters<typeof getTSATimestamp>[0];
+
+/**
+ * sigstore-go and sigstore-python verify every RFC 3161 token but count only those that verify towards the
+ * required signing times; sigstore-js refuses the bundle on the first one that does not. custody takes the
+ * narrow middle: a token is ignored (reported, not counted) only when it is genuine - strict shape, a trusted
+ * TSA whose chain is valid at the token's time, a valid CMS signature over its TSTInfo - and the one thing wrong
+ * is that its message imprint is over other data than this bundle's signature. Any other failure (corrupted,
+ * untrusted or expired token) still fails the verification. Returns the reason to report, or undefined when
+ * the token is not such a genuine token about other data.
+ * (Case: sigstore-python test/assets/tsa/bundle.txt.sigstore carries a second token from its test TSA whose
+ * SHA-512 imprint matches neither the signature nor the artifact; sigstore-python's tests count it as absent.)
+ */
+function stampsOtherData(token: Rfc3161Token, signature: Buffer, trust: TrustMaterial): string | undefined {
+  try {
+    const tst = token.tstInfo;
+    const alg = tst.messageImprintHashAlgorithm;
+    if (score.bufferEqual(score.digest(alg, signature), tst.messageImprintHashedMessage)) return undefined;
+    // Re-run the library's own TSA verification with only the imprint comparison disabled: the same object,
+    // whose tstInfo.verify(data) accepts; everything else (time window, serial/issuer, chain, message digest
+    // attribute, signature) is @sigstore/verify's code.
+    checkTimestampToken(token.root.toDER(), trust.timestampAuthorities.flatMap((ca) => ca.certChain));
+    const lenient = Object.create(token, {
+      tstInfo: { get: () => Object.assign(Object.create(tst) as typeof tst, { verify: () => undefined }) },
+    }) as Rfc3161Token;
+    if (lenient.signingTime.getTime() !== token.signingTime.getTime()) return undefined;
+    getTSATimestamp(lenient, signature, trust.timestampAuthorities);
+    const hex = Buffer.from(tst.messageImprintHashedMessage).toString('hex');
+    return `the token of ${token.signingTime.toISOString()} is signed by a trusted timestamp authority but stamps other data (${alg}:${hex.slice(0, 16)}..., not the bundle's signature)`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -25,19 +25,35 @@ const cases: Case[] = hasShared()
   : [];
 
 /**
- * Cases whose shared data cannot give the upstream verdict offline, with the reason (checked, not skipped:
- * they must fail, since custody fails closed).
+ * Cases whose entry in cases.json does not name the trust material the upstream test uses. Each override
+ * rebuilds what the upstream test verifies against, from the shared files only.
  */
-const DATA_MISMATCH: Record<string, string> = {
-  // The TSA in trust_config.json (valid from 2024-11-07, another serial) is not the TSA that stamped the bundle (2024-10-31).
-  'sigstore-python/tsa': 'trust_config TSA differs from the TSA that signed the bundle timestamps',
-  // Logged to the production Rekor v2 log2025-1, absent from the sigstore-java staging root named by the case;
-  // verified against the public-good root below instead.
-  'sigstore-java/bundle.dsse.rekor-v2.sigstore': 'named staging root lacks the production log2025-1 key',
+const TRUST_OVERRIDE: Record<string, { why: string; root: () => string }> = {
+  // sigstore-python TestVerifierWithTimestamp: Verifier.staging(offline=True) with the trusted root's
+  // timestamp_authorities replaced by tsa/ca.json (the local test TSA "Test TSA Timestamping", leaf serial
+  // 2e4d4f8c8b5988e4a823e987a9d9127dc448612d, valid from 2024-10-31T10:16:42Z). cases.json names
+  // tsa/trust_config.json, whose TSA (leaf serial 0a69f6565ed7179d0e78ced8d6833fbc50052b79, valid from
+  // 2024-11-07) did not stamp the bundle: against it the bundle fails closed (tested below).
+  'sigstore-python/tsa': { why: 'staging root with the TSA of tsa/ca.json, as upstream', root: tsaTrustConfig },
+  // The bundle is logged to the production Rekor v2 shard log2025-1.rekor.sigstore.dev (log id
+  // zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A=), its certificate is from the production Fulcio
+  // (sigstore.dev/sigstore-intermediate) and its timestamp from timestamp.sigstore.dev; the upstream test
+  // (KeylessVerifierTest.testVerify_dsseBundle_rekorV2) now verifies it with sigstorePublicDefaults().
+  // cases.json still names the staging root of the older test, which lacks that log key (tested below).
+  'sigstore-java/bundle.dsse.rekor-v2.sigstore': { why: 'public-good root, as upstream', root: () => join(CORPUS, 'sigstore/trusted-roots/public-good/trusted_root.json') },
 };
-const ROOT_OVERRIDE: Record<string, string> = {
-  'sigstore-java/bundle.dsse.rekor-v2.sigstore': 'sigstore/trusted-roots/public-good/trusted_root.json',
-};
+
+let tsaConfigFile: string | undefined;
+/** tsa/trust_config.json with its timestamp authorities replaced by tsa/ca.json (written once per run). */
+function tsaTrustConfig(): string {
+  if (tsaConfigFile) return tsaConfigFile;
+  const dir = join(CORPUS, 'sigstore/sigstore-python/tsa');
+  const config = JSON.parse(readFileSync(join(dir, 'trust_config.json'), 'utf8')) as { trustedRoot: Record<string, unknown> };
+  config.trustedRoot.timestampAuthorities = [JSON.parse(readFileSync(join(dir, 'ca.json'), 'utf8')) as unknown];
+  tsaConfigFile = join(mkdtempSync(join(tmpdir(), 'custody-verify-tsa-')), 'trust_config.json');
+  writeFileSync(tsaConfigFile, JSON.stringify(config));
+  return tsaConfigFile;
+}
 
 function verdict(c: Case): 'pass' | 'fail' {
   const e = c.expect.expect;
@@ -54,9 +70,11 @@ function policyArgs(c: Case): string[] {
   return [...id, ...iss];
 }
 
-function rootArgs(c: Case, override = false): string[] {
+function rootArgs(c: Case, asNamed = false): string[] {
   const e = c.expect;
-  const root = (override ? ROOT_OVERRIDE[c.id] : undefined) ?? (e.trusted_root as string | undefined) ?? (e.trust_config as string | undefined);
+  const override = asNamed ? undefined : TRUST_OVERRIDE[c.id]?.root();
+  const root = override ?? (e.trusted_root as string | undefined) ?? (e.trust_config as string | undefined);
+  if (override) return ['--trusted-root', override];
   return root ? ['--trusted-root', join(CORPUS, root)] : ['--trusted-root', join(CORPUS, 'sigstore/trusted-roots/public-good/trusted_root.json')];
 }
 
@@ -86,16 +104,16 @@ describe.skipIf(!hasShared())('verify: shared Sigstore corpus', () => {
 
   for (const c of cases) {
     const want = verdict(c);
-    const mismatch = DATA_MISMATCH[c.id];
+    const override = TRUST_OVERRIDE[c.id]?.why;
     const bundle = join(CORPUS, c.expect.bundle as string);
     const artifactFile = typeof c.expect.artifact === 'string' ? join(CORPUS, c.expect.artifact) : undefined;
     const digest = digestOf(c);
 
-    it.runIf(artifactFile !== undefined)(`${c.id} (file): ${mismatch ? `fails closed (${mismatch})` : want}`, async () => {
+    it.runIf(artifactFile !== undefined)(`${c.id} (file): ${want}${override ? ` (${override})` : ''}`, async () => {
       const r = await runInProcess(['verify', artifactFile as string, '--bundle', bundle, ...policyArgs(c), ...rootArgs(c), '-o', 'json']);
       // A malformed trusted root is an input error (exit 3, nothing on stdout).
       const out = (r.stdout === '' ? { verified: false, checks: [] } : JSON.parse(r.stdout)) as { verified: boolean; checks: { ok: boolean }[] };
-      if (want === 'pass' && !mismatch) {
+      if (want === 'pass') {
         expect(r.code, r.stdout).toBe(0);
         expect(out.verified).toBe(true);
         expect(out.checks.every((x) => x.ok)).toBe(true);
@@ -105,9 +123,9 @@ describe.skipIf(!hasShared())('verify: shared Sigstore corpus', () => {
       }
     });
 
-    it.runIf(digest !== undefined)(`${c.id} (digest): ${want}`, async () => {
-      const r = await runInProcess(['verify', digest as string, '--bundle', bundle, ...policyArgs(c), ...rootArgs(c, true), '-o', 'json']);
-      if (want === 'pass' && c.id !== 'sigstore-python/tsa' && !ed25519(c)) expect(r.code, r.stdout).toBe(0);
+    it.runIf(digest !== undefined)(`${c.id} (digest): ${want}${override ? ` (${override})` : ''}`, async () => {
+      const r = await runInProcess(['verify', digest as string, '--bundle', bundle, ...policyArgs(c), ...rootArgs(c), '-o', 'json']);
+      if (want === 'pass' && !ed25519(c)) expect(r.code, r.stdout).toBe(0);
       else expect(r.code).not.toBe(0);
     });
   }
@@ -118,6 +136,74 @@ describe.skipIf(!hasShared())('verify: shared Sigstore corpus', () => {
     const r = await runInProcess(['verify', join(CORPUS, c!.expect.artifact as string), '--bundle', join(CORPUS, c!.expect.bundle as string), '--certificate-identity-regexp', '.*', '--certificate-oidc-issuer-regexp', '.*']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗');
+  });
+
+  it('the trust material cases.json names for the two overridden cases fails closed, naming what is missing', async () => {
+    const java = cases.find((x) => x.id === 'sigstore-java/bundle.dsse.rekor-v2.sigstore')!;
+    const j = await runInProcess(['verify', join(CORPUS, java.expect.artifact as string), '--bundle', join(CORPUS, java.expect.bundle as string), ...policyArgs(java), ...rootArgs(java, true), '-o', 'json']);
+    expect(j.code).toBe(1);
+    const jout = JSON.parse(j.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    expect(jout.checks.find((x) => x.name === 'tlog-inclusion')).toMatchObject({ ok: false, detail: expect.stringContaining('zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A=, which the trusted root does not trust') });
+
+    const tsa = cases.find((x) => x.id === 'sigstore-python/tsa')!;
+    const t = await runInProcess(['verify', join(CORPUS, tsa.expect.artifact as string), '--bundle', join(CORPUS, tsa.expect.bundle as string), ...policyArgs(tsa), ...rootArgs(tsa, true), '-o', 'json']);
+    expect(t.code).toBe(1);
+    const tout = JSON.parse(t.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    expect(tout.checks.filter((x) => x.name === 'timestamp' && !x.ok).map((x) => x.detail)).toContain('timestamp does not verify: malformed RFC 3161 timestamp: it embeds a certificate that is not in the trusted root');
+  });
+
+  describe('sigstore-python TestVerifierWithTimestamp siblings (staging root + tsa/ca.json)', () => {
+    const dir = hasShared() ? join(CORPUS, 'sigstore/sigstore-python/tsa') : '';
+    const run = (bundle: string): Promise<{ code: number; stdout: string }> =>
+      runInProcess(['verify', join(dir, 'bundle.txt'), '--bundle', bundle, '--certificate-identity', 'alexis.challande@trailofbits.com', '--certificate-oidc-issuer', 'https://accounts.google.com', '--trusted-root', tsaTrustConfig(), '-o', 'json']);
+    type Out = { verified: boolean; warnings?: string[]; checks: { name: string; ok: boolean; detail: string }[] };
+
+    it('bundle.txt.sigstore: the log time and one TSA token are counted; the genuine token over other data is reported as ignored', async () => {
+      const r = await run(join(dir, 'bundle.txt.sigstore'));
+      expect(r.code, r.stdout).toBe(0);
+      const out = JSON.parse(r.stdout) as Out;
+      const ts = out.checks.find((x) => x.name === 'timestamp')!;
+      expect(ts.detail).toContain('log integrated time 2024-10-31T10:23:39.000Z; RFC 3161 timestamp 2024-10-31T10:23:39.000Z');
+      expect(ts.detail).toContain('1 RFC 3161 timestamp(s) ignored');
+      expect(out.warnings?.join('\n')).toContain('stamps other data (sha512:9b71d224bd62f378');
+    });
+
+    it.each([
+      ['bundle.many_timestamp.sigstore', 'too many RFC 3161 timestamps: 33, at most 32 are accepted'],
+      ['bundle.duplicate.sigstore', 'duplicate RFC 3161 timestamp'],
+      ['bundle.txt.late_timestamp.sigstore', 'it embeds a certificate that is not in the trusted root'],
+    ])('%s fails (%s)', async (file, why) => {
+      const r = await run(join(dir, file));
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout) as Out;
+      expect(out.verified).toBe(false);
+      expect(out.checks.filter((x) => !x.ok).map((x) => x.detail).join('\n')).toContain(why);
+    });
+
+    it('the ignored token is never ignored once corrupted, and is never counted as a signing time', async () => {
+      const original = JSON.parse(readFileSync(join(dir, 'bundle.txt.sigstore'), 'utf8')) as Json;
+      const path = ['verificationMaterial', 'timestampVerificationData', 'rfc3161Timestamps', 1, 'signedTimestamp'];
+      const tmp = mkdtempSync(join(tmpdir(), 'custody-verify-tsa-mut-'));
+      // Flip a byte in each region of the token: outer structure, TSTInfo (imprint, time), certificates, signature.
+      for (const at of [0.02, 0.1, 0.15, 0.3, 0.5, 0.7, 0.9, 0.99]) {
+        const m = structuredClone(original);
+        set(m, path, flipB64(get(m, path) as string, at));
+        const f = join(tmp, `flip-${at}.json`);
+        writeFileSync(f, JSON.stringify(m));
+        const r = await run(f);
+        expect(r.code, `flip at ${at} was accepted:\n${r.stdout}`).not.toBe(0);
+      }
+      // Only the other-data token and no SET: no verified signing time is left, so it fails.
+      const only = structuredClone(original);
+      const tsv = get(only, ['verificationMaterial', 'timestampVerificationData', 'rfc3161Timestamps']) as unknown[];
+      tsv.splice(0, 1);
+      delete (get(only, ['verificationMaterial', 'tlogEntries', 0]) as Json).inclusionPromise;
+      const f = join(tmp, 'only-other.json');
+      writeFileSync(f, JSON.stringify(only));
+      const r = await run(f);
+      expect(r.code).toBe(1);
+      expect((JSON.parse(r.stdout) as Out).checks.find((x) => x.name === 'timestamp')).toMatchObject({ ok: false });
+    });
   });
 
   it('the built-in root verifies a public-good conformance bundle with no --trusted-root', async () => {
