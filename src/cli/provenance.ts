@@ -9,6 +9,9 @@ import { Option, type Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../core/errors.js';
 import {
   checkProvenance,
+  checkVsa,
+  createVsaKeyCheck,
+  vsaJson,
   discoverImageAttestations,
   createAuthenticator,
   fileArtifact,
@@ -25,7 +28,7 @@ import {
   type Authenticity,
   type ProvenanceExpectations,
 } from '../provenance/index.js';
-import { renderProvenanceReport } from '../report/human/provenance.js';
+import { renderProvenanceReport, renderVsaReport } from '../report/human/provenance.js';
 import { loadTrustedRoot, parseTrustedRoot, type TrustedRootHandle } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
@@ -100,9 +103,81 @@ async function resolveArtifact(target: string, ctx: CommandContext): Promise<Art
   return fileArtifact(p, target);
 }
 
+interface VsaFlags {
+  attestation?: string;
+  attestationPath?: string;
+  key?: string;
+  publicKeyPath?: string;
+  publicKeyId?: string;
+  subjectDigest: string[];
+  verifierId?: string;
+  resourceUri?: string;
+  verifiedLevel: string[];
+  printAttestation: boolean;
+  output: 'table' | 'json';
+}
+
+/** One of two alias flags (slsa-verifier's name and custody's); both given with different values is a usage error. */
+function either(a: string | undefined, b: string | undefined, names: string): string | undefined {
+  if (a !== undefined && b !== undefined && a !== b) throw new UsageError('PROVENANCE_VSA_TWO_VALUES', `give ${names}, not both`, { hint: 'the two flags are aliases' });
+  return a ?? b;
+}
+
+function required(v: string | undefined, flag: string, example: string): string {
+  if (v === undefined || v.trim() === '') throw new UsageError('PROVENANCE_VSA_MISSING_FLAG', `${flag} is required`, { hint: `custody provenance vsa ${example}` });
+  return v.trim();
+}
+
+const VSA_EXAMPLE = '--attestation vsa.jsonl --key verifier.pem --subject-digest sha256:<hex> --verifier-id <uri> --resource-uri <uri> [--verified-level SLSA_BUILD_LEVEL_2]';
+
 export const provenanceCommand: CommandModule = {
   register(program: Command, runner) {
     const parent = program.command('provenance').description('check SLSA provenance: from the build that made an artifact to the artifact you hold');
+    parent
+      .command('vsa')
+      .description("verify a SLSA Verification Summary Attestation with the verifier's public key, then its subject, verifier, resource, result and levels (as slsa-verifier verify-vsa)")
+      .option('--attestation <file>', 'the VSA: a DSSE envelope or .jsonl (one envelope per line)')
+      .option('--attestation-path <file>', 'alias of --attestation (slsa-verifier)')
+      .option('--key <file>', "the verifier's PEM public key")
+      .option('--public-key-path <file>', 'alias of --key (slsa-verifier)')
+      .option('--public-key-id <id>', 'the id the key is known by (keystore://...); a signature whose keyid names another key is not tried (default: the SHA-256 of the key)')
+      .option('--subject-digest <type:value>', 'a digest the VSA must be about (sha256:<hex>, gce_image_id:<id>); repeatable, all must be subjects', collect, [])
+      .option('--verifier-id <uri>', 'expected verifier id (exact)')
+      .option('--resource-uri <uri>', 'expected resource URI (exact)')
+      .option('--verified-level <level>', 'a level the VSA must verify; SLSA_<TRACK>_LEVEL_<n> is met by any level >= n of that track, others exactly; repeatable', collect, [])
+      .option('--print-attestation', 'print the decoded VSA statement (after the report; inside -o json as decodedStatement)', false)
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+      .action(
+        runner.action(async (ctx, flags: VsaFlags) => {
+          const abs = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.io.cwd, p));
+          const attPath = required(either(flags.attestation, flags.attestationPath, '--attestation or --attestation-path'), '--attestation', VSA_EXAMPLE);
+          const keyPath = required(either(flags.key, flags.publicKeyPath, '--key or --public-key-path'), '--key', VSA_EXAMPLE);
+          const verifierId = required(flags.verifierId, '--verifier-id', VSA_EXAMPLE);
+          const resourceUri = required(flags.resourceUri, '--resource-uri', VSA_EXAMPLE);
+          if (flags.subjectDigest.length === 0) required(undefined, '--subject-digest', VSA_EXAMPLE);
+          const attestations = parseAttestations(await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES), basename(attPath));
+          const pem = (await readInput(abs(keyPath), keyPath, 'key', 64 * 1024)).toString('utf8');
+          const { keySha256, check } = createVsaKeyCheck({ pem, label: keyPath, trustedRoot: loadTrustedRoot() });
+          const result = await checkVsa({
+            attestations,
+            expectations: { subjectDigests: flags.subjectDigest.map((d) => d.trim()), verifierId, resourceUri, verifiedLevels: flags.verifiedLevel.map((l) => l.trim()) },
+            publicKeyId: flags.publicKeyId,
+            publicKeySha256: keySha256,
+            verifySignature: check,
+            input: attPath,
+          });
+          if (flags.output === 'json') {
+            ctx.io.stdout.write(`${JSON.stringify(vsaJson(result, { printAttestation: flags.printAttestation, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);
+            const failed = result.selected.checks.filter((c) => !c.ok).map((c) => c.claim);
+            ctx.log.info(result.passed ? 'vsa: PASS' : `vsa: FAIL (${failed.join(', ')})`);
+          } else {
+            ctx.io.stdout.write(renderVsaReport(result, ctx.chalk));
+            const st = result.selected.statement;
+            if (flags.printAttestation && st) ctx.io.stdout.write(`\n${JSON.stringify({ _type: st.type, predicateType: st.predicateType, subject: st.subjects, predicate: st.predicate }, null, 2)}\n`);
+          }
+          return result.passed ? ExitCode.Ok : ExitCode.PolicyFailed;
+        }),
+      );
     parent
       .command('check')
       .description('verify an attestation (signature first), that it is about the artifact, and each claim about its build')

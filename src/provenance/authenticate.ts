@@ -8,10 +8,12 @@
  * The identity policy here accepts any certificate identity: *which* identity may sign is a provenance
  * question (the signer must be the builder the predicate names), answered by claims.checkSigner.
  */
+import { createHash, createPublicKey } from 'node:crypto';
 import { InputError } from '../core/errors.js';
-import { verifyRawPayloadSignature } from '../verify/legacy-dsse.js';
+import { verifyDsseP1363Signature, verifyRawPayloadSignature } from '../verify/legacy-dsse.js';
 import { verifyBundle, verifyDsseEnvelope, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
 import type { Attestation, Authenticator, Authenticity, CertificateClaims, Signer } from './model.js';
+import type { VsaSignatureCheck } from './vsa.js';
 
 export interface AuthenticatorOptions {
   trustedRoot: TrustedRootHandle;
@@ -210,4 +212,32 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       )
     );
   };
+}
+
+/**
+ * The signature check of `provenance vsa`: one DSSE signature (PAE) with the verifier's public key, through
+ * src/verify (key policy; a VSA carries no log proof, as slsa-verifier verify-vsa). Returns the key's SHA-256
+ * (hex SPKI) for keyid matching; throws InputError PROVENANCE_BAD_KEY when the key cannot be read.
+ */
+export function createVsaKeyCheck(opts: { pem: string; label: string; trustedRoot: TrustedRootHandle }): { keySha256: string; check: VsaSignatureCheck } {
+  let spki: Buffer;
+  try {
+    spki = createPublicKey(opts.pem).export({ type: 'spki', format: 'der' });
+  } catch (err) {
+    throw new InputError('PROVENANCE_BAD_KEY', `public key ${opts.label} cannot be read: ${(err as Error).message}`, { hint: 'pass the verifier\'s public key as a PEM file (-----BEGIN PUBLIC KEY-----)' });
+  }
+  const keySha256 = createHash('sha256').update(spki).digest('hex');
+  const check: VsaSignatureCheck = async (envelope) => {
+    const r = verifyDsseEnvelope({ envelope, policy: { kind: 'key', publicKeyPem: opts.pem }, trustedRoot: opts.trustedRoot, source: opts.label, subject: '(VSA subjects)', options: { allowMissingTlog: true } });
+    if (r.error !== undefined) throw new InputError(r.error.code, r.error.message, { hint: r.error.hint ?? 'pass a DSSE envelope or .jsonl file holding the VSA' });
+    const key = `${opts.label} (sha256 ${keySha256.slice(0, 16)}…)`;
+    if (r.verified) return { ok: true, detail: 'DSSE signature verifies', key };
+    // ECDSA signatures in IEEE P1363 (r||s) form, as KMS-backed VSA signers write them.
+    const sig = envelope.signatures[0]?.sig ?? '';
+    const p1363 = verifyDsseP1363Signature({ payloadType: envelope.payloadType, payload: Buffer.from(envelope.payload, 'base64'), sig, publicKeyPem: opts.pem });
+    if (p1363.ok) return { ok: true, detail: p1363.detail, key: `${key}, IEEE P1363 signature encoding` };
+    const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+    return { ok: false, detail: failed.join('; ') || 'signature does not verify' };
+  };
+  return { keySha256, check };
 }

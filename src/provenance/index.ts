@@ -15,7 +15,24 @@ export {
   TRUSTED_DELEGATORS,
 } from './claims.js';
 export { checkProvenance, evaluateAttestation, type CheckInput } from './check.js';
-export { createAuthenticator, type AuthenticatorOptions } from './authenticate.js';
+export { createAuthenticator, createVsaKeyCheck, type AuthenticatorOptions } from './authenticate.js';
+export {
+  checkVsa,
+  checkVerifiedLevels,
+  checkVsaClaims,
+  parseSubjectDigest,
+  readVsaSummary,
+  signaturesForKey,
+  vsaJson,
+  VSA_JSON_SCHEMA,
+  VSA_PREDICATE_TYPE,
+  type VsaCheck,
+  type VsaChainLink,
+  type VsaEvaluation,
+  type VsaExpectations,
+  type VsaResult,
+  type VsaSummary,
+} from './vsa.js';
 export { discoverImageAttestations, type ImageAttestations } from './image.js';
 export { fileArtifact, parseDigestRef, imageRefDigest, IMAGE_PREFIX } from './artifact.js';
 export { provenanceJson, statementJson, PROVENANCE_JSON_SCHEMA } from './json.js';

@@ -33,3 +33,32 @@ export function verifyRawPayloadSignature(input: { payload: Buffer; sig: string;
   }
   return { ok, keyId: id, detail: ok ? 'signature over the raw payload verifies with the given key' : 'signature over the raw payload does not verify with the given key' };
 }
+
+/**
+ * A DSSE signature (over the pre-authentication encoding) by an ECDSA key in IEEE P1363 form (raw r||s, as
+ * Google's KMS-backed VSA signers write it) rather than DER, which verifyDsseEnvelope expects. Only that
+ * encoding is tried here: callers use verifyDsseEnvelope first. Added for provenance/ (SLSA VSAs).
+ */
+export function verifyDsseP1363Signature(input: { payloadType: string; payload: Buffer; sig: string; publicKeyPem: string }): RawPayloadSignatureResult {
+  let key;
+  try {
+    key = createPublicKey(input.publicKeyPem);
+  } catch (err) {
+    return { ok: false, detail: `the public key cannot be read: ${(err as Error).message}` };
+  }
+  const id = keyId(key);
+  if (key.asymmetricKeyType !== 'ec') return { ok: false, keyId: id, detail: 'IEEE P1363 signatures are ECDSA only' };
+  const sig = Buffer.from(input.sig.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const curveBytes = { 'prime256v1': 32, 'secp384r1': 48, 'secp521r1': 66 }[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  const hash = { 32: 'sha256', 48: 'sha384', 66: 'sha512' }[curveBytes ?? 0];
+  if (curveBytes === undefined || hash === undefined || sig.length !== 2 * curveBytes) return { ok: false, keyId: id, detail: 'not an IEEE P1363 signature for this key' };
+  const type = Buffer.from(input.payloadType, 'utf8');
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${input.payload.length} `), input.payload]);
+  let ok = false;
+  try {
+    ok = verify(hash, pae, { key, dsaEncoding: 'ieee-p1363' }, sig);
+  } catch {
+    ok = false;
+  }
+  return { ok, keyId: id, detail: ok ? 'DSSE signature (IEEE P1363 encoding) verifies with the given key' : 'DSSE signature does not verify with the given key' };
+}

@@ -314,6 +314,83 @@ describe('provenance corpus: unsigned statements and bare predicates (provenance
   });
 });
 
+describe('provenance corpus: SLSA Verification Summary Attestation (slsa-verifier Test_runVerifyVSA)', () => {
+  const c = cases.find((x) => x.expect.kind === 'vsa-verify')!;
+  const text = c.expect_text;
+  // The flags exactly as the case's text gives them (slsa-verifier's names, which custody accepts).
+  const given = (name: string): string[] => [...text.matchAll(new RegExp(`--${name} ([^\\s;]+)`, 'g'))].map((m) => m[1]!);
+  const args = (keyId: string | undefined, over: Record<string, string[]> = {}): string[] => {
+    const v: Record<string, string[]> = {
+      'attestation-path': [P(c.expect.vsa as string)],
+      'public-key-path': [P(c.expect.key as string)],
+      'subject-digest': given('subject-digest'),
+      'verifier-id': given('verifier-id'),
+      'resource-uri': given('resource-uri'),
+      'verified-level': given('verified-level'),
+      ...(keyId !== undefined ? { 'public-key-id': [keyId] } : {}),
+      ...over,
+    };
+    return ['provenance', 'vsa', ...Object.entries(v).flatMap(([k, xs]) => xs.flatMap((x) => [`--${k}`, x])), '-o', 'json'];
+  };
+  const run = async (a: string[]) => {
+    const r = await runInProcess(a);
+    return { code: r.code, doc: JSON.parse(r.stdout) as { passed: boolean; failed: string[]; summary?: Record<string, unknown> }, stderr: r.stderr };
+  };
+
+  it('passes with the flags of the case', async () => {
+    expect(given('verified-level')).toEqual(['BCID_L1', 'SLSA_BUILD_LEVEL_2']);
+    const r = await run(args(given('public-key-id')[0]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.doc.failed).toEqual([]);
+    expect(r.doc.summary).toMatchObject({ verifierId: given('verifier-id')[0], resourceUri: given('resource-uri')[0], verificationResult: 'PASSED' });
+    const human = await runInProcess(args(given('public-key-id')[0]).slice(0, -2));
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('✓ subject   gce_image_id:8970095005306000053');
+    expect(human.stdout).toContain('PASS: all 7 checks hold');
+  });
+
+  it("public key id '' or 'my_key_id' → ErrorNoValidSignature", async () => {
+    expect(text).toContain("public key id '' or 'my_key_id' → **FAIL ErrorNoValidSignature**");
+    for (const id of ['', 'my_key_id', undefined]) {
+      const r = await run(args(id));
+      expect(r.code, String(id)).toBe(1);
+      expect(r.doc.failed).toEqual(['signature']);
+    }
+  });
+
+  it('each expectation that does not hold fails its own check', async () => {
+    const id = given('public-key-id')[0];
+    const table: [Record<string, string[]>, string][] = [
+      [{ 'subject-digest': ['gce_image_id:8970095005306000054'] }, 'subject-digest'],
+      [{ 'subject-digest': [...given('subject-digest'), 'sha256:'.padEnd(71, 'a')] }, 'subject-digest'],
+      [{ 'verifier-id': ['https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.2'] }, 'verifier-id'],
+      [{ 'resource-uri': ['gce_image://gke-node-images:other'] }, 'resource-uri'],
+      [{ 'verified-level': ['SLSA_BUILD_LEVEL_3'] }, 'verified-levels'],
+      [{ 'verified-level': ['BCID_L2'] }, 'verified-levels'],
+    ];
+    for (const [over, claim] of table) {
+      const r = await run(args(id, over));
+      expect(r.code, JSON.stringify(over)).toBe(1);
+      expect(r.doc.failed).toEqual([claim]);
+    }
+    expect((await run(args(id, { 'verified-level': ['SLSA_BUILD_LEVEL_1'] }))).code).toBe(0);
+  });
+
+  it('an edited VSA never passes', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const env = JSON.parse(readFileSync(P(c.expect.vsa as string), 'utf8')) as { payload: string };
+    const st = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { predicate: { verifiedLevels: string[] } };
+    st.predicate.verifiedLevels.push('SLSA_BUILD_LEVEL_3');
+    env.payload = Buffer.from(JSON.stringify(st)).toString('base64');
+    const f = join(mkdtempSync(join(tmpdir(), 'custody-vsa-')), 'edited.jsonl');
+    writeFileSync(f, JSON.stringify(env));
+    const r = await run(args(given('public-key-id')[0], { 'attestation-path': [f], 'verified-level': ['SLSA_BUILD_LEVEL_3'] }));
+    expect(r.code).toBe(1);
+    expect(r.doc.failed).toEqual(['signature']);
+  });
+});
+
 const gcbKeys = (dir: string): string[] => readdirSync(P(dir)).filter((f) => f.endsWith('.key')).flatMap((f) => ['--key', join(P(dir), f)]);
 
 /** slsa-verifier's GCB error -> the custody claim that must fail (exit 3 for a document that is not JSON). */
