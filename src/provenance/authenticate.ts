@@ -10,7 +10,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { InputError } from '../core/errors.js';
-import { verifyDsseP1363Signature, verifyRawPayloadSignature } from '../verify/legacy-dsse.js';
+import { verifyCosignAttestation, verifyDsseP1363Signature, verifyRawPayloadSignature } from '../verify/legacy-dsse.js';
 import { verifyBundle, verifyDsseEnvelope, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
 import type { Attestation, Authenticator, Authenticity, CertificateClaims, Signer } from './model.js';
 import type { VsaSignatureCheck } from './vsa.js';
@@ -118,6 +118,11 @@ function hasTlog(bundle: unknown): boolean {
   return Array.isArray(vm?.tlogEntries) && vm.tlogEntries.length > 0;
 }
 
+/** verifyBundle, or for cosign `.att` layers its wrapper that also binds Rekor intoto 0.0.1 entries. */
+function verifyAttestationBundle(att: Attestation, input: Parameters<typeof verifyBundle>[0]): VerifyResult {
+  return att.form === 'cosign-attestation' && att.envelopeBytes !== undefined ? verifyCosignAttestation({ ...input, envelopeBytes: att.envelopeBytes }) : verifyBundle(input);
+}
+
 /** Builds the Authenticator the check uses. */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const keys = opts.publicKeys ?? [];
@@ -131,16 +136,16 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
         return refused('Sigstore bundle (key)', 'PROVENANCE_NO_VERIFICATION_MATERIAL', 'the bundle is signed with a public key, not a certificate; pass --key with that public key', 'key');
       }
       if (!keySigned) {
-        const r = verifyBundle({ bundle: att.bundle, policy: ANY_IDENTITY, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
+        const r = verifyAttestationBundle(att, { bundle: att.bundle, policy: ANY_IDENTITY, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
         const privateInstance = opts.noTransparencyLog === true && !hasTlog(att.bundle);
-        const a = fromResult(r, privateInstance ? 'Sigstore bundle (private instance, no transparency log)' : 'Sigstore bundle');
+        const a = fromResult(r, privateInstance ? 'Sigstore bundle (private instance, no transparency log)' : att.form === 'cosign-attestation' ? 'cosign attestation (Rekor SET)' : 'Sigstore bundle');
         if (privateInstance && a.ok) a.privateInstance = true;
         return requireLogProof(a, allowNoLog);
       }
       let last: Authenticity | undefined;
       for (const k of keys) {
-        const r = verifyBundle({ bundle: att.bundle, policy: { kind: 'key', publicKeyPem: k.pem }, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
-        last = fromResult(r, 'Sigstore bundle (key)', k.label);
+        const r = verifyAttestationBundle(att, { bundle: att.bundle, policy: { kind: 'key', publicKeyPem: k.pem }, trustedRoot: opts.trustedRoot, source: att.origin, subject: '(statement subjects)', options });
+        last = fromResult(r, att.form === 'cosign-attestation' ? 'cosign attestation (key, Rekor SET)' : 'Sigstore bundle (key)', k.label);
         if (last.ok) return requireLogProof(last, allowNoLog);
       }
       return last!;

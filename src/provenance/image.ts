@@ -5,13 +5,15 @@
  * Reads go through the source/ registry client (timeouts, auth, digest-verified blobs).
  */
 import type { Logger } from '../core/log.js';
-import { AuditError, UsageError } from '../core/errors.js';
+import { AuditError, errorMessage, InputError, UsageError } from '../core/errors.js';
+import { cosignAttestationBundle } from '../verify/legacy-dsse.js';
 import { createRegistryClient, type RegistryClient } from '../source/index.js';
 import { parseAttestations, toEnvelope, MAX_ATTESTATIONS } from './attestation.js';
 import type { ArtifactRef, Attestation } from './model.js';
 
 const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const ANN_CERT = 'dev.sigstore.cosign/certificate';
+const ANN_BUNDLE = 'dev.sigstore.cosign/bundle';
 const BLOB_CAP = 4 << 20;
 
 export interface ImageAttestationOptions {
@@ -49,6 +51,18 @@ async function attTag(client: RegistryClient, hex: string, label: string): Promi
     if (att === undefined) continue;
     const envelope = toEnvelope(att.envelope, where);
     const cert = layer.annotations?.[ANN_CERT];
+    const rekor = layer.annotations?.[ANN_BUNDLE];
+    if (rekor !== undefined && rekor !== '') {
+      // The Rekor entry and its SET: verified offline against the trusted root's Rekor key, as cosign does.
+      let bundle: Record<string, unknown>;
+      try {
+        bundle = cosignAttestationBundle({ envelope: JSON.parse(blob.toString('utf8')), ...(cert ? { certificate: cert } : {}), rekorBundle: rekor });
+      } catch (err) {
+        throw new InputError('PROVENANCE_MALFORMED_ATTESTATION', `${where}: ${errorMessage(err)}`, { hint: 'the .att layer annotations must be as cosign attest writes them' });
+      }
+      out.push({ form: 'cosign-attestation', origin: where, envelope, bundle, envelopeBytes: blob });
+      continue;
+    }
     if (cert !== undefined && cert !== '') envelope.signatures = envelope.signatures.map((s) => ({ ...s, cert }));
     out.push({ form: 'dsse-envelope', origin: where, envelope });
   }

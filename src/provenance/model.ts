@@ -19,7 +19,15 @@ export interface DsseEnvelope {
 }
 
 /** How an attestation was packaged. */
-export type AttestationForm = 'sigstore-bundle' | 'dsse-envelope' | 'npm-attestations' | 'gcb-provenance' | 'unsigned-statement' | 'unsigned-predicate';
+export type AttestationForm =
+  | 'sigstore-bundle'
+  | 'dsse-envelope'
+  | 'npm-attestations'
+  | 'gcb-provenance'
+  /** A cosign `.att` layer with its Rekor entry and SET (`dev.sigstore.cosign/bundle`), verified as a Sigstore bundle. */
+  | 'cosign-attestation'
+  | 'unsigned-statement'
+  | 'unsigned-predicate';
 
 /** One attestation found in an input: the envelope, plus the Sigstore bundle (parsed JSON) that carried it if any. */
 export interface Attestation {
@@ -34,6 +42,8 @@ export interface Attestation {
    * the JSON as its payload with no signature, so it is parsed for the report but can never pass.
    */
   unsigned?: 'statement' | 'predicate';
+  /** cosign `.att` layers: the envelope bytes exactly as stored (what the Rekor entry hashed). */
+  envelopeBytes?: Buffer;
   /** Cloud Build summaries: the unsigned fields beside the envelope, which must agree with it. */
   gcb?: { kind?: unknown; resourceUri?: unknown; imageDigest?: unknown; textStatement?: unknown };
 }

@@ -82,7 +82,7 @@ export function verifyDetachedSignature(input: DetachedSignatureInput): VerifyRe
   return verifyBundle({ ...input, bundle });
 }
 
-function rekorBundleEntry(raw: unknown): unknown {
+export function rekorBundleEntry(raw: unknown): unknown {
   const rb = raw as Partial<CosignRekorBundle> | null;
   const p = rb?.Payload;
   if (!rb || typeof rb.SignedEntryTimestamp !== 'string' || !p || typeof p.body !== 'string' || typeof p.integratedTime !== 'number' || typeof p.logIndex !== 'number' || typeof p.logID !== 'string') {
