@@ -33,6 +33,8 @@ interface VerifyFlags {
   signature?: string;
   certificate?: string;
   key?: string;
+  keyValidFrom?: string;
+  keyValidUntil?: string;
   certificateIdentity?: string;
   certificateIdentityRegexp?: string;
   certificateOidcIssuer?: string;
@@ -77,7 +79,15 @@ function policyFrom(flags: VerifyFlags, keyPem: string | undefined): VerifyPolic
     if (identityGiven || issuerGiven) {
       throw new UsageError('VERIFY_CONFLICTING_FLAGS', '--key excludes the --certificate-identity/--certificate-oidc-issuer flags', { hint: 'use --key for key-based signatures, the identity flags for keyless ones' });
     }
-    return { kind: 'key', publicKeyPem: keyPem };
+    const validFrom = keyTime(flags.keyValidFrom, '--key-valid-from');
+    const validUntil = keyTime(flags.keyValidUntil, '--key-valid-until');
+    if (validFrom && validUntil && validFrom > validUntil) {
+      throw new UsageError('VERIFY_BAD_KEY_WINDOW', `--key-valid-from ${flags.keyValidFrom ?? ''} is after --key-valid-until ${flags.keyValidUntil ?? ''}`, { hint: 'the window is [from, until]' });
+    }
+    return { kind: 'key', publicKeyPem: keyPem, ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}) };
+  }
+  if (flags.keyValidFrom !== undefined || flags.keyValidUntil !== undefined) {
+    throw new UsageError('VERIFY_CONFLICTING_FLAGS', '--key-valid-from/--key-valid-until need --key', { hint: 'they bound when the key given with --key may have signed' });
   }
   if (!identityGiven || !issuerGiven) {
     throw new UsageError('VERIFY_NO_IDENTITY_POLICY', `keyless verification needs ${!identityGiven ? 'an identity' : 'an OIDC issuer'}: a valid certificate alone says nothing about who signed`, {
@@ -89,6 +99,16 @@ function policyFrom(flags: VerifyFlags, keyPem: string | undefined): VerifyPolic
     identity: flags.certificateIdentity !== undefined ? { exact: flags.certificateIdentity } : { regexp: flags.certificateIdentityRegexp as string },
     issuer: flags.certificateOidcIssuer !== undefined ? { exact: flags.certificateOidcIssuer } : { regexp: flags.certificateOidcIssuerRegexp as string },
   };
+}
+
+/** An ISO 8601 date-time for the key validity window, or undefined when the flag is absent. */
+function keyTime(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) {
+    throw new UsageError('VERIFY_BAD_TIME', `${flag} ${value} is not an ISO 8601 date or date-time`, { hint: 'e.g. 2025-01-31 or 2025-01-31T12:00:00Z' });
+  }
+  return d;
 }
 
 /** `sha256:<64 hex>` / `sha512:<128 hex>` subjects. */
@@ -176,6 +196,8 @@ export const verifyCommand: CommandModule = {
       .option('--signature <file>', 'cosign sign-blob detached signature (base64); with --key or --certificate')
       .option('--certificate <file>', 'PEM signing certificate for --signature')
       .option('--key <file>', 'PEM public key for key-based signatures (ECDSA P-256/384/521, Ed25519, RSA)')
+      .option('--key-valid-from <time>', 'with --key: trust the key only for signing times (log time, RFC 3161 timestamp) from this ISO 8601 time')
+      .option('--key-valid-until <time>', 'with --key: trust the key only for signing times up to this ISO 8601 time (a rotated or revoked key)')
       .option('--certificate-identity <id>', 'expected certificate identity (SAN), exact')
       .option('--certificate-identity-regexp <re>', 'expected certificate identity as a regular expression, ALWAYS anchored at both ends (^(?:re)$) whatever you write')
       .option('--certificate-oidc-issuer <url>', 'expected OIDC issuer, exact')

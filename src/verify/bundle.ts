@@ -225,7 +225,9 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   let trust: TrustMaterial;
   try {
     const pk = publicKey;
-    trust = toTrustMaterial(input.trustedRoot.root, pk ? () => ({ publicKey: pk, validFor: () => true }) : undefined);
+    const kp = input.policy.kind === 'key' ? input.policy : undefined;
+    const inWindow = (d: Date): boolean => (kp?.validFrom === undefined || d >= kp.validFrom) && (kp?.validUntil === undefined || d <= kp.validUntil);
+    trust = toTrustMaterial(input.trustedRoot.root, pk ? () => ({ publicKey: pk, validFor: inWindow }) : undefined);
   } catch (err) {
     check('trusted-root', false, `the trusted root cannot be used: ${errorMessage(err)}`);
     return finish(input, checks, warnings, undefined, bundle);
@@ -314,10 +316,17 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
       }
     }
   } else {
+    const kp = input.policy.kind === 'key' ? input.policy : undefined;
+    const window = kp && (kp.validFrom !== undefined || kp.validUntil !== undefined)
+      ? `[${kp.validFrom?.toISOString() ?? '-'}, ${kp.validUntil?.toISOString() ?? '-'}]`
+      : undefined;
     try {
+      if (window !== undefined && times.length === 0) throw new Error(`the key is trusted only for ${window} and the bundle proves no signing time (no log entry, no RFC 3161 timestamp)`);
+      const outside = window !== undefined ? times.find((t) => (kp?.validFrom !== undefined && t < kp.validFrom) || (kp?.validUntil !== undefined && t > kp.validUntil)) : undefined;
+      if (outside) throw new Error(`signing time ${outside.toISOString()} is outside the key's validity window ${window}`);
       signingKey = verifyPublicKey(entity.key.hint, times, trust).key;
       signer = { kind: 'key', keyId: keyId(signingKey), extensions: {} };
-      check('key', true, `signed with the given public key (sha256 ${signer.keyId ?? ''})`);
+      check('key', true, `signed with the given public key (sha256 ${signer.keyId ?? ''})${window !== undefined ? `, at ${times.map((t) => t.toISOString()).join(', ')} within its validity window ${window}` : ''}`);
     } catch (err) {
       check('key', false, `public key not accepted: ${errorMessage(err)}`);
     }

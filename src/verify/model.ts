@@ -82,6 +82,13 @@ export interface IdentityPolicy {
 export interface KeyPolicy {
   kind: 'key';
   publicKeyPem: string;
+  /**
+   * The key is trusted only for signatures whose verified signing times (log integrated time, RFC 3161
+   * timestamps) fall in [validFrom, validUntil] (a rotated or revoked key; sigstore-go's expiring keys). With a
+   * window, a signature with no verified signing time fails.
+   */
+  validFrom?: Date;
+  validUntil?: Date;
 }
 
 export type VerifyPolicy = IdentityPolicy | KeyPolicy;

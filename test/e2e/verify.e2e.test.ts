@@ -82,6 +82,29 @@ describe('custody verify (e2e)', () => {
     expect(missing.stdout).toBe('');
   });
 
+  it('a key validity window needs a proven signing time: without one the key is refused (exit 1)', async () => {
+    const r = await runBuilt(['verify', f('artifact.txt'), '--signature', f('artifact.p256.sig'), '--key', f('p256.pub'), '--key-valid-until', '2030-01-01T00:00:00Z']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ key +public key not accepted: the key is trusted only for \[-, 2030-01-01T00:00:00\.000Z\] and the bundle proves no signing time/);
+    expect(r.stdout).not.toContain('✓ verified');
+    expect(r.stderr).toBe('');
+  });
+
+  it('key window flags: a bad time, an inverted window, or no --key are usage errors (exit 2)', async () => {
+    const base = ['verify', f('artifact.txt'), '--signature', f('artifact.p256.sig')];
+    const bad = await runBuilt([...base, '--key', f('p256.pub'), '--key-valid-from', 'last tuesday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('VERIFY_BAD_TIME');
+    expect(bad.stderr).toContain('hint: e.g. 2025-01-31');
+    const inverted = await runBuilt([...base, '--key', f('p256.pub'), '--key-valid-from', '2026-01-02', '--key-valid-until', '2026-01-01']);
+    expect(inverted.code).toBe(2);
+    expect(inverted.stderr).toContain('VERIFY_BAD_KEY_WINDOW');
+    const noKey = await runBuilt(['verify', f('artifact.txt'), '--bundle', f('artifact.p256.sigstore.json'), '--certificate-identity', 'a', '--certificate-oidc-issuer', 'b', '--key-valid-until', '2026-01-01']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('--key-valid-from/--key-valid-until need --key');
+  });
+
   it('a short digest is a usage error', async () => {
     const r = await runBuilt(['verify', 'sha256:abcd', '--signature', f('artifact.p256.sig'), '--key', f('p256.pub')]);
     expect(r.code).toBe(2);

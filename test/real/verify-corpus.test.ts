@@ -62,9 +62,18 @@ function verdict(c: Case): 'pass' | 'fail' {
   return 'fail';
 }
 
+/**
+ * Conditions the upstream test sets in code rather than in data. sigstore-go
+ * TestPublicKeyValidityCheckedAgainstSignedTimestamp trusts the key only for [1970-01-01T00:00:00Z,
+ * 1970-01-01T00:00:01Z]; the data (the key PEM, a trusted root with only a TSA) carries no window.
+ */
+const KEY_WINDOW: Record<string, string[]> = {
+  'sigstore-go/public-key-validity': ['--key-valid-from', '1970-01-01T00:00:00Z', '--key-valid-until', '1970-01-01T00:00:01Z'],
+};
+
 function policyArgs(c: Case): string[] {
   const e = c.expect;
-  if (typeof e.key === 'string') return ['--key', join(CORPUS, e.key)];
+  if (typeof e.key === 'string') return ['--key', join(CORPUS, e.key), ...(KEY_WINDOW[c.id] ?? [])];
   const id = typeof e.identity === 'string' ? ['--certificate-identity', e.identity] : ['--certificate-identity-regexp', '.*'];
   const iss = typeof e.issuer === 'string' ? ['--certificate-oidc-issuer', e.issuer] : ['--certificate-oidc-issuer-regexp', '.*'];
   return [...id, ...iss];
@@ -78,12 +87,35 @@ function rootArgs(c: Case, asNamed = false): string[] {
   return root ? ['--trusted-root', join(CORPUS, root)] : ['--trusted-root', join(CORPUS, 'sigstore/trusted-roots/public-good/trusted_root.json')];
 }
 
+/**
+ * The artifact as a digest: of the artifact file or inline bytes, else the digest cases.json gives (sha256 or,
+ * for npm provenance, sha512), else - for DSSE bundles whose artifact is not in the corpus (an npm tarball, a
+ * test image) - the in-toto statement's first subject, which is what the upstream test verifies against.
+ */
 function digestOf(c: Case): string | undefined {
   const e = c.expect;
-  if (typeof e.artifact === 'string') return `sha256:${createHash('sha256').update(readFileSync(join(CORPUS, e.artifact))).digest('hex')}`;
+  const file = artifactFileOf(c);
+  if (file !== undefined) return `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
   const d = e.artifact_digest as Record<string, string> | undefined;
   if (d?.sha256) return `sha256:${d.sha256}`;
+  if (d?.sha512) return `sha512:${d.sha512}`;
+  const b = JSON.parse(readFileSync(join(CORPUS, e.bundle as string), 'utf8')) as { dsseEnvelope?: { payload?: string } };
+  if (b.dsseEnvelope?.payload === undefined) return undefined;
+  const stmt = JSON.parse(Buffer.from(b.dsseEnvelope.payload, 'base64').toString('utf8')) as { subject?: { digest?: Record<string, string> }[] };
+  const sd = stmt.subject?.[0]?.digest;
+  if (sd?.sha256) return `sha256:${sd.sha256}`;
+  if (sd?.sha512) return `sha512:${sd.sha512}`;
   return undefined;
+}
+
+const inlineDir = hasShared() ? mkdtempSync(join(tmpdir(), 'custody-verify-inline-')) : '';
+/** The artifact file: the corpus file, or the case's inline bytes written to a temporary file. */
+function artifactFileOf(c: Case): string | undefined {
+  if (typeof c.expect.artifact === 'string') return join(CORPUS, c.expect.artifact);
+  if (typeof c.expect.artifact_inline !== 'string') return undefined;
+  const f = join(inlineDir, c.id.replace(/\W/g, '_'));
+  writeFileSync(f, c.expect.artifact_inline);
+  return f;
 }
 
 /**
@@ -106,7 +138,7 @@ describe.skipIf(!hasShared())('verify: shared Sigstore corpus', () => {
     const want = verdict(c);
     const override = TRUST_OVERRIDE[c.id]?.why;
     const bundle = join(CORPUS, c.expect.bundle as string);
-    const artifactFile = typeof c.expect.artifact === 'string' ? join(CORPUS, c.expect.artifact) : undefined;
+    const artifactFile = artifactFileOf(c);
     const digest = digestOf(c);
 
     it.runIf(artifactFile !== undefined)(`${c.id} (file): ${want}${override ? ` (${override})` : ''}`, async () => {
@@ -150,6 +182,24 @@ describe.skipIf(!hasShared())('verify: shared Sigstore corpus', () => {
     expect(t.code).toBe(1);
     const tout = JSON.parse(t.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
     expect(tout.checks.filter((x) => x.name === 'timestamp' && !x.ok).map((x) => x.detail)).toContain('timestamp does not verify: malformed RFC 3161 timestamp: it embeds a certificate that is not in the trusted root');
+  });
+
+  it('sigstore-go/public-key-validity: the signature and its RFC 3161 time verify; only the key window refuses it', async () => {
+    const c = cases.find((x) => x.id === 'sigstore-go/public-key-validity')!;
+    const file = artifactFileOf(c) as string;
+    const base = ['verify', file, '--bundle', join(CORPUS, c.expect.bundle as string), '--key', join(CORPUS, c.expect.key as string), ...rootArgs(c), '-o', 'json'];
+    const open = await runInProcess(base);
+    expect(open.code, open.stdout).toBe(0);
+    const inWindow = await runInProcess([...base, '--key-valid-from', '2026-06-01T00:00:00Z', '--key-valid-until', '2026-07-01T00:00:00Z']);
+    expect(inWindow.code, inWindow.stdout).toBe(0);
+    expect(inWindow.stdout).toContain('within its validity window [2026-06-01T00:00:00.000Z, 2026-07-01T00:00:00.000Z]');
+    const closed = await runInProcess([...base, ...(KEY_WINDOW[c.id] as string[])]);
+    expect(closed.code).toBe(1);
+    const out = JSON.parse(closed.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    expect(out.checks.find((x) => x.name === 'key')).toMatchObject({
+      ok: false,
+      detail: 'public key not accepted: signing time 2026-06-04T17:43:29.000Z is outside the key\'s validity window [1970-01-01T00:00:00.000Z, 1970-01-01T00:00:01.000Z]',
+    });
   });
 
   describe('sigstore-python TestVerifierWithTimestamp siblings (staging root + tsa/ca.json)', () => {
@@ -270,10 +320,14 @@ const VALID = [
   { id: 'conformance/happy-path-intoto-in-dsse-v3', root: 'sigstore/trusted-roots/public-good/trusted_root.json' },
   { id: 'conformance/rekor2-happy-path', root: undefined },
   { id: 'conformance/rekor2-timestamp-with-embedded-cert', root: undefined },
+  // Rekor v1 entry (SET + proof) and RFC 3161 tokens together: a flipped token fails even though the log time
+  // alone would prove the signing time.
+  { id: 'sigstore-python/tsa', root: undefined },
 ];
 
 describe.skipIf(!hasShared())('verify: mutated bundles are never accepted', () => {
   const dir = hasShared() ? mkdtempSync(join(tmpdir(), 'custody-verify-mut-')) : '';
+  const appliedAnywhere = new Set<string>();
   for (const v of VALID) {
     const c = cases.find((x) => x.id === v.id);
     it(`${v.id}: the original verifies and every applicable mutation is refused`, async () => {
@@ -295,8 +349,13 @@ describe.skipIf(!hasShared())('verify: mutated bundles are never accepted', () =
         const r = await runInProcess(['verify', ...args, '--bundle', file, '-o', 'json']);
         expect(r.code, `${v.id}: mutation '${m.name}' was accepted:\n${r.stdout}`).not.toBe(0);
         applied++;
+        appliedAnywhere.add(m.name);
       }
       expect(applied).toBeGreaterThanOrEqual(5);
     });
   }
+
+  it('every kind of mutation was applied to at least one of the valid bundles', () => {
+    expect(MUTATIONS.map((m) => m.name).filter((n) => !appliedAnywhere.has(n))).toEqual([]);
+  });
 });
