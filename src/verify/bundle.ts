@@ -291,7 +291,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   if (timestampsOk) {
     if (times.length > 0) check('timestamp', true, timeDetails.join('; '));
     else if (noTransparency) check('timestamp', false, 'no verified signing time: without a transparency log an RFC 3161 timestamp from a trusted timestamp authority is required');
-    else if (allowMissingTlog) warnings.push(`signing time not checked: no log entry or RFC 3161 timestamp (${why})`);
+    else if (allowMissingTlog) warnings.push(`signing time not checked: no log entry or verified RFC 3161 timestamp (${why})`);
     else check('timestamp', false, 'no verified signing time: the bundle has neither a log entry with an integrated time nor an RFC 3161 timestamp');
   }
 
