@@ -214,12 +214,12 @@ export const provenanceCommand: CommandModule = {
           let attestations: Attestation[];
           let input: string;
           if (attPath === undefined) {
-            if (!target.startsWith('registry:')) {
+            if (!/^(registry|oci-dir|oci):/.test(target)) {
               throw new UsageError('PROVENANCE_NO_ATTESTATION', `no attestation given for ${target}`, {
-                hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl); attestations are discovered only for registry:HOST/REPO images',
+                hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl); attestations are discovered only for registry:HOST/REPO and oci-dir:PATH images',
               });
             }
-            const found = await discoverImageAttestations(target, { plainHttp: flags.plainHttp, env: ctx.io.env, log: ctx.log, signal: ctx.io.signal });
+            const found = await discoverImageAttestations(target, { plainHttp: flags.plainHttp, env: ctx.io.env, log: ctx.log, signal: ctx.io.signal, cwd: ctx.io.cwd });
             if (found.attestations.length === 0) {
               throw new InputError('PROVENANCE_NO_ATTESTATION_FOUND', `no attestation is attached to ${target} (no .att tag, no Sigstore bundle referrer)`, {
                 hint: 'attach one with cosign attest, or pass --attestation FILE',

@@ -1,19 +1,26 @@
 /**
- * Attestations attached to an image in a registry: cosign's `sha256-<hex>.att` tag (a manifest whose
- * layers are DSSE envelopes, the signing certificate in the `dev.sigstore.cosign/certificate` annotation)
- * and Sigstore bundles attached as OCI 1.1 referrers (the referrers API, or the tag-schema fallback).
- * Reads go through the source/ registry client (timeouts, auth, digest-verified blobs).
+ * Attestations attached to an image, in a registry or an OCI layout: cosign's `sha256-<hex>.att` tag (a
+ * manifest whose layers are DSSE envelopes, the signing certificate in the `dev.sigstore.cosign/certificate`
+ * annotation and the Rekor entry with its SET in `dev.sigstore.cosign/bundle`), the attestation manifests of a
+ * `cosign save` layout (index entries annotated `kind: dev.cosignproject.cosign/atts`), and Sigstore bundles
+ * attached as OCI 1.1 referrers (the referrers API, the tag-schema fallback, or a layout's `subject` links).
+ * Reads go through source/ (registry client: timeouts, auth, digest-verified blobs; layout reader: verified blobs).
  */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../core/log.js';
 import { AuditError, errorMessage, InputError, UsageError } from '../core/errors.js';
+import { createRegistryClient, OciLayoutReader, type Descriptor, type FetchedManifest } from '../source/index.js';
+import { dirStore } from '../source/image/store.js';
 import { cosignAttestationBundle } from '../verify/legacy-dsse.js';
-import { createRegistryClient, type RegistryClient } from '../source/index.js';
+import { openImageSignatureStore } from '../verify/index.js';
 import { parseAttestations, toEnvelope, MAX_ATTESTATIONS } from './attestation.js';
 import type { ArtifactRef, Attestation } from './model.js';
 
 const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const ANN_CERT = 'dev.sigstore.cosign/certificate';
 const ANN_BUNDLE = 'dev.sigstore.cosign/bundle';
+const COSIGN_ATTS_KIND = 'dev.cosignproject.cosign/atts';
 const BLOB_CAP = 4 << 20;
 
 export interface ImageAttestationOptions {
@@ -21,32 +28,39 @@ export interface ImageAttestationOptions {
   env?: Readonly<Record<string, string | undefined>>;
   log: Logger;
   signal?: AbortSignal;
+  /** Base of relative `oci-dir:` paths (default: the process's working directory). */
+  cwd?: string;
 }
 
 export interface ImageAttestations {
   artifact: ArtifactRef;
   attestations: Attestation[];
-  /** What was looked at, for the report (`127.0.0.1:5000/app .att tag, 1 referrer`). */
+  /** What was looked at, for the report (`127.0.0.1:5000/app attachments`). */
   input: string;
+}
+
+/** What discovery needs of where the image lives. */
+interface AttachmentStore {
+  /** `sha256-<hex>.att` (and other tags); undefined when absent. */
+  manifestByTag(tag: string): Promise<FetchedManifest | undefined>;
+  manifest(digest: string): Promise<FetchedManifest>;
+  blob(digest: string, cap: number): Promise<Buffer>;
+  referrers(digest: string): Promise<Descriptor[]>;
+  /** Attestation manifests found another way (a `cosign save` layout's index). */
+  extraAttestationManifests(): Promise<FetchedManifest[]>;
 }
 
 function isNotFound(err: unknown): boolean {
   return err instanceof AuditError && /NOT_FOUND/.test(err.code);
 }
 
-async function attTag(client: RegistryClient, hex: string, label: string): Promise<Attestation[]> {
-  let m;
-  try {
-    m = await client.getManifest(`sha256-${hex}.att`);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
+/** The DSSE layers of a cosign attestation manifest. */
+async function attLayers(store: AttachmentStore, m: FetchedManifest, label: string): Promise<Attestation[]> {
   const out: Attestation[] = [];
   for (const [i, layer] of (m.manifest?.layers ?? []).entries()) {
     if (layer.mediaType !== DSSE_LAYER) continue;
-    const where = `${label} .att layer ${i + 1}`;
-    const blob = await client.getBlob(layer.digest, BLOB_CAP);
+    const where = `${label} layer ${i + 1}`;
+    const blob = await store.blob(layer.digest, BLOB_CAP);
     const [att] = parseAttestations(blob, where);
     if (att === undefined) continue;
     const envelope = toEnvelope(att.envelope, where);
@@ -69,34 +83,105 @@ async function attTag(client: RegistryClient, hex: string, label: string): Promi
   return out;
 }
 
-async function referrerBundles(client: RegistryClient, digest: string, label: string): Promise<Attestation[]> {
+async function referrerBundles(store: AttachmentStore, digest: string, label: string): Promise<Attestation[]> {
   const out: Attestation[] = [];
-  const refs = (await client.getReferrers(digest)).filter((d) => (d.artifactType ?? '').includes('sigstore.bundle'));
+  const refs = (await store.referrers(digest)).filter((d) => (d.artifactType ?? '').includes('sigstore.bundle'));
   for (const d of refs.slice(0, MAX_ATTESTATIONS)) {
-    const m = await client.getManifest(d.digest);
+    const m = await store.manifest(d.digest);
     for (const layer of m.manifest?.layers ?? []) {
       const where = `${label} referrer ${d.digest.slice(0, 19)}`;
-      const blob = await client.getBlob(layer.digest, BLOB_CAP);
+      const blob = await store.blob(layer.digest, BLOB_CAP);
       out.push(...parseAttestations(blob, where));
     }
   }
   return out;
 }
 
-/** The image's manifest digest and every attestation attached to it. */
+async function discover(store: AttachmentStore, digest: string, label: string): Promise<Attestation[]> {
+  const tag = `${digest.replace(':', '-')}.att`;
+  const out: Attestation[] = [];
+  const seen = new Set<string>();
+  const att = await store.manifestByTag(tag);
+  if (att) {
+    seen.add(att.digest);
+    out.push(...(await attLayers(store, att, `${label} .att`)));
+  }
+  for (const m of await store.extraAttestationManifests()) {
+    if (seen.has(m.digest)) continue;
+    seen.add(m.digest);
+    out.push(...(await attLayers(store, m, `${label} attestations ${m.digest.slice(0, 19)}`)));
+  }
+  out.push(...(await referrerBundles(store, digest, label)));
+  if (out.length > MAX_ATTESTATIONS) {
+    throw new InputError('PROVENANCE_MALFORMED_ATTESTATION', `${label}: more than ${MAX_ATTESTATIONS} attestations attached`, { hint: 'an image with this many attestations is not provenance; check the reference' });
+  }
+  return out;
+}
+
+function registryStore(rest: string, o: ImageAttestationOptions): { store: AttachmentStore; resolveDigest: () => Promise<string> } {
+  const client = createRegistryClient(rest, { ...(o.plainHttp ? { plainHttp: true } : {}), ...(o.env ? { env: o.env } : {}), log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
+  return {
+    resolveDigest: () => client.resolveDigest(),
+    store: {
+      async manifestByTag(tag) {
+        try {
+          return await client.getManifest(tag);
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
+      },
+      manifest: (d) => client.getManifest(d),
+      blob: (d, cap) => client.getBlob(d, cap),
+      referrers: (d) => client.getReferrers(d),
+      extraAttestationManifests: async () => [],
+    },
+  };
+}
+
+/** The layout directory of `oci-dir:PATH[:TAG|@DIGEST]`, as verify/ reads it. */
+async function layoutDir(rest: string, cwd: string): Promise<string> {
+  const host = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const path = rest.replace(/@sha(256|512):[0-9a-f]+$/, '');
+  if (await stat(host(path)).catch(() => undefined)) return host(path);
+  const i = path.lastIndexOf(':');
+  return host(i > 0 ? path.slice(0, i) : path);
+}
+
+async function layoutStore(ref: string, rest: string, o: ImageAttestationOptions): Promise<{ store: AttachmentStore; resolveDigest: () => Promise<string> }> {
+  const cwd = o.cwd ?? process.cwd();
+  const s = await openImageSignatureStore(ref, { cwd, log: o.log });
+  const reader = new OciLayoutReader(dirStore(await layoutDir(rest, cwd), ref));
+  return {
+    resolveDigest: () => s.imageDigest(),
+    store: {
+      manifestByTag: (t) => s.manifestByTag(t),
+      manifest: (d) => s.manifest(d),
+      blob: (d, cap) => s.blob(d, cap),
+      referrers: (d) => s.referrers(d),
+      async extraAttestationManifests() {
+        const atts = (await reader.index()).manifests.filter((d) => d.annotations?.kind === COSIGN_ATTS_KIND).slice(0, MAX_ATTESTATIONS);
+        return Promise.all(atts.map((d) => reader.manifest(d.digest, d.mediaType)));
+      },
+    },
+  };
+}
+
+/** The image's manifest digest and every attestation attached to it (registry: or oci-dir:/oci: layouts). */
 export async function discoverImageAttestations(ref: string, o: ImageAttestationOptions): Promise<ImageAttestations> {
-  if (!ref.startsWith('registry:')) {
+  const m = /^(registry|oci-dir|oci):(.+)$/s.exec(ref);
+  if (!m) {
     throw new UsageError('PROVENANCE_IMAGE_TRANSPORT', `cannot discover attestations of ${ref}`, {
-      hint: 'discovery reads a registry (registry:HOST/REPO@sha256:...); for other image forms pass --attestation FILE',
+      hint: 'discovery reads a registry (registry:HOST/REPO@sha256:...) or an OCI layout (oci-dir:PATH@sha256:...); for archives pass --attestation FILE',
     });
   }
-  const rest = ref.slice('registry:'.length);
-  const client = createRegistryClient(rest, { ...(o.plainHttp ? { plainHttp: true } : {}), ...(o.env ? { env: o.env } : {}), log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
+  const [, transport, rest] = m as unknown as [string, string, string];
+  const { store, resolveDigest } = transport === 'registry' ? registryStore(rest, o) : await layoutStore(ref, rest, o);
   const pinned = /@(sha256:[0-9a-f]{64})$/.exec(rest)?.[1];
-  const digest = pinned ?? (await client.resolveDigest());
+  const digest = pinned ?? (await resolveDigest());
   const hex = digest.slice('sha256:'.length);
-  const label = rest.replace(/@sha256:[0-9a-f]{64}$/, '').replace(/:[^/:]+$/, '');
-  const attestations = [...(await attTag(client, hex, label)), ...(await referrerBundles(client, digest, label))];
+  const label = transport === 'registry' ? rest.replace(/@sha256:[0-9a-f]{64}$/, '').replace(/:[^/:]+$/, '') : ref.replace(/@sha256:[0-9a-f]{64}$/, '');
+  const attestations = await discover(store, digest, label);
   o.log.info(`found ${attestations.length} attestation(s) attached to ${label}@${digest}`);
   return { artifact: { kind: 'image', ref, digests: { sha256: hex } }, attestations, input: `${label} attachments` };
 }

@@ -236,6 +236,52 @@ describe('provenance check: unsigned statements and bare predicates are reported
   });
 });
 
+describe('provenance check: attestations discovered in an OCI layout (cosign .att tag with a Rekor SET)', () => {
+  const layouts = JSON.parse(readFileSync(join(F, 'layouts.json'), 'utf8')) as { attested: string; badSet: string };
+  const ROOT = join(F, 'rekor-root.json');
+  const claims = ['--builder-id', GEN, '--source-uri', 'github.com/org/app'];
+
+  it('oci-dir:PATH@DIGEST without --attestation: the .att layer is verified with its SET, no --allow-missing-tlog', async () => {
+    const r = await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att')}@${layouts.attested}`, '--key', KEY, '--trusted-root', ROOT, ...claims]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`found 1 attestation(s) attached to oci-dir:${join(F, 'layout-att')}@${layouts.attested}\n`);
+    expect(r.stdout).toContain(`attestation: oci-dir:${join(F, 'layout-att')} .att layer 1 (cosign-attestation) · https://slsa.dev/provenance/v0.2`);
+    expect(r.stdout).toContain('✓ signature             cosign attestation (key, Rekor SET) verified (signed 2025-10-09T08:53:20.000Z)');
+    expect(r.stdout).not.toContain('note:');
+    expect(r.stdout).toContain('PASS: all 6 checks hold');
+    const j = await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att')}@${layouts.attested}`, '--key', KEY, '--trusted-root', ROOT, ...claims, '-o', 'json']);
+    const doc = json(j.stdout);
+    expect(doc.authenticity).toMatchObject({ ok: true, tlogChecked: true });
+    expect((doc.authenticity as { checks: { name: string; ok: boolean; detail: string }[] }).checks).toContainEqual({ name: 'tlog-inclusion', ok: true, detail: 'log index 7: SET verified' });
+  });
+
+  it('a SET by another key, or a log the trusted root does not know, fails the signature even with --allow-missing-tlog', async () => {
+    const runs = [
+      await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att-bad-set')}@${layouts.badSet}`, '--key', KEY, '--trusted-root', ROOT, ...claims, '-o', 'json']),
+      await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att-bad-set')}@${layouts.badSet}`, '--key', KEY, '--trusted-root', ROOT, '--allow-missing-tlog', ...claims, '-o', 'json']),
+      await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att')}@${layouts.attested}`, '--key', KEY, ...claims, '-o', 'json']),
+    ];
+    for (const r of runs) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('provenance: FAIL (signature)');
+      const doc = json(r.stdout);
+      expect(doc.failed).toEqual(['signature']);
+      expect(doc.statement).toBeUndefined();
+      expect((doc.authenticity as { checks: { name: string; ok: boolean }[] }).checks.filter((c) => !c.ok).map((c) => c.name)).toContain('tlog-inclusion');
+    }
+  });
+
+  it('a layout without the image or attestations', async () => {
+    const none = await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'layout-att')}@sha256:${'0'.repeat(64)}`, '--key', KEY]);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('[PROVENANCE_NO_ATTESTATION_FOUND]');
+    const missing = await runBuilt(['provenance', 'check', `oci-dir:${join(F, 'no-such-layout')}@${layouts.attested}`]);
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toBe('');
+  });
+});
+
 describe('provenance check: malformed input (exit 3) and usage (exit 2)', () => {
   const malformed: [string, string][] = [
     ['malformed-not-json.jsonl', 'PROVENANCE_MALFORMED_ATTESTATION'],

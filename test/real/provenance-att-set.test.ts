@@ -158,6 +158,20 @@ describe('provenance check: cosign .att attestations with a Rekor SET (real slsa
     expect(r.stderr).toContain('the dev.sigstore.cosign/bundle annotation is not JSON');
   });
 
+  it('the same layouts read directly (oci-dir:, cosign save form: index entries of kind dev.cosignproject.cosign/atts)', async () => {
+    for (const x of cases) {
+      const ref = `oci-dir:${join(CORPUS, x.expect.layout)}@${x.expect.image_digest}`;
+      const ok = await runInProcess(['provenance', 'check', ref, '--source-uri', x.expect.source_uri, '--builder-id', x.expect.builder_id, '-o', 'json']);
+      expect(ok.code, ok.stderr).toBe(0);
+      const doc = JSON.parse(ok.stdout) as { attestation: { form: string }; authenticity: { tlogChecked: boolean } };
+      expect(doc.attestation.form).toBe('cosign-attestation');
+      expect(doc.authenticity.tlogChecked).toBe(true);
+      const branch = await runInProcess(['provenance', 'check', ref, '--source-uri', x.expect.source_uri, '--source-branch', 'master', '-o', 'json']);
+      expect(branch.code).toBe(1);
+      expect((JSON.parse(branch.stdout) as { failed: string[] }).failed).toEqual(['source-branch']);
+    }
+  });
+
   it('through the built CLI: the human report shows the verified log entry', async () => {
     const r = await runBuilt(['provenance', 'check', `registry:${REGISTRY_HOST}/custody-att-set/gha_generic_container-v2.1.0@${c.expect.image_digest}`, '--plain-http', '--trusted-root', ROOT, '--source-uri', c.expect.source_uri, '--builder-id', c.expect.builder_id]);
     expect(r.code).toBe(0);
