@@ -4,7 +4,7 @@
  * streamed straight from the file. Supports ustar (name + prefix), pax `path`/`linkpath`/`size`
  * records and GNU long names.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
@@ -78,6 +78,8 @@ export interface TarHeader {
 /**
  * Positional reads with a read-ahead block cache (headers of small files sit next to each other).
  * The returned buffer is only valid until the next read: callers copy what they keep.
+ * Reads are synchronous: a header walk makes thousands of small reads of a local file (mostly from the
+ * page cache), and a thread-pool round trip per read cost more than the reads (0.4 s of 2 s on debian-min).
  */
 export class BlockReader {
   private readonly buf: Buffer;
@@ -90,17 +92,26 @@ export class BlockReader {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
+  private readFully(into: Buffer, len: number, pos: number): number {
+    let done = 0;
+    while (done < len) {
+      const n = readSync(this.fh.fd, into, done, len - done, pos + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
   async read(pos: number, len: number): Promise<Buffer> {
     if (this.blockPos >= 0 && pos >= this.blockPos && pos + len <= this.blockPos + this.block.length) {
       return this.block.subarray(pos - this.blockPos, pos - this.blockPos + len);
     }
     if (len > this.blockSize) {
       const big = Buffer.allocUnsafe(len);
-      const { bytesRead } = await this.fh.read(big, 0, len, pos);
-      return big.subarray(0, bytesRead);
+      return big.subarray(0, this.readFully(big, len, pos));
     }
     this.blockPos = -1;
-    const { bytesRead } = await this.fh.read(this.buf, 0, this.blockSize, pos);
+    const bytesRead = this.readFully(this.buf, this.blockSize, pos);
     this.block = this.buf.subarray(0, bytesRead);
     this.blockPos = pos;
     return this.block.subarray(0, Math.min(len, bytesRead));

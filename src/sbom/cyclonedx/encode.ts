@@ -4,7 +4,13 @@
  * with `custody:image:*` properties; what CycloneDX has no field for is a `custody:*` property.
  * Everything is deterministic: serial number derived from content, lists sorted, time from the clock.
  */
-import { Enums, Models, Serialize, SPDX, Spec, Types } from '@cyclonedx/cyclonedx-library';
+// Sub-path imports: the package root also loads its validators (ajv) at start-up, which writing never needs.
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import * as Types from '@cyclonedx/cyclonedx-library/Types';
 import type { Clock } from '../../core/clock.js';
 import { buildPurl } from '../../core/ecosystem.js';
 import { isSpdxExpression } from '../../core/license.js';
