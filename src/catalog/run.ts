@@ -10,6 +10,7 @@ import type { LinuxRelease, Location, Package, Relationship } from '../sbom/mode
 import type { FileEntry, FileResolver, Scope } from '../source/types.js';
 import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits } from './cataloger.js';
 import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
+import { compilePathMatcher } from './path-match.js';
 
 export interface RunContext {
   log: Logger;
@@ -46,15 +47,7 @@ export function globsFor(catalogers: readonly Cataloger[]): string[] {
  * streaming source keeps only those bytes.
  */
 export function wantsFor(catalogers: readonly Cataloger[]): (path: string) => boolean {
-  const isMatch = picomatch(globsFor(catalogers), { dot: true });
-  return (path) => isMatch(path);
-}
-
-/** One regex accepting any path some glob accepts (picomatch semantics, `dot: true`). */
-function unionRegExp(globs: readonly string[]): RegExp {
-  if (globs.length === 0) return /(?!)/;
-  const sources = [...new Set(globs)].map((g) => picomatch.makeRe(g, { dot: true }).source);
-  return new RegExp(sources.map((x) => `(?:${x})`).join('|'));
+  return compilePathMatcher(globsFor(catalogers));
 }
 
 function locKey(l: Location): string {
@@ -182,13 +175,13 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   let files = 0;
-  // One walk over the entries: a single union regex rejects the (vast majority of) files no parser
-  // wants; the rest are matched per parser. Parsers then run in registry order over their files in path
+  // One walk over the entries: one matcher over every parser's globs rejects the (vast majority of)
+  // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
   // order, exactly as one resolver.glob per parser would give them, without N walks.
   const jobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }), files: [] as FileEntry[] })));
-  const union = unionRegExp(jobs.flatMap((j) => j.parser.globs));
+  const union = compilePathMatcher(jobs.flatMap((j) => j.parser.globs));
   for (const entry of resolver.entries()) {
-    if (entry.kind !== 'file' || !union.test(entry.path)) continue;
+    if (entry.kind !== 'file' || !union(entry.path)) continue;
     for (const job of jobs) if (job.isMatch(entry.path)) job.files.push(entry);
   }
   for (const { cataloger, parser, files: matched } of jobs) {
