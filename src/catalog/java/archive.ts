@@ -13,6 +13,7 @@
  * the compression ratio of every entry we inflate; each hit is a warning naming the archive entry.
  */
 import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Location, Package, Relationship } from '../../sbom/model.js';
@@ -68,26 +69,43 @@ function listEntries(zip: yauzl.ZipFile): Promise<{ entries: yauzl.Entry[]; trun
   });
 }
 
+/**
+ * An entry's bytes, at most `cap` once inflated. yauzl locates the entry and hands over its raw bytes;
+ * deflate is undone here in one synchronous call (these are small metadata files and nested jars held
+ * in memory: a thread-pool round trip per entry cost more than the inflating), capped by
+ * `maxOutputLength`, and the result must have the size the central directory gives (as yauzl's
+ * validateEntrySizes).
+ */
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
+  const method = entry.compressionMethod;
+  if (method !== 0 && method !== 8) return Promise.reject(new Error(`unsupported compression method ${method}`));
+  if (entry.isEncrypted()) return Promise.reject(new Error('entry is encrypted'));
+  if (entry.uncompressedSize > cap) return Promise.reject(new Error(`entry inflates past ${cap} bytes`));
+  return new Promise<Buffer>((resolve, reject) => {
+    zip.openReadStream(entry, { decodeFileData: false }, (err, stream) => {
       if (err || !stream) {
         reject(err ?? new Error('no stream'));
         return;
       }
       const chunks: Buffer[] = [];
-      let n = 0;
-      stream.on('data', (c: Buffer) => {
-        n += c.length;
-        if (n > cap) {
-          stream.destroy(new Error(`entry inflates past ${cap} bytes`));
-          return;
-        }
-        chunks.push(c);
-      });
+      stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', reject);
       stream.on('end', () => resolve(Buffer.concat(chunks)));
     });
+  }).then((raw) => {
+    let data: Buffer;
+    if (method === 0) data = raw;
+    else {
+      try {
+        // One byte more than the directory promises is enough to catch a lie without inflating a bomb.
+        data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new Error(`entry inflates past the ${entry.uncompressedSize} bytes its directory says`);
+        throw e;
+      }
+    }
+    if (data.length !== entry.uncompressedSize) throw new Error(`entry holds ${data.length} bytes, its directory says ${entry.uncompressedSize}`);
+    return data;
   });
 }
 

@@ -107,6 +107,25 @@ describe('java-archive-cataloger', () => {
     expect(find(total, 'sbomtest-app')).toHaveLength(1);
   });
 
+  it('an entry that inflates past the size its central directory gives is refused with a warning, not inflated on', async () => {
+    // Patch the central directory record of a jar nested in the war: it now claims 100 bytes.
+    const jar = Buffer.from(generated('java/app.war'));
+    const name = Buffer.from('WEB-INF/lib/outer-lib-3.0.0.jar');
+    const central = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+    let at = -1;
+    for (let i = jar.indexOf(central); i >= 0; i = jar.indexOf(central, i + 4)) {
+      if (jar.subarray(i + 46, i + 46 + jar.readUInt16LE(i + 28)).equals(name)) at = i;
+    }
+    expect(at).toBeGreaterThan(0);
+    expect(jar.readUInt32LE(at + 24)).toBeGreaterThan(100);
+    jar.writeUInt32LE(100, at + 24);
+    const r = await catalogFiles([javaArchiveCataloger], [{ path: '/opt/app/app.war', content: jar }]);
+    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/app\.war: cannot inflate nested archive WEB-INF\/lib\/outer-lib-3\.0\.0\.jar \(entry (inflates past the 100 bytes its directory says|holds \d+ bytes, its directory says 100)\)/);
+    expect(find(r, 'outer-lib')).toHaveLength(0);
+    expect(find(r, 'inner-lib')).toHaveLength(0);
+    expect(find(r, 'log4j-core', '2.19.0')).toHaveLength(1);
+  });
+
   it('corrupt, truncated and corrupt-nested archives are warnings naming the path; the rest is catalogued', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('corrupt.jar'), java('truncated.jar'), java('bad-nested.war'), java('log4j-core-2.19.0.jar')]);
     expect(find(r, 'log4j-core')).toHaveLength(1);
