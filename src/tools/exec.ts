@@ -3,7 +3,6 @@
  * `reject: false`, a timeout, cancellation through an AbortSignal, the binary from
  * `CUSTODY_<TOOL>_PATH` else `PATH`. Every failure becomes a `ToolError` (exit 4).
  */
-import { execa } from 'execa';
 import { ToolError } from '../core/errors.js';
 import { redactSecrets, secretValues } from './redact.js';
 
@@ -69,6 +68,7 @@ export async function runTool(spec: ToolSpec, args: readonly string[], opts: Too
   const started = performance.now();
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  const { execa } = await import('execa'); // loaded only when a tool is run
   const result = await execa(binary, [...args], {
     reject: false,
     shell: false,

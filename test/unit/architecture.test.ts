@@ -21,12 +21,13 @@ function moduleOf(file: string): string {
   return relative(SRC, file).split(sep)[0] ?? '';
 }
 
-const IMPORT_RE = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+// Static imports, dynamic import('x'), and core/lazy's lazyRequire<T>('x') (a deferred require is an import too).
+const IMPORT_RE = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|lazyRequire(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(IMPORT_RE)) out.push((m[1] ?? m[2] ?? m[3])!);
+  for (const m of text.matchAll(IMPORT_RE)) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   return out;
 }
 
@@ -100,6 +101,12 @@ describe('architecture: module boundaries', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('sees deferred imports too (lazyRequire, import())', () => {
+    const rpm = importsOf(join(SRC, 'catalog', 'rpm', 'rpmdb.ts'));
+    expect(rpm).toContain('better-sqlite3');
+    expect(importsOf(join(SRC, 'tools', 'exec.ts'))).toContain('execa');
   });
 
   it('only cli/ touches process', () => {

@@ -2,11 +2,13 @@
  * pnpm-lock.yaml (https://github.com/pnpm/spec/tree/master/lockfile): v5 keys `/name/1.2.3[_peers]`,
  * v6 `/name@1.2.3(peers)`, v9 `name@1.2.3` with dependencies under `snapshots`.
  */
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, str, textOf } from '../lang-common.js';
 import { npmPackage } from './common.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 const CATALOGER = 'npm-lock-cataloger';
 
@@ -28,7 +30,7 @@ export function parsePnpmKey(key: string): { name: string; version: string } | u
 export function parsePnpmLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
   let doc: unknown;
   try {
-    doc = parseYaml(textOf(file.contents), { maxAliasCount: 100, logLevel: 'error' });
+    doc = yaml().parse(textOf(file.contents), { maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     throw new Error(`invalid YAML in pnpm-lock.yaml: ${(err as Error).message}`, { cause: err });
   }

@@ -5,11 +5,13 @@
  * - berry (v2+): YAML with `__metadata`, keys `name@npm:range`, `resolution: name@npm:1.2.3`;
  *   workspace/link/portal entries are the project itself, not packages.
  */
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, str, textOf } from '../lang-common.js';
 import { npmPackage } from './common.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 const CATALOGER = 'npm-lock-cataloger';
 
@@ -106,7 +108,7 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   if (berry) {
     let doc: unknown;
     try {
-      doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
+      doc = yaml().parse(text, { maxAliasCount: 100, logLevel: 'error' });
     } catch (err) {
       throw new Error(`invalid YAML in yarn.lock: ${(err as Error).message}`, { cause: err });
     }

@@ -6,7 +6,10 @@
  * This module deliberately imports better-sqlite3 (a boundary change recorded in the architecture test):
  * the bytes come from the resolver and are opened in memory, never from the host filesystem.
  */
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { lazyRequire } from '../../core/lazy.js';
+
+const sqlite = lazyRequire<typeof BetterSqlite3>('better-sqlite3');
 import { buildPurl } from '../../core/ecosystem.js';
 import { normalizeLicense } from '../../core/license.js';
 import { packageId } from '../../sbom/ids.js';
@@ -141,6 +144,7 @@ export function parseRpmSqlite(file: CatalogFile, ctx: CatalogContext): ParseRes
   const bytes = Buffer.from(file.contents);
   if (bytes[18] === 2) bytes[18] = 1;
   if (bytes[19] === 2) bytes[19] = 1;
+  const Database = sqlite();
   const db = new Database(bytes, { readonly: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Packages'").get();
