@@ -4,6 +4,7 @@
  */
 import type { Ecosystem } from '../core/ecosystem.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
+import type { RandomAccessFile } from '../source/types.js';
 
 export type CatalogerTag = 'os' | 'language' | 'installed' | 'declared' | 'directory' | 'image' | 'binary' | string;
 
@@ -11,6 +12,12 @@ export type CatalogerTag = 'os' | 'language' | 'installed' | 'declared' | 'direc
 export interface CatalogFile {
   location: Location;
   contents: Buffer;
+}
+
+/** What a random-access parser gets: one file to read parts of (the runner closes it afterwards). */
+export interface RandomAccessCatalogFile {
+  location: Location;
+  file: Omit<RandomAccessFile, 'close'>;
 }
 
 export interface CatalogContext {
@@ -46,12 +53,25 @@ export interface ParseResult {
   relationships?: Relationship[];
 }
 
-export interface ParserSpec {
+interface ParserBase {
   globs: readonly string[];
   /** Extra files this parser reads through `ctx.read` (their contents are retained, they are not parsed on their own). */
   companions?: readonly string[];
+}
+
+/** A parser of whole files (nearly all of them). */
+export interface ContentParserSpec extends ParserBase {
+  randomAccess?: false;
   parse(file: CatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
 }
+
+/** A parser that reads only parts of its files (executables: header, section table, one section). */
+export interface RandomAccessParserSpec extends ParserBase {
+  randomAccess: true;
+  parse(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
+}
+
+export type ParserSpec = ContentParserSpec | RandomAccessParserSpec;
 
 export interface Cataloger {
   name: string;

@@ -8,7 +8,7 @@ import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
 import type { FileEntry, FileResolver, Scope } from '../source/types.js';
-import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits } from './cataloger.js';
+import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits, type ParseResult } from './cataloger.js';
 import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
 import { compilePathMatcher } from './path-match.js';
 
@@ -195,8 +195,15 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       files++;
       rctx.onProgress?.(`cataloging: ${files} files, ${packages.length} packages (${cataloger.name})`);
       try {
-        const contents = await resolver.read(location);
-        const result = await parser.parse({ location, contents }, ctx);
+        let result: ParseResult;
+        if (parser.randomAccess === true) {
+          const file = await resolver.openRandomAccess(location);
+          try {
+            result = await parser.parse({ location, file }, ctx);
+          } finally {
+            file.close();
+          }
+        } else result = await parser.parse({ location, contents: await resolver.read(location) }, ctx);
         for (const p of result.packages) {
           packages.push({ ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] });
         }

@@ -4,17 +4,57 @@
  * replaces an earlier one, whiteouts and opaque markers hide what lower layers put there, and a
  * whiteout never hides an entry of its own layer.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
 import { normalizePath, parentOf, resolveInRoot } from './paths.js';
-import type { FileEntry, FileResolver, Location, Scope } from './types.js';
+import type { FileEntry, FileResolver, Location, RandomAccessFile, Scope } from './types.js';
 
 /** Where the retained bytes of a regular file live. */
 export type ContentRef =
   | { kind: 'buffer'; data: Buffer }
   /** Spilled to the source's temp dir (or a file of the walked host directory). */
-  | { kind: 'file'; file: string };
+  | { kind: 'file'; file: string }
+  /** Left where it is: `size` bytes at `offset` of a local file (a member of an uncompressed layer tar). */
+  | { kind: 'range'; file: string; offset: number; size: number };
+
+/** Read up to `length` bytes at `position` of an open file into a fresh buffer. */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(Math.max(0, length));
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? out : out.subarray(0, done);
+}
+
+/** A RandomAccessFile over a region of a local file (the whole file when `region` is absent). */
+function fileRandomAccess(file: string, region?: { offset: number; size: number }): RandomAccessFile {
+  const fd = openSync(file, 'r');
+  try {
+    const base = region?.offset ?? 0;
+    const size = region?.size ?? fstatSync(fd).size;
+    let open = true;
+    return {
+      size,
+      read: (offset, length) => {
+        if (!open) throw new Error('read after close');
+        const from = Math.max(0, Math.min(offset, size));
+        return readAt(fd, base + from, Math.max(0, Math.min(length, size - from)));
+      },
+      close: () => {
+        if (open) closeSync(fd);
+        open = false;
+      },
+    };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
 
 export interface TreeNode {
   entry: FileEntry;
@@ -153,9 +193,38 @@ export class TreeResolver implements FileResolver {
         hint: this.options.notRetainedHint ?? 'include the path in the wanted globs when opening the source',
       });
     }
-    if (node.content.kind === 'buffer') return node.content.data;
+    const c = node.content;
+    if (c.kind === 'buffer') return c.data;
     try {
-      return await readFile(node.content.file);
+      if (c.kind === 'range') {
+        const f = fileRandomAccess(c.file, c);
+        try {
+          const bytes = f.read(0, c.size);
+          if (bytes.length !== c.size) throw new Error(`${c.file} ended before byte ${c.offset + c.size}`);
+          return bytes;
+        } finally {
+          f.close();
+        }
+      }
+      return await readFile(c.file);
+    } catch (err) {
+      throw new InputError('SOURCE_UNREADABLE', `cannot read ${loc.path} in ${this.options.sourceName}`, {
+        hint: 'check that the source is still there and readable',
+        cause: err,
+      });
+    }
+  }
+
+  async openRandomAccess(location: Location | string): Promise<RandomAccessFile> {
+    const loc = typeof location === 'string' ? { path: location } : location;
+    const node = this.nodeFor(loc);
+    const c = node.content;
+    if (c === undefined || c.kind === 'buffer') {
+      const data = c === undefined ? await this.read(loc) : c.data;
+      return { size: data.length, read: (o, n) => Buffer.from(data.subarray(o, Math.min(data.length, o + n))), close: () => {} };
+    }
+    try {
+      return fileRandomAccess(c.file, c.kind === 'range' ? c : undefined);
     } catch (err) {
       throw new InputError('SOURCE_UNREADABLE', `cannot read ${loc.path} in ${this.options.sourceName}`, {
         hint: 'check that the source is still there and readable',

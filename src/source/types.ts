@@ -36,6 +36,18 @@ export interface ResolverOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Random access to one regular file's bytes, for readers that need a few parts of a big file (an
+ * executable's ELF header, section table and one section) rather than all of it. Synchronous reads;
+ * `close` when done.
+ */
+export interface RandomAccessFile {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer at the end of the file); a fresh buffer. */
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
 /** The squashed filesystem view handed to catalogers. */
 export interface FileResolver {
   /** Every entry (files, dirs, links) in path order. */
@@ -44,6 +56,8 @@ export interface FileResolver {
   glob(patterns: readonly string[]): AsyncIterable<Location>;
   /** Contents of a regular file (following symlinks inside the root). Throws InputError if absent or not retained. */
   read(location: Location | string): Promise<Buffer>;
+  /** The same bytes as `read`, for reading only parts of them. Throws InputError as `read` does. */
+  openRandomAccess(location: Location | string): Promise<RandomAccessFile>;
   /** Follow symlinks inside the root (as the kernel does in a container, never leaving it); undefined if dangling or looping. */
   resolve(path: string): string | undefined;
   /** The entry at a path, without following the last symlink. */

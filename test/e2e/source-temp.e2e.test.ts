@@ -1,5 +1,6 @@
 /**
- * Temp files of a streamed image (wanted bytes beyond the memory budget) are removed on dispose and when
+ * Temp files of a streamed image (wanted bytes beyond the memory budget; gzip layers, since members of
+ * plain layers stay in the archive and are never copied) are removed on dispose and when
  * the process exits without disposing (e.g. the CLI's process.exit(130) on a second Ctrl-C).
  * Runs the built dist/ in a child process with its own TMPDIR.
  */
@@ -18,7 +19,7 @@ function child(ending: 'dispose' | 'exit' | 'throw'): { code: number | null; see
   const script = `
     import { readdirSync } from 'node:fs';
     const { openSource } = await import(${JSON.stringify(join(PROJECT_ROOT, 'dist', 'source', 'index.js'))});
-    const src = await openSource(${JSON.stringify(`docker-archive:${join(PROJECT_ROOT, 'fixtures', 'images', 'example.tar')}`)}, { memoryBudgetBytes: 0 });
+    const src = await openSource(${JSON.stringify(`docker-archive:${join(PROJECT_ROOT, 'fixtures', 'generated', 'images', 'example-docker-gzip.tar')}`)}, { memoryBudgetBytes: 0 });
     const r = await src.resolver({ wants: () => true });
     await r.read('/var/lib/dpkg/status');
     console.log(readdirSync(process.env.TMPDIR).join(','));

@@ -84,7 +84,7 @@ describe.each(TRANSPORTS)('language catalogers on real images via %s', (_, ref) 
     expect(truth).toHaveLength(77);
     const ours = npm.map((p) => `${at(p).replace(/\/package\.json$/, '')}\t${p.name}\t${p.version}`).sort();
     expect(ours).toEqual(truth.map((t) => `${t.path}\t${t.name}\t${t.version}`).sort());
-    expect(truth.filter((t) => t.path.startsWith('/srv/app/node_modules/'))).toHaveLength(52);
+    expect(truth.filter((t) => (t.path ?? '').startsWith('/srv/app/node_modules/'))).toHaveLength(52);
     for (const p of npm) expect(p.purl).toMatch(/^pkg:npm\//);
   });
 

@@ -6,7 +6,7 @@
  * Files that are not ELF, or ELF without `.go.buildinfo`, give nothing and no warning.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
-import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import type { CatalogContext, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { langPackage } from '../lang-common.js';
 import { readGoBuildInfo, type GoModule } from './buildinfo.js';
 import { golangPurl } from './common.js';
@@ -21,8 +21,9 @@ const CATALOGER = 'go-binary-cataloger';
  */
 export const EXECUTABLE_GLOBS = ['**/bin/*', '**/sbin/*', '/usr/libexec/**', '/*', '/app/*', '/ko-app/*', '/opt/*/*'];
 
-export function parseGoBinary(file: CatalogFile, _ctx: CatalogContext): ParseResult {
-  const info = readGoBuildInfo(file.contents);
+/** Reads only the ELF header, section table and `.go.buildinfo` of each executable. */
+export function parseGoBinary(file: RandomAccessCatalogFile, _ctx: CatalogContext): ParseResult {
+  const info = readGoBuildInfo(file.file);
   if (!info) return { packages: [] };
   const settings = Object.fromEntries(info.settings);
   const packages: Package[] = [];

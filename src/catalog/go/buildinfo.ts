@@ -8,7 +8,7 @@
  * modinfo is wrapped in 16-byte sentinels and holds `path`, `mod`, `dep`, `=>` (replaces the
  * previous dep) and `build` lines, tab-separated.
  */
-import { isElf, offsetOfAddress, readElf, sectionData, type Elf } from './elf.js';
+import { bufferSource, isElf, offsetOfAddress, readElf, sectionData, type ByteSource, type Elf } from './elf.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const MAX_STRING = 16 * 1024 * 1024;
@@ -28,11 +28,12 @@ export interface GoBuildInfo {
   settings: [string, string][];
 }
 
-function uvarint(buf: Buffer, off: number): [number, number] | undefined {
+function uvarint(src: ByteSource, off: number): [number, number] | undefined {
+  const buf = src.read(off, 10);
   let x = 0;
   let s = 1;
-  for (let i = 0; i < 10 && off + i < buf.length; i++) {
-    const b = buf[off + i]!;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
     x += (b & 0x7f) * s;
     if (b < 0x80) return x > Number.MAX_SAFE_INTEGER ? undefined : [x, i + 1];
     s *= 128;
@@ -40,17 +41,21 @@ function uvarint(buf: Buffer, off: number): [number, number] | undefined {
   return undefined;
 }
 
-/** Find the buildinfo header: the section, or (no section table) the magic at a 16-byte boundary. */
-function findHeader(buf: Buffer, elf: Elf | undefined): number | undefined {
+/**
+ * Find the buildinfo header: the section, or (no section table) the magic at a 16-byte boundary.
+ * Only the last case reads the whole file.
+ */
+function findHeader(src: ByteSource, elf: Elf | undefined): number | undefined {
   if (elf) {
     const s = elf.sections.find((x) => x.name === '.go.buildinfo');
     if (s) {
-      const data = sectionData(buf, elf, '.go.buildinfo');
+      const data = sectionData(src, elf, '.go.buildinfo');
       if (data && data.length >= 32 && data.subarray(0, MAGIC.length).equals(MAGIC)) return s.offset;
       return undefined;
     }
     if (elf.sections.length > 0) return undefined;
   }
+  const buf = src.read(0, src.size);
   let i = buf.indexOf(MAGIC);
   while (i >= 0) {
     if (i % 16 === 0 && i + 32 <= buf.length) return i;
@@ -59,51 +64,55 @@ function findHeader(buf: Buffer, elf: Elf | undefined): number | undefined {
   return undefined;
 }
 
-function readPointer(buf: Buffer, off: number, ptrSize: number, le: boolean): bigint | undefined {
-  if (off + ptrSize > buf.length) return undefined;
-  if (ptrSize === 8) return le ? buf.readBigUInt64LE(off) : buf.readBigUInt64BE(off);
-  if (ptrSize === 4) return BigInt(le ? buf.readUInt32LE(off) : buf.readUInt32BE(off));
-  return undefined;
+function readPointer(src: ByteSource, off: number, ptrSize: number, le: boolean): bigint | undefined {
+  if (ptrSize !== 8 && ptrSize !== 4) return undefined;
+  const buf = src.read(off, ptrSize);
+  if (buf.length < ptrSize) return undefined;
+  if (ptrSize === 8) return le ? buf.readBigUInt64LE(0) : buf.readBigUInt64BE(0);
+  return BigInt(le ? buf.readUInt32LE(0) : buf.readUInt32BE(0));
 }
 
-function readGoString(buf: Buffer, elf: Elf, headerAddr: bigint, ptrSize: number, le: boolean): string | undefined {
+function readGoString(src: ByteSource, elf: Elf, headerAddr: bigint, ptrSize: number, le: boolean): string | undefined {
   const hoff = offsetOfAddress(elf, headerAddr);
   if (hoff === undefined) return undefined;
-  const dataAddr = readPointer(buf, hoff, ptrSize, le);
-  const len = readPointer(buf, hoff + ptrSize, ptrSize, le);
+  const dataAddr = readPointer(src, hoff, ptrSize, le);
+  const len = readPointer(src, hoff + ptrSize, ptrSize, le);
   if (dataAddr === undefined || len === undefined || len > BigInt(MAX_STRING)) return undefined;
   if (len === 0n) return '';
   const doff = offsetOfAddress(elf, dataAddr);
-  if (doff === undefined || doff + Number(len) > buf.length) return undefined;
-  return buf.toString('utf8', doff, doff + Number(len));
+  if (doff === undefined || doff + Number(len) > src.size) return undefined;
+  return src.read(doff, Number(len)).toString('utf8');
 }
 
 /** Raw version and modinfo strings of a Go binary; undefined when it has none. */
-export function readGoBuildInfoStrings(buf: Buffer): { version: string; modinfo: string } | undefined {
-  if (!isElf(buf)) return undefined;
-  const elf = readElf(buf);
-  const at = findHeader(buf, elf);
+export function readGoBuildInfoStrings(bytes: Buffer | ByteSource): { version: string; modinfo: string } | undefined {
+  const src = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
+  if (!isElf(src)) return undefined;
+  const elf = readElf(src);
+  const at = findHeader(src, elf);
   if (at === undefined) return undefined;
-  const ptrSize = buf[at + 14]!;
-  const flags = buf[at + 15]!;
+  const header = src.read(at, 32);
+  if (header.length < 32) return undefined;
+  const ptrSize = header[14]!;
+  const flags = header[15]!;
   if (flags & 2) {
     let off = at + 32;
     const strs: string[] = [];
     for (let k = 0; k < 2; k++) {
-      const v = uvarint(buf, off);
-      if (!v || v[0] > MAX_STRING || off + v[1] + v[0] > buf.length) return undefined;
-      strs.push(buf.toString('utf8', off + v[1], off + v[1] + v[0]));
+      const v = uvarint(src, off);
+      if (!v || v[0] > MAX_STRING || off + v[1] + v[0] > src.size) return undefined;
+      strs.push(src.read(off + v[1], v[0]).toString('utf8'));
       off += v[1] + v[0];
     }
     return { version: strs[0]!, modinfo: strs[1]! };
   }
   if (!elf || (ptrSize !== 4 && ptrSize !== 8)) return undefined;
   const le = (flags & 1) === 0;
-  const vAddr = readPointer(buf, at + 16, ptrSize, le);
-  const mAddr = readPointer(buf, at + 16 + ptrSize, ptrSize, le);
+  const vAddr = readPointer(src, at + 16, ptrSize, le);
+  const mAddr = readPointer(src, at + 16 + ptrSize, ptrSize, le);
   if (vAddr === undefined || mAddr === undefined) return undefined;
-  const version = readGoString(buf, elf, vAddr, ptrSize, le);
-  const modinfo = readGoString(buf, elf, mAddr, ptrSize, le);
+  const version = readGoString(src, elf, vAddr, ptrSize, le);
+  const modinfo = readGoString(src, elf, mAddr, ptrSize, le);
   if (version === undefined) return undefined;
   return { version, modinfo: modinfo ?? '' };
 }
@@ -157,7 +166,7 @@ export function parseModInfo(goVersion: string, raw: string): GoBuildInfo {
   return info;
 }
 
-export function readGoBuildInfo(buf: Buffer): GoBuildInfo | undefined {
-  const s = readGoBuildInfoStrings(buf);
+export function readGoBuildInfo(bytes: Buffer | ByteSource): GoBuildInfo | undefined {
+  const s = readGoBuildInfoStrings(bytes);
   return s ? parseModInfo(s.version, s.modinfo) : undefined;
 }

@@ -7,7 +7,7 @@ export const goBinaryCataloger = defineCataloger({
   name: 'go-binary-cataloger',
   ecosystem: 'golang',
   tags: ['language', 'installed', 'image', 'directory', 'binary', 'go', 'golang'],
-  parsers: [{ globs: EXECUTABLE_GLOBS, parse: parseGoBinary }],
+  parsers: [{ globs: EXECUTABLE_GLOBS, randomAccess: true, parse: parseGoBinary }],
 });
 
 /** Declared Go modules: go.mod requires (replace applied), h1: sums from the go.sum beside it. */

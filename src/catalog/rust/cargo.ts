@@ -8,7 +8,7 @@ import { inflateSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Package, Relationship } from '../../sbom/model.js';
-import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import type { CatalogContext, CatalogFile, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { isRecord, langPackage, parseJsonText, str, textOf } from '../lang-common.js';
 import { readElf, sectionData } from '../go/elf.js';
 
@@ -22,7 +22,7 @@ function cargoPurl(name: string, version: string): string | undefined {
   }
 }
 
-function crate(name: string, version: string, file: CatalogFile, foundBy: string, metadata: Record<string, unknown>): Package {
+function crate(name: string, version: string, file: { location: CatalogFile['location'] }, foundBy: string, metadata: Record<string, unknown>): Package {
   return langPackage({ name, version, type: 'rust-crate', purl: cargoPurl(name, version), location: file.location, foundBy, metadata });
 }
 
@@ -67,10 +67,11 @@ export function parseCargoLock(file: CatalogFile, ctx: CatalogContext): ParseRes
   return { packages, relationships };
 }
 
-export function parseCargoAuditable(file: CatalogFile, ctx: CatalogContext): ParseResult {
-  const elf = readElf(file.contents);
+/** Reads only the ELF header, section table and `.dep-v0` of each executable. */
+export function parseCargoAuditable(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
+  const elf = readElf(file.file);
   if (!elf) return { packages: [] };
-  const data = sectionData(file.contents, elf, '.dep-v0');
+  const data = sectionData(file.file, elf, '.dep-v0');
   if (!data) return { packages: [] };
   let json: unknown;
   try {

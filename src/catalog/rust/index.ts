@@ -15,5 +15,5 @@ export const rustBinaryCataloger = defineCataloger({
   name: 'rust-binary-cataloger',
   ecosystem: 'cargo',
   tags: ['language', 'installed', 'image', 'directory', 'binary', 'rust', 'cargo'],
-  parsers: [{ globs: EXECUTABLE_GLOBS, parse: parseCargoAuditable }],
+  parsers: [{ globs: EXECUTABLE_GLOBS, randomAccess: true, parse: parseCargoAuditable }],
 });

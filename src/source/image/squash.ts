@@ -58,6 +58,8 @@ interface Entry {
   toFile(file: string): Promise<void>;
   /** Not needed: let it pass. */
   skip(): void;
+  /** Where the member's bytes sit in a local file (seekable uncompressed layers): kept as a reference, read when asked for. */
+  at?: { file: string; offset: number; size: number };
 }
 
 
@@ -195,6 +197,7 @@ class Squasher {
               ? pipeline(Readable.from([]), createWriteStream(file, { mode: 0o600 }))
               : pipeline(createReadStream(range.file, { start: h.dataOffset, end: h.dataOffset + h.size - 1 }), createWriteStream(file, { mode: 0o600 })),
           skip: () => {},
+          at: { file: range.file, offset: h.dataOffset, size: h.size },
         };
         await onEntry(path, entry);
       });
@@ -205,6 +208,9 @@ class Squasher {
   }
 
   private async keep(entry: Entry, size: number): Promise<ContentRef> {
+    // A member of a local uncompressed tar stays where it is: no copy now, and readers that need only
+    // parts of it (executables' ELF section tables) read only those.
+    if (entry.at !== undefined) return { kind: 'range', ...entry.at };
     if (this.retained + size <= this.o.budgetBytes) {
       this.retained += size;
       return { kind: 'buffer', data: await entry.bytes() };

@@ -208,18 +208,38 @@ describe('hostile and broken images', () => {
 });
 
 describe('bounded memory', () => {
-  it.each([
-    ['seeking plain layers', `docker-archive:${EXAMPLE}`],
-    ['streaming gzip layers', `docker-archive:${join(G, 'example-docker-gzip.tar')}`],
-  ])('spills wanted bytes beyond the budget to a temp dir removed on dispose (%s)', async (_n, ref) => {
-    const s = await openSource(ref, { memoryBudgetBytes: 0 });
-    const r = await s.resolver({ wants: WANTS, scope: 'all-layers' });
+  const readAll = async (r: FileResolver): Promise<void> => {
     const statuses = [...r.entries()].filter((e) => e.path === '/var/lib/dpkg/status');
     expect((await r.read({ path: '/var/lib/dpkg/status', layer: statuses[0]!.layer! })).toString()).toContain('Package: curl');
     expect((await r.read('/var/lib/dpkg/status')).toString()).toContain('Package: bash');
     expect((await r.read('/etc/os-release')).toString()).toContain('ID=debian');
+  };
+
+  it('spills wanted bytes beyond the budget to a temp dir removed on dispose (streaming gzip layers)', async () => {
+    const s = await openSource(`docker-archive:${join(G, 'example-docker-gzip.tar')}`, { memoryBudgetBytes: 0 });
+    const r = await s.resolver({ wants: WANTS, scope: 'all-layers' });
+    await readAll(r);
     await s[Symbol.asyncDispose]();
     await expect(r.read('/var/lib/dpkg/status')).rejects.toMatchObject({ exitCode: 3, code: 'SOURCE_UNREADABLE' });
+  });
+
+  it('keeps members of plain layers as references into the archive: nothing copied, nothing spilled (seeking plain layers)', async () => {
+    const s = await openSource(`docker-archive:${EXAMPLE}`, { memoryBudgetBytes: 0 });
+    const r = await s.resolver({ wants: WANTS, scope: 'all-layers' });
+    await readAll(r);
+    await s[Symbol.asyncDispose]();
+    // read from the archive itself, so still readable: no temp copy was ever made
+    await readAll(r);
+    const ra = await r.openRandomAccess('/etc/os-release');
+    try {
+      const whole = await r.read('/etc/os-release');
+      expect(ra.size).toBe(whole.length);
+      expect(ra.read(3, 10)).toEqual(whole.subarray(3, 13));
+      expect(ra.read(whole.length - 2, 10)).toEqual(whole.subarray(whole.length - 2));
+      expect(ra.read(whole.length + 5, 10)).toHaveLength(0);
+    } finally {
+      ra.close();
+    }
   });
 
   it('verifyLayers checks every layer against its digest', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
 import { parseModInfo, readGoBuildInfo } from '../../../../src/catalog/go/buildinfo.js';
-import { readElf } from '../../../../src/catalog/go/elf.js';
+import { bufferSource, readElf, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { goBinaryCataloger, goModCataloger } from '../../../../src/catalog/go/index.js';
 import { catalogFiles, find, fixture, generated, summarize } from '../lang-support.js';
 
@@ -19,6 +19,18 @@ describe('go-binary-cataloger', () => {
     expect(byName.stdlib!.purl).toMatch(/^pkg:golang\/stdlib@1\.(21\.5|16\.15)$/);
     expect(r.relationships.filter((x) => x.from === byName['example.com/hello']!.id)).toHaveLength(4);
     await expect(summarize(r)).toMatchFileSnapshot(`__golden__/${name}.txt`);
+  });
+
+  it.each(['hello-inline', 'hello-pointer', 'not-go'])('%s: reads the ELF header, section table and the sections it needs, not the whole binary', (name) => {
+    // the fixture padded with 1 MiB of code-like bytes after its section table, as real executables are mostly code
+    const bin = Buffer.concat([generated(`go/${name}`), Buffer.alloc(1 << 20, 0x90)]);
+    let bytesRead = 0;
+    const counting: ByteSource = { size: bin.length, read: (o, n) => { const b = bufferSource(bin).read(o, n); bytesRead += b.length; return b; } };
+    const info = readGoBuildInfo(counting);
+    expect(info).toEqual(readGoBuildInfo(bin));
+    expect(info === undefined).toBe(name === 'not-go');
+    expect(bytesRead).toBeGreaterThan(0);
+    expect(bytesRead).toBeLessThan(4096);
   });
 
   it('GOPATH-mode binaries (Debian) report stdlib only; non-Go ELF and scripts give nothing, silently', async () => {

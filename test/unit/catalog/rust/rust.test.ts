@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
+import { bufferSource } from '../../../../src/catalog/go/elf.js';
 import { parseCargoAuditable, parseCargoLock } from '../../../../src/catalog/rust/cargo.js';
 import { rustBinaryCataloger, rustCargoLockCataloger } from '../../../../src/catalog/rust/index.js';
 import { catalogFiles, find, fixture, generated, summarize } from '../lang-support.js';
@@ -37,7 +38,7 @@ describe('rust catalogers', () => {
         }
         const elf = Buffer.from(generated('rust/hello-rs'));
         Buffer.from(bytes).copy(elf, i % elf.length);
-        parseCargoAuditable({ location: { path: '/y' }, contents: elf }, ctx);
+        parseCargoAuditable({ location: { path: '/y' }, file: bufferSource(elf) }, ctx);
       }),
       { numRuns: 300 },
     );
