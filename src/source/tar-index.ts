@@ -75,6 +75,17 @@ export interface TarHeader {
   dataOffset: number;
 }
 
+/** Read `len` bytes at `pos` of an open file into `into` (fewer only at the end of the file); returns the count. */
+export function readFullySync(fd: number, into: Buffer, len: number, pos: number): number {
+  let done = 0;
+  while (done < len) {
+    const n = readSync(fd, into, done, len - done, pos + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /**
  * Positional reads with a read-ahead block cache (headers of small files sit next to each other).
  * The returned buffer is only valid until the next read: callers copy what they keep.
@@ -92,26 +103,16 @@ export class BlockReader {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
-  private readFully(into: Buffer, len: number, pos: number): number {
-    let done = 0;
-    while (done < len) {
-      const n = readSync(this.fh.fd, into, done, len - done, pos + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done;
-  }
-
   async read(pos: number, len: number): Promise<Buffer> {
     if (this.blockPos >= 0 && pos >= this.blockPos && pos + len <= this.blockPos + this.block.length) {
       return this.block.subarray(pos - this.blockPos, pos - this.blockPos + len);
     }
     if (len > this.blockSize) {
       const big = Buffer.allocUnsafe(len);
-      return big.subarray(0, this.readFully(big, len, pos));
+      return big.subarray(0, readFullySync(this.fh.fd, big, len, pos));
     }
     this.blockPos = -1;
-    const bytesRead = this.readFully(this.buf, this.blockSize, pos);
+    const bytesRead = readFullySync(this.fh.fd, this.buf, this.blockSize, pos);
     this.block = this.buf.subarray(0, bytesRead);
     this.blockPos = pos;
     return this.block.subarray(0, Math.min(len, bytesRead));

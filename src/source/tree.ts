@@ -4,11 +4,12 @@
  * replaces an earlier one, whiteouts and opaque markers hide what lower layers put there, and a
  * whiteout never hides an entry of its own layer.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
 import { normalizePath, parentOf, resolveInRoot } from './paths.js';
+import { readFullySync } from './tar-index.js';
 import type { FileEntry, FileResolver, Location, RandomAccessFile, Scope } from './types.js';
 
 /** Where the retained bytes of a regular file live. */
@@ -22,13 +23,8 @@ export type ContentRef =
 /** Read up to `length` bytes at `position` of an open file into a fresh buffer. */
 function readAt(fd: number, position: number, length: number): Buffer {
   const out = Buffer.allocUnsafe(Math.max(0, length));
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, out, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === length ? out : out.subarray(0, done);
+  const done = readFullySync(fd, out, out.length, position);
+  return done === out.length ? out : out.subarray(0, done);
 }
 
 /** A RandomAccessFile over a region of a local file (the whole file when `region` is absent). */
