@@ -6,12 +6,10 @@
  * It reads through a {@link ByteSource}, so a binary's header, section table and the one section wanted
  * are all that is read of it (a few KB of a 4 MB executable), not the whole file.
  */
+import type { RandomAccessFile } from '../../source/types.js';
 
-/** Random access to a file's bytes: `read` gives up to `length` bytes from `offset` (fewer at the end). */
-export interface ByteSource {
-  readonly size: number;
-  read(offset: number, length: number): Buffer;
-}
+/** Random access to a file's bytes (a source's RandomAccessFile, or bytes in memory). */
+export type ByteSource = Omit<RandomAccessFile, 'close'>;
 
 /** A ByteSource over bytes already in memory. */
 export function bufferSource(buf: Buffer): ByteSource {
@@ -42,8 +40,9 @@ export function isElf(bytes: Buffer | ByteSource): boolean {
   return head.length >= 16 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
 }
 
-/** Longest section name read; a section table larger than this many bytes is not believed. */
+/** Longest section name read. */
 const MAX_NAME = 256;
+/** A section header table or string table larger than this is not believed. */
 const MAX_TABLE_BYTES = 16 * 1024 * 1024;
 
 /** Parse the section table; undefined when the bytes are not a well-formed ELF file. */

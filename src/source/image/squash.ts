@@ -6,10 +6,8 @@
  * temp files. Nothing is extracted to disk.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { InputError, errorMessage, isAuditError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -49,17 +47,26 @@ export interface SquashOptions {
   log: Logger;
 }
 
-/** A layer member, from a stream (tar-stream) or from a seekable local file. */
-interface Entry {
+/** A layer member: streamed (tar-stream), or in place in a seekable local file. */
+type Entry = StreamedEntry | InPlaceEntry;
+
+interface EntryBase {
   header: { name: string; type: string; size: number; mode: number; linkname: string };
+  /** Not needed: let it pass. */
+  skip(): void;
+}
+
+interface StreamedEntry extends EntryBase {
+  at?: undefined;
   /** The member's bytes. */
   bytes(): Promise<Buffer>;
   /** Write the member's bytes to `file`. */
   toFile(file: string): Promise<void>;
-  /** Not needed: let it pass. */
-  skip(): void;
-  /** Where the member's bytes sit in a local file (seekable uncompressed layers): kept as a reference, read when asked for. */
-  at?: { file: string; offset: number; size: number };
+}
+
+interface InPlaceEntry extends EntryBase {
+  /** Where the member's bytes sit in a local file (uncompressed layers): kept as a reference, read when asked for. */
+  at: { file: string; offset: number; size: number };
 }
 
 
@@ -186,16 +193,8 @@ class Squasher {
         const path = normalizeEntryName(h.name, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, { hint: 'the layer tries to write outside the image root; do not trust this image' });
         });
-        const entry: Entry = {
+        const entry: InPlaceEntry = {
           header: { name: h.name, type: h.type, size: h.size, mode: h.mode, linkname: h.linkname },
-          bytes: async () => {
-            const b = await reader.read(h.dataOffset, h.size);
-            return h.size > (1 << 16) ? b : Buffer.from(b);
-          },
-          toFile: (file) =>
-            h.size === 0
-              ? pipeline(Readable.from([]), createWriteStream(file, { mode: 0o600 }))
-              : pipeline(createReadStream(range.file, { start: h.dataOffset, end: h.dataOffset + h.size - 1 }), createWriteStream(file, { mode: 0o600 })),
           skip: () => {},
           at: { file: range.file, offset: h.dataOffset, size: h.size },
         };
