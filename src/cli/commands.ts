@@ -30,9 +30,12 @@ export const COMMANDS: readonly CommandEntry[] = [
 
 /**
  * The entries a command line needs. Global flags take no values, so the first two words that are
- * not flags are the command and (for `sbom`) the subcommand. Nothing matching (help, a typo) loads all.
+ * not flags are the command and (for `sbom`) the subcommand. Nothing matching (help, a typo) loads all;
+ * the version flag as the first word loads none.
  */
 export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
+  // `custody --version` needs no command at all (it was loading every one: 0.55 s instead of 0.1 s).
+  if (argv[0] === '--version' || argv[0] === '-V') return [];
   const words = argv.filter((a) => !a.startsWith('-'));
   const [name, sub] = words;
   const hit = COMMANDS.filter((c) => c.name === name && (c.sub === undefined || c.sub === sub));

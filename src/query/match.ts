@@ -208,25 +208,33 @@ export function matchPackage(q: CompiledQuery, pkg: MatchablePackage, onVersionE
   return true;
 }
 
+/** What the byte pre-filter of a scan looks for (see query/prefilter.ts). */
+export interface PrefilterNeedle {
+  /** A literal fragment every matching file must contain, case-insensitively. */
+  text: string;
+  /** The fragment is a whole name (exact --name's last segment, --purl name), not part of a glob. */
+  token: boolean;
+}
+
 /**
- * Cheap pre-filter: literal fragments that any matching file must contain (case-insensitively).
+ * Cheap pre-filter: a literal fragment that any matching file must contain (case-insensitively).
  * Only fragments of plain characters [A-Za-z0-9._-] are used, so JSON/XML escaping cannot hide them
  * (files that escape such characters are detected and parsed anyway, see `mayContain`).
  */
-export function prefilterNeedle(q: CompiledQuery): string | undefined {
+export function prefilterNeedle(q: CompiledQuery): PrefilterNeedle | undefined {
   const safe = (s: string): boolean => /^[A-Za-z0-9._-]{3,}$/.test(s);
-  const candidates: string[] = [];
-  if (q.purl && safe(q.purl.name)) candidates.push(q.purl.name);
+  const candidates: PrefilterNeedle[] = [];
+  if (q.purl && safe(q.purl.name)) candidates.push({ text: q.purl.name, token: true });
   const name = q.options.name?.trim();
   if (name) {
     if (!GLOB_CHARS.test(name)) {
       // The name may also match as 'namespace/name' or 'ns:name': take the last segment.
       const last = name.split(/[/:]/).pop() ?? '';
-      if (safe(last)) candidates.push(last);
+      if (safe(last)) candidates.push({ text: last, token: true });
     } else if (!/[[\]{}()!+@]/.test(name)) {
       const parts = name.split(/[*?/:]/).filter(safe).sort((a, b) => b.length - a.length);
-      if (parts[0]) candidates.push(parts[0]);
+      if (parts[0]) candidates.push({ text: parts[0], token: false });
     }
   }
-  return candidates.sort((a, b) => b.length - a.length)[0];
+  return candidates.sort((a, b) => b.text.length - a.text.length)[0];
 }

@@ -7,14 +7,16 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger } from '../core/log.js';
 import { bytesToText, sniffTextKind } from '../sbom/format.js';
-import type { CompiledQuery, QueryOptions } from './match.js';
+import type { CompiledQuery, PrefilterNeedle, QueryOptions } from './match.js';
 import { compileNeedle, mayContain, type CompiledNeedle } from './prefilter.js';
 import { formatLabel, subjectOf, type QueryMatch } from './result.js';
 
 type Parser = { decodeSbomBytes: typeof import('../sbom/index.js').decodeSbomBytes; matchPackage: typeof import('./match.js').matchPackage; compileQuery: typeof import('./match.js').compileQuery };
 let parser: Promise<Parser> | undefined;
+/** The parser once loaded: from then on a file is read, filtered and decoded without yielding. */
+let loadedParser: Parser | undefined;
 const loadParser = (): Promise<Parser> =>
-  (parser ??= Promise.all([import('../sbom/index.js'), import('./match.js')]).then(([sbom, match]) => ({ decodeSbomBytes: sbom.decodeSbomBytes, matchPackage: match.matchPackage, compileQuery: match.compileQuery })));
+  (parser ??= Promise.all([import('../sbom/index.js'), import('./match.js')]).then(([sbom, match]) => (loadedParser = { decodeSbomBytes: sbom.decodeSbomBytes, matchPackage: match.matchPackage, compileQuery: match.compileQuery })));
 
 export type FileOutcome =
   | { path: string; status: 'matched' | 'no-match'; parsed: boolean; matches: QueryMatch[]; warnings: string[] }
@@ -52,7 +54,7 @@ export interface ScanFileOptions {
 
 let pool = Buffer.allocUnsafe(4 * 1024 * 1024);
 
-export async function scanFile(path: string, query: () => Promise<CompiledQuery>, needle: CompiledNeedle | undefined, o: ScanFileOptions): Promise<FileOutcome> {
+export async function scanFile(path: string, query: () => CompiledQuery | Promise<CompiledQuery>, needle: CompiledNeedle | undefined, o: ScanFileOptions): Promise<FileOutcome> {
   let buf: Buffer;
   try {
     // Synchronous reads into one reused buffer (scans run in worker threads; no allocation per file).
@@ -79,10 +81,15 @@ export async function scanFile(path: string, query: () => Promise<CompiledQuery>
     if (why) return { path, status: o.named ? 'error' : 'skipped', reason: why };
     return { path, status: 'no-match', parsed: false, matches: [], warnings: [] };
   }
-  // The decoded model must not alias the reused read buffer.
-  buf = Buffer.from(buf);
-  const { decodeSbomBytes, matchPackage } = await loadParser();
-  const q = await query();
+  // Decoding turns the bytes into text first and keeps no reference to them, so the reused read buffer
+  // needs no copy, unless this call must wait (first parse on this thread) and another read could reuse it.
+  let q = loadedParser ? query() : undefined;
+  if (!loadedParser || q === undefined || q instanceof Promise) {
+    buf = Buffer.from(buf);
+    await loadParser();
+    q = await query();
+  }
+  const { decodeSbomBytes, matchPackage } = loadedParser!;
   const logger = collectingLogger();
   let decoded;
   try {
@@ -108,25 +115,40 @@ export async function scanFile(path: string, query: () => Promise<CompiledQuery>
 /** What a batch needs: the query (compiled where it is used) and its pre-filter needle (from `prefilterNeedle`). */
 export interface ScanJob {
   options: QueryOptions;
-  needle: string | undefined;
+  needle: PrefilterNeedle | undefined;
   maxBytes: number;
 }
 
-const compiled = new Map<string, Promise<CompiledQuery>>();
+/** What a query worker is started with: every batch, the job, and the shared next-batch counter. */
+export interface ScanWorkerData {
+  batches: { path: string; named: boolean }[][];
+  job: ScanJob;
+  counter: Int32Array;
+}
+
+/** A worker's messages: one per finished batch, then `done` (or an error). */
+export type ScanWorkerMessage = { id: number; outcomes: FileOutcome[] } | { done: true } | { error: string };
+
+const compiled = new Map<string, CompiledQuery>();
 const needles = new Map<string, CompiledNeedle>();
 
 /** Worker/in-thread entry: the query and needle are compiled once per thread. */
 export async function scanBatch(paths: { path: string; named: boolean }[], job: ScanJob): Promise<FileOutcome[]> {
   const key = JSON.stringify(job.options);
-  const query = (): Promise<CompiledQuery> => {
-    let q = compiled.get(key);
-    if (!q) compiled.set(key, (q = loadParser().then((p) => p.compileQuery(job.options))));
-    return q;
+  const query = (): CompiledQuery | Promise<CompiledQuery> => {
+    const q = compiled.get(key);
+    if (q) return q;
+    return loadParser().then((p) => {
+      const c = compiled.get(key) ?? p.compileQuery(job.options);
+      compiled.set(key, c);
+      return c;
+    });
   };
   let needle: CompiledNeedle | undefined;
   if (job.needle !== undefined) {
-    needle = needles.get(job.needle);
-    if (!needle) needles.set(job.needle, (needle = compileNeedle(job.needle)));
+    const needleKey = `${job.needle.token ? 'token' : 'part'}:${job.needle.text}`;
+    needle = needles.get(needleKey);
+    if (!needle) needles.set(needleKey, (needle = compileNeedle(job.needle.text, job.needle.token)));
   }
   const out: FileOutcome[] = [];
   for (const p of paths) out.push(await scanFile(p.path, query, needle, { maxBytes: job.maxBytes, named: p.named }));

@@ -3,6 +3,7 @@
  * JSON formats are told apart by their top-level keys; XML by the CycloneDX namespace;
  * tag-value by its `SPDXVersion:` line.
  */
+import { isAscii } from 'node:buffer';
 import { InputError } from '../core/errors.js';
 import { isObj, str } from './decode.js';
 
@@ -32,7 +33,8 @@ export function bytesToText(buf: Buffer): string {
     swapped.swap16();
     return swapped.toString('utf16le');
   }
-  const s = buf.toString('utf8');
+  // Pure ASCII (most SBOMs): latin1 gives the same string several times faster than the UTF-8 decoder.
+  const s = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
 

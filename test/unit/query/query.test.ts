@@ -54,8 +54,8 @@ describe('matchPackage', () => {
   });
 
   it('pre-filter: needles only from plain fragments; escapes force a parse', () => {
-    expect(prefilterNeedle(compileQuery({ name: 'log4j-core' }))).toBe('log4j-core');
-    expect(prefilterNeedle(compileQuery({ name: '*log4j*' }))).toBe('log4j');
+    expect(prefilterNeedle(compileQuery({ name: 'log4j-core' }))).toEqual({ text: 'log4j-core', token: true });
+    expect(prefilterNeedle(compileQuery({ name: '*log4j*' }))).toEqual({ text: 'log4j', token: false });
     expect(prefilterNeedle(compileQuery({ name: '{a,b}*' }))).toBeUndefined();
     expect(prefilterNeedle(compileQuery({ version: '<1' }))).toBeUndefined();
     expect(mayContain(Buffer.from('{"name":"LOG4J-CORE"}'), 'log4j-core')).toBe(true);
