@@ -28,7 +28,12 @@ export interface ExpandedPaths {
 }
 
 const MAX_DEPTH = 32;
-/** From this many files on, the scan uses every core by default. */
+/**
+ * From this many files on, the scan uses every core by default. Below, one thread is as fast or faster: a
+ * worker costs ~0.1 s to start and warm up, and the scan is bound by memory bandwidth on small machines
+ * (measured on 2 cores: 1,000 SBOMs of 175 MB 0.48 s on one thread, 0.49 s on two; 680 MB 0.86 s and 0.83 s;
+ * 10,000 SBOMs of 1.7 GB 1.69 s and 1.66 s).
+ */
 const WORKER_THRESHOLD = 2000;
 
 /** Named files as they are; directories walked recursively (sorted, symlinks inside skipped). */
@@ -96,7 +101,9 @@ async function runPool(files: { path: string; named: boolean }[], job: ScanJob, 
     onProgress(done);
   };
   const pool = url && threads > 1 ? Array.from({ length: threads - 1 }, () => new Worker(url, { workerData: { batches, job, counter } satisfies ScanWorkerData })) : [];
-  const viaWorker = (w: Worker): Promise<void> =>
+  // A worker failing while this thread is still scanning: stop everyone, report it when this thread is done.
+  const failures: unknown[] = [];
+  const running = pool.map((w) =>
     new Promise<void>((resolve, reject) => {
       w.on('message', (msg: ScanWorkerMessage) => {
         if ('error' in msg) reject(new Error(`query worker failed: ${msg.error}`));
@@ -105,16 +112,19 @@ async function runPool(files: { path: string; named: boolean }[], job: ScanJob, 
       });
       w.on('error', reject);
       w.on('exit', (code) => reject(new Error(`query worker exited with code ${code}`)));
-    });
-  const here = async (): Promise<void> => {
+    }).catch((err: unknown) => {
+      failures.push(err);
+      stop();
+    }),
+  );
+  try {
     for (let id = Atomics.add(counter, 0, 1); id < batches.length; id = Atomics.add(counter, 0, 1)) {
       record(id, await scanBatch(batches[id]!, job));
-      // Let worker messages (progress) in between batches.
+      // Let signals and worker messages (progress) in between batches.
       await new Promise<void>((r) => setImmediate(r));
     }
-  };
-  try {
-    await Promise.all([here(), ...pool.map(viaWorker)]);
+    await Promise.all(running);
+    if (failures.length > 0) throw failures[0];
   } finally {
     signal?.removeEventListener('abort', stop);
     await Promise.all(pool.map((w) => w.terminate()));
@@ -127,8 +137,8 @@ export async function queryFiles(paths: readonly string[], options: QueryOptions
   compileQuery(options); // usage errors before any I/O
   const log = o.logger ?? silentLogger;
   const { files, errors } = await expandPaths(paths);
-  const workers = o.workers ?? (files.length >= WORKER_THRESHOLD ? Math.max(1, availableParallelism()) : 1);
   const job: ScanJob = { options, needle: prefilterNeedle(compileQuery(options)), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes };
+  const workers = o.workers ?? (files.length >= WORKER_THRESHOLD ? Math.max(1, availableParallelism()) : 1);
   const outcomes = await runPool(files, job, workers, (n) => log.progress(`scanned ${n}/${files.length} files`), o.signal);
   const result: QueryResult = { query: options, via: 'files', matches: [], filesScanned: 0, filesParsed: 0, filesMatched: 0, skipped: [], errors: [...errors], warnings: [] };
   for (const oc of outcomes) {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,21 @@ describe('custody sbom query (built CLI)', { timeout: 300_000 }, () => {
     expect(new Set(doc.matches.map((m) => m.version))).toEqual(new Set(['2.0-beta9', '2.14.1', '2.16.0', '2.17.1']));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/skipped 80 non-SBOM file\(s\)/);
+  });
+
+  it('finds a package whose purl spells its name with percent escapes, and not a name that only appears in a path or a description', async () => {
+    const d = join(tmp, 'spellings');
+    mkdirSync(d, { recursive: true });
+    const bom = (components: object[]): string => JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components });
+    writeFileSync(join(d, 'escaped.cdx.json'), bom([{ type: 'library', name: 'lc', version: '2.14.1', purl: 'pkg:maven/org.apache.logging.log4j/log4j%2Dcore@2.14.1' }]));
+    writeFileSync(join(d, 'mentions.cdx.json'), bom([{ type: 'library', name: 'app', version: '1', description: 'ships log4j-core', purl: 'pkg:generic/app@1?path=%2Fopt%2Flog4j-core%2Flib', properties: [{ name: 'x', value: '/opt/log4j-core' }] }]));
+    const r = await runBuilt(['sbom', 'query', d, '--name', 'log4j-core', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { summary: { matches: number; filesScanned: number }; matches: { sbom: string; version: string }[] };
+    expect(doc.summary).toMatchObject({ matches: 1, filesScanned: 2 });
+    expect(doc.matches[0]!.sbom).toMatch(/escaped\.cdx\.json$/);
+    const none = await runBuilt(['sbom', 'query', join(d, 'mentions.cdx.json'), '--name', 'log4j-core']);
+    expect(none.code).toBe(1);
   });
 
   it('one worker and two workers give identical JSON', async () => {
