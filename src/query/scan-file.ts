@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger } from '../core/log.js';
 import { bytesToText, sniffTextKind } from '../sbom/format.js';
+import type { PackageFilter } from '../sbom/decode.js';
 import type { CompiledQuery, PrefilterNeedle, QueryOptions } from './match.js';
 import { compileNeedle, mayContain, type CompiledNeedle } from './prefilter.js';
 import { formatLabel, subjectOf, type QueryMatch } from './result.js';
@@ -54,6 +55,17 @@ export interface ScanFileOptions {
 
 let pool = Buffer.allocUnsafe(4 * 1024 * 1024);
 
+/**
+ * Packages worth building when looking for `needle`: a matching package has it (case-insensitively) in its
+ * name, group or purl, or spells its purl with percent escapes (decoded before matching).
+ */
+export function packageFilter(needle: CompiledNeedle): PackageFilter {
+  const t = needle.lower.toString('latin1');
+  const has = (s: string | undefined): boolean => s !== undefined && s.toLowerCase().includes(t);
+  return (name, purl, group) => has(name) || has(group) || (purl !== undefined && (has(purl) || purl.includes('%')));
+}
+const filters = new WeakMap<CompiledNeedle, PackageFilter>();
+
 export async function scanFile(path: string, query: () => CompiledQuery | Promise<CompiledQuery>, needle: CompiledNeedle | undefined, o: ScanFileOptions): Promise<FileOutcome> {
   let buf: Buffer;
   try {
@@ -93,7 +105,12 @@ export async function scanFile(path: string, query: () => CompiledQuery | Promis
   const logger = collectingLogger();
   let decoded;
   try {
-    decoded = decodeSbomBytes(buf, path, logger);
+    let keep: PackageFilter | undefined;
+    if (needle !== undefined) {
+      keep = filters.get(needle);
+      if (!keep) filters.set(needle, (keep = packageFilter(needle)));
+    }
+    decoded = decodeSbomBytes(buf, path, logger, keep ? { keep } : {});
   } catch (err) {
     const reason = notAnSbomReason(buf) ?? (isAuditError(err) ? err.message.split(path).join('the file') : `internal error: ${errorMessage(err)}`);
     return { path, status: o.named ? 'error' : 'skipped', reason };

@@ -10,7 +10,17 @@ export interface DecodeContext {
   /** Name of the input, for messages. */
   source: string;
   warn(message: string): void;
+  /** Build only the packages this accepts (see `PackageFilter`); every package when absent. */
+  keep?: PackageFilter | undefined;
 }
+
+/**
+ * A cheap look at a package before it is built: its raw name, raw purl text (several joined by spaces when a
+ * format lists more than one) and group. `sbom query` passes one that keeps only packages whose raw strings
+ * can hold the name it looks for, so a big SBOM with one match does not build thousands of packages.
+ * Decoders still read every document-level field (subject, tools) and every package an SPDX document describes.
+ */
+export type PackageFilter = (name: string, purl: string | undefined, group: string | undefined) => boolean;
 
 const PURL_TYPES: Record<string, PackageType> = {
   deb: 'deb',

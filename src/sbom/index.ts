@@ -9,7 +9,7 @@ import { InputError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { decodeCycloneDxObject } from './cyclonedx/decode.js';
 import { decodeCycloneDxXml } from './cyclonedx/decode-xml.js';
-import { DECODE_LIMITS, isObj, obj, str, type DecodeContext } from './decode.js';
+import { DECODE_LIMITS, isObj, obj, str, type DecodeContext, type PackageFilter } from './decode.js';
 import { bytesToText, detectJsonFormat, detectTagValueVersion, detectXmlFormat, sniffTextKind, unknownFormat, type DetectedFormat } from './format.js';
 import { decodeGithubDependencyGraph } from './github/decode.js';
 import type { Sbom } from './model.js';
@@ -108,8 +108,8 @@ function decodeParsedJson(doc: unknown, ctx: DecodeContext, depth = 0): DecodedS
 }
 
 /** Decode SBOM bytes; the format comes from the content. */
-export function decodeSbomBytes(buf: Buffer, source: string, logger: Logger = silentLogger): DecodedSbom {
-  const ctx: DecodeContext = { source, warn: (m) => logger.warn(m) };
+export function decodeSbomBytes(buf: Buffer, source: string, logger: Logger = silentLogger, options: { keep?: PackageFilter } = {}): DecodedSbom {
+  const ctx: DecodeContext = { source, warn: (m) => logger.warn(m), keep: options.keep };
   if (buf.length === 0) throw unknownFormat(source, 'the file is empty');
   const text = bytesToText(buf);
   const kind = sniffTextKind(text.slice(0, 64 * 1024));

@@ -112,6 +112,7 @@ function subjectOf(metadata: Record<string, unknown>, fallback: string): SourceD
 }
 
 function componentToPackage(c: Record<string, unknown>, ctx: DecodeContext): Package | undefined {
+  if (ctx.keep && !ctx.keep(str(c.name) ?? '', str(c.purl), str(c.group))) return undefined;
   const name = str(c.name) ?? '';
   if (name === '') ctx.warn(`${ctx.source}: component ${str(c['bom-ref']) ?? ''} has no name`);
   const version = str(c.version) ?? '';

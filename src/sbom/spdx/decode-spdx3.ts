@@ -15,6 +15,7 @@ export function decodeSpdx3Object(doc: Record<string, unknown>, ctx: DecodeConte
     if (type !== 'software_Package') continue;
     const name = str(o.name);
     if (!name) continue;
+    if (ctx.keep && !ctx.keep(name, str(o.software_packageUrl), undefined)) continue;
     const version = str(o.software_packageVersion) ?? '';
     const purl = validPurl(o.software_packageUrl);
     const cpes: string[] = [];

@@ -112,10 +112,30 @@ function subjectOf(doc: Record<string, unknown>, packages: Package[], relationsh
   return { kind, name, transport: 'sbom' };
 }
 
+/** `ctx.keep` for raw SPDX packages; packages the document describes are always kept (they name the subject). */
+function keepFilter(doc: Record<string, unknown>, keep: NonNullable<DecodeContext['keep']>): (p: Record<string, unknown>) => boolean {
+  const described = new Set(arr(doc.documentDescribes).map((x) => str(x)));
+  for (const r of arr(doc.relationships)) {
+    const o = obj(r);
+    const t = str(o.relationshipType);
+    if (t === 'DESCRIBES' || t === 'DESCRIBED_BY') described.add(str(o.spdxElementId)).add(str(o.relatedSpdxElement));
+  }
+  return (p) => {
+    if (described.has(str(p.SPDXID))) return true;
+    const purls = arr(p.externalRefs)
+      .map((r) => obj(r))
+      .filter((o) => str(o.referenceType)?.toLowerCase() === 'purl')
+      .map((o) => str(o.referenceLocator) ?? '');
+    return keep(str(p.name) ?? '', purls.length > 0 ? purls.join(' ') : undefined, undefined);
+  };
+}
+
 /** Decode an SPDX 2.x document object (JSON shape). */
 export function decodeSpdxObject(doc: Record<string, unknown>, ctx: DecodeContext, format: string): Sbom {
   const packages: Package[] = [];
+  const keep = ctx.keep ? keepFilter(doc, ctx.keep) : undefined;
   for (const p of arr(doc.packages)) {
+    if (keep && !keep(obj(p))) continue;
     const pkg = packageOf(obj(p), ctx);
     if (pkg) packages.push(pkg);
   }

@@ -92,6 +92,7 @@ export function decodeSyftObject(doc: Record<string, unknown>, ctx: DecodeContex
       ctx.warn(`${ctx.source}: artifact without a name skipped`);
       continue;
     }
+    if (ctx.keep && !ctx.keep(name, str(a.purl), undefined)) continue;
     const version = str(a.version) ?? '';
     const rawPurl = str(a.purl);
     const purl = validPurl(rawPurl);

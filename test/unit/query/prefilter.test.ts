@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { PackageFilter } from '../../../src/sbom/decode.js';
 import { decodeSbomBytes } from '../../../src/sbom/index.js';
+import { packageFilter } from '../../../src/query/scan-file.js';
 import { compileQuery, matchPackage, prefilterNeedle } from '../../../src/query/match.js';
 import { compileNeedle, hasEscapedPlainPercent, identityToken, mayContain, NON_IDENTITY_KEYS } from '../../../src/query/prefilter.js';
 
@@ -40,8 +42,8 @@ const query = compileQuery({ name: NEEDLE });
 const needle = prefilterNeedle(query)!;
 const compiled = compileNeedle(needle.text, needle.token);
 
-function matches(text: string): number {
-  const { sbom } = decodeSbomBytes(Buffer.from(text), 'test.json');
+function matches(text: string, keep?: PackageFilter): number {
+  const { sbom } = decodeSbomBytes(Buffer.from(text), 'test.json', undefined, keep ? { keep } : {});
   return sbom.packages.filter((p) => matchPackage(query, p)).length;
 }
 
@@ -103,6 +105,7 @@ describe('keys the decoders never read as a name', () => {
       for (const p of [{ name: NEEDLE }, { name: 'x', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }, { name: 'x', purl: 'pkg:maven/org.apache.logging.log4j/log4j%2Dcore@2.14.1' }, { name: 'LOG4J-Core' }]) {
         const text = JSON.stringify(build([{ name: 'lodash' }, p]));
         expect(matches(text), JSON.stringify(p)).toBe(1);
+        expect(matches(text, packageFilter(compiled)), JSON.stringify(p)).toBe(1);
         expect(mayContain(Buffer.from(text), compiled), JSON.stringify(p)).toBe(true);
       }
     });
@@ -117,7 +120,7 @@ describe('percent escapes', () => {
   });
 });
 
-describe('mayContain never rules out a file in which a package matches (property, real decoders)', () => {
+describe('mayContain never rules out a file in which a package matches, nor the package filter a package (property, real decoders)', () => {
   // Names and purls assembled from pieces that sit on both sides of the rules: separators, longer words,
   // escapes, qualifiers, case.
   const piece = fc.constantFrom('log4j-core', 'LOG4J-CORE', 'log4j', '-', 'core', '/', ':', '.jar', ' ', '\n', '%2D', '%2F', '?q=', '#', '@1.0', 'x', 'org.apache.logging.log4j', '"', '\\');
@@ -141,10 +144,32 @@ describe('mayContain never rules out a file in which a package matches (property
           matched++;
           expect(mayContain(Buffer.from(doc), compiled)).toBe(true);
         }
+        // Building only the packages the scan's filter keeps finds the same matches.
+        expect(matches(doc, packageFilter(compiled))).toBe(found);
       }),
       { numRuns: 3000 },
     );
     // Not vacuous: many generated documents do hold a matching package.
     expect(matched).toBeGreaterThan(100);
+  });
+});
+
+describe('the package filter keeps what names the subject', () => {
+  it('SPDX: the described root package (an image purl) is built, so the subject is the same as in a full decode', () => {
+    const doc = {
+      spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'registry.example/app:1', documentNamespace: 'https://x/image/app',
+      packages: [
+        { SPDXID: 'SPDXRef-root', name: 'app', versionInfo: `sha256:${'a'.repeat(64)}`, externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:oci/app@sha256%3A' + 'a'.repeat(64) + '?repository_url=registry.example/app' }] },
+        { SPDXID: 'SPDXRef-l', name: 'log4j-core', versionInfo: '2.14.1' },
+        { SPDXID: 'SPDXRef-x', name: 'zlib', versionInfo: '1' },
+      ],
+      relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-root' }],
+    };
+    const buf = Buffer.from(JSON.stringify(doc));
+    const full = decodeSbomBytes(buf, 'a.json');
+    const kept = decodeSbomBytes(buf, 'a.json', undefined, { keep: packageFilter(compiled) });
+    expect(kept.sbom.subject).toEqual(full.sbom.subject);
+    expect(full.sbom.subject.manifestDigest).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(kept.sbom.packages.map((p) => p.name).sort()).toEqual(['app', 'log4j-core']);
   });
 });
