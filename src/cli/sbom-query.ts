@@ -4,7 +4,6 @@
  */
 import { Option, type Command } from 'commander';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { queryIndex } from '../query/index/index.js';
 import type { QueryOptions } from '../query/match.js';
 import type { QueryResult } from '../query/result.js';
 import { queryFiles } from '../query/scan.js';
@@ -72,6 +71,8 @@ export const sbomQueryCommand: CommandModule = {
           let result: QueryResult;
           if (flags.db !== undefined) {
             if (paths.length > 0) throw new UsageError('QUERY_PATHS_WITH_DB', 'give either SBOM paths or --db, not both', { hint: 'drop the paths to query the index, or drop --db to scan files' });
+            // The index (SQLite, every decoder) is loaded only when asked for: a file scan starts faster without it.
+            const { queryIndex } = await import('../query/index/index.js');
             result = await queryIndex(flags.db, options);
           } else {
             if (paths.length === 0) throw new UsageError('QUERY_NO_PATHS', 'no SBOM files or directories given', { hint: 'custody sbom query ./sboms --name log4j-core, or --db FILE' });
