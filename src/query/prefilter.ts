@@ -222,6 +222,17 @@ function firstByte(buf: Buffer): number | undefined {
 }
 
 /**
+ * For a piece of a JSON file read in chunks (overlapping by `CHUNK_OVERLAP` bytes): false only when the
+ * piece certainly holds no spelling of `needle` (literal in any case, JSON `\u` or purl `%` escapes).
+ */
+export function mayContainJsonChunk(chunk: Buffer, needle: CompiledNeedle): boolean {
+  return containsIgnoreCase(chunk, needle) || hasEscapedPlainPercent(chunk) || hasEscapedPlainJson(chunk);
+}
+
+/** Overlap of chunks for `mayContainJsonChunk`: a needle or an escape split by a chunk boundary is whole in one of them. */
+export const CHUNK_OVERLAP = 256;
+
+/**
  * False only when the bytes certainly cannot hold a package named `needle` (plain characters only, see
  * `prefilterNeedle`) in any spelling the decoders accept: any letter case, JSON `\u` escapes, XML
  * character references, purl percent-escapes, or base64 inside a DSSE envelope (never ruled out).

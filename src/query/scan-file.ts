@@ -5,19 +5,21 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
-import { collectingLogger } from '../core/log.js';
+import { collectingLogger, type Logger } from '../core/log.js';
 import { bytesToText, sniffTextKind } from '../sbom/format.js';
 import type { PackageFilter } from '../sbom/decode.js';
+import type { DecodedSbom } from '../sbom/index.js';
+import { DECODE_LIMITS } from '../sbom/decode.js';
 import type { CompiledQuery, PrefilterNeedle, QueryOptions } from './match.js';
-import { compileNeedle, mayContain, type CompiledNeedle } from './prefilter.js';
+import { CHUNK_OVERLAP, compileNeedle, mayContain, mayContainJsonChunk, type CompiledNeedle } from './prefilter.js';
 import { formatLabel, subjectOf, type QueryMatch } from './result.js';
 
-type Parser = { decodeSbomBytes: typeof import('../sbom/index.js').decodeSbomBytes; matchPackage: typeof import('./match.js').matchPackage; compileQuery: typeof import('./match.js').compileQuery };
+type Parser = { decodeSbomBytes: typeof import('../sbom/index.js').decodeSbomBytes; decodeSbomObject: typeof import('../sbom/index.js').decodeSbomObject; matchPackage: typeof import('./match.js').matchPackage; compileQuery: typeof import('./match.js').compileQuery };
 let parser: Promise<Parser> | undefined;
 /** The parser once loaded: from then on a file is read, filtered and decoded without yielding. */
 let loadedParser: Parser | undefined;
 const loadParser = (): Promise<Parser> =>
-  (parser ??= Promise.all([import('../sbom/index.js'), import('./match.js')]).then(([sbom, match]) => (loadedParser = { decodeSbomBytes: sbom.decodeSbomBytes, matchPackage: match.matchPackage, compileQuery: match.compileQuery })));
+  (parser ??= Promise.all([import('../sbom/index.js'), import('./match.js')]).then(([sbom, match]) => (loadedParser = { decodeSbomBytes: sbom.decodeSbomBytes, decodeSbomObject: sbom.decodeSbomObject, matchPackage: match.matchPackage, compileQuery: match.compileQuery })));
 
 export type FileOutcome =
   | { path: string; status: 'matched' | 'no-match'; parsed: boolean; matches: QueryMatch[]; warnings: string[] }
@@ -49,6 +51,8 @@ export function notAnSbomReason(buf: Buffer): string | undefined {
 
 export interface ScanFileOptions {
   maxBytes: number;
+  /** JSON files from this size on are read as a token stream when there is a needle (default `DECODE_LIMITS.streamFrom`). */
+  streamFrom?: number;
   /** A path the user named (errors are reported as errors, not skips). */
   named: boolean;
 }
@@ -62,31 +66,68 @@ let pool = Buffer.allocUnsafe(4 * 1024 * 1024);
 export function packageFilter(needle: CompiledNeedle): PackageFilter {
   const t = needle.lower.toString('latin1');
   const has = (s: string | undefined): boolean => s !== undefined && s.toLowerCase().includes(t);
-  return (name, purl, group) => has(name) || has(group) || (purl !== undefined && (has(purl) || purl.includes('%')));
+  return (name, purl, group) => has(name) || has(group) || (purl !== undefined && (has(purl) || purl.split(' ').some(escapedBeforeQualifiers)));
+}
+
+/** Percent escapes of the characters names are made of ([A-Za-z0-9._-]); `%40`, `%2F` and the like are not. */
+const PLAIN_ESCAPE = /%(?:2[dDeE]|3\d|[46][1-9a-fA-F]|[57][0-9aA]|5[fF])/;
+
+/** A purl escaping a name character before its qualifiers and subpath (where its name is). */
+function escapedBeforeQualifiers(purl: string): boolean {
+  if (!purl.includes('%')) return false;
+  const q = purl.search(/[?#]/);
+  return PLAIN_ESCAPE.test(q === -1 ? purl : purl.slice(0, q));
+}
+
+/**
+ * Strings that make an element of a big array worth keeping when a large file is read sparsely: the
+ * needle (any case), a purl escaping its name, what names an SPDX document's subject (DESCRIBES
+ * relationships, image purls of described packages, the SPDX 3 document element).
+ */
+function elementTest(needle: CompiledNeedle): (s: string) => boolean {
+  const t = needle.lower.toString('latin1');
+  return (s) =>
+    s.toLowerCase().includes(t) ||
+    (s.startsWith('pkg:') && (escapedBeforeQualifiers(s) || s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/'))) ||
+    s === 'DESCRIBES' || s === 'DESCRIBED_BY' || s === 'SpdxDocument';
 }
 const filters = new WeakMap<CompiledNeedle, PackageFilter>();
 
 export async function scanFile(path: string, query: () => CompiledQuery | Promise<CompiledQuery>, needle: CompiledNeedle | undefined, o: ScanFileOptions): Promise<FileOutcome> {
-  let buf: Buffer;
+  let buf: Buffer | undefined;
   try {
     // Synchronous reads into one reused buffer (scans run in worker threads; no allocation per file).
     const fd = openSync(path, 'r');
     try {
       const size = fstatSync(fd).size;
       if (size > o.maxBytes) return { path, status: o.named ? 'error' : 'skipped', reason: `larger than the ${o.maxBytes}-byte limit` };
-      if (pool.length < size) pool = Buffer.allocUnsafe(Math.max(size, pool.length * 2));
-      let off = 0;
-      while (off < size) {
-        const n = readSync(fd, pool, off, size - off, off);
-        if (n === 0) break;
-        off += n;
+      // A large JSON file is read as a token stream (memory bounded by what is kept), when a needle says what to keep.
+      if (!(size >= (o.streamFrom ?? DECODE_LIMITS.streamFrom) && needle !== undefined && streamableJson(fd))) {
+        if (pool.length < size) pool = Buffer.allocUnsafe(Math.max(size, pool.length * 2));
+        let off = 0;
+        while (off < size) {
+          const n = readSync(fd, pool, off, size - off, off);
+          if (n === 0) break;
+          off += n;
+        }
+        buf = pool.subarray(0, off);
       }
-      buf = pool.subarray(0, off);
     } finally {
       closeSync(fd);
     }
   } catch (err) {
     return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
+  }
+  if (buf === undefined) {
+    try {
+      if (!largeMayContain(path, needle!)) return { path, status: 'no-match', parsed: false, matches: [], warnings: [] };
+    } catch (err) {
+      return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
+    }
+    const { readSparseJson } = await import('../sbom/json-stream.js');
+    await loadParser();
+    const q = await query();
+    return decodeAndMatch(path, q, o, (logger) => loadedParser!.decodeSbomObject(readSparseJson(path, elementTest(needle!), o.maxBytes), path, logger, { keep: filterFor(needle!) }), () => undefined);
   }
   if (needle !== undefined && !mayContain(buf, needle)) {
     const why = notAnSbomReason(buf);
@@ -101,18 +142,56 @@ export async function scanFile(path: string, query: () => CompiledQuery | Promis
     await loadParser();
     q = await query();
   }
-  const { decodeSbomBytes, matchPackage } = loadedParser!;
-  const logger = collectingLogger();
-  let decoded;
+  const bytes = buf;
+  const keep = needle !== undefined ? filterFor(needle) : undefined;
+  return decodeAndMatch(path, q, o, (logger) => loadedParser!.decodeSbomBytes(bytes, path, logger, keep ? { keep } : {}), () => notAnSbomReason(bytes));
+}
+
+function filterFor(needle: CompiledNeedle): PackageFilter {
+  let keep = filters.get(needle);
+  if (!keep) filters.set(needle, (keep = packageFilter(needle)));
+  return keep;
+}
+
+/** The pre-filter over a large JSON file, in chunks of the reused buffer (memory stays bounded); no token rules across chunks. */
+function largeMayContain(path: string, needle: CompiledNeedle): boolean {
+  const chunk = 8 * 1024 * 1024;
+  if (pool.length < chunk + CHUNK_OVERLAP) pool = Buffer.allocUnsafe(chunk + CHUNK_OVERLAP);
+  const fd = openSync(path, 'r');
   try {
-    let keep: PackageFilter | undefined;
-    if (needle !== undefined) {
-      keep = filters.get(needle);
-      if (!keep) filters.set(needle, (keep = packageFilter(needle)));
+    for (let pos = 0; ; pos += chunk) {
+      const n = readSync(fd, pool, 0, chunk + CHUNK_OVERLAP, pos);
+      if (n === 0) return false;
+      if (pos === 0 && pool[0] === 0xff && pool[1] === 0xfe) return true; // UTF-16: do not guess
+      if (mayContainJsonChunk(pool.subarray(0, n), needle)) return true;
+      if (n < chunk + CHUNK_OVERLAP) return false;
     }
-    decoded = decodeSbomBytes(buf, path, logger, keep ? { keep } : {});
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Is the file at `fd` JSON (not a DSSE envelope, whose SBOM is one base64 string) from its first 64 KB? */
+function streamableJson(fd: number): boolean {
+  const head = Buffer.allocUnsafe(HEAD);
+  const n = readSync(fd, head, 0, HEAD, 0);
+  const h = head.subarray(0, n);
+  let i = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : h[0] === 0xff && h[1] === 0xfe ? 2 : 0;
+  const step = i === 2 ? 2 : 1;
+  while (i < n && (h[i] === 0x20 || h[i] === 0x0a || h[i] === 0x0d || h[i] === 0x09)) i += step;
+  if (h[i] !== 0x7b) return false;
+  const text = step === 2 ? h.toString('utf16le') : h.toString('latin1');
+  return !text.includes('"payloadType"') || /"(bomFormat|spdxVersion|SPDXID|@context|artifacts)"/.test(text);
+}
+
+function decodeAndMatch(path: string, q: CompiledQuery, o: ScanFileOptions, decode: (logger: Logger) => DecodedSbom, notSbom: () => string | undefined): FileOutcome {
+  const { matchPackage } = loadedParser!;
+  const logger = collectingLogger();
+  let decoded: DecodedSbom;
+  try {
+    decoded = decode(logger);
   } catch (err) {
-    const reason = notAnSbomReason(buf) ?? (isAuditError(err) ? err.message.split(path).join('the file') : `internal error: ${errorMessage(err)}`);
+    const reason = notSbom() ?? (isAuditError(err) ? err.message.split(path).join('the file') : `internal error: ${errorMessage(err)}`);
     return { path, status: o.named ? 'error' : 'skipped', reason };
   }
   const { sbom, format } = decoded;
@@ -134,6 +213,7 @@ export interface ScanJob {
   options: QueryOptions;
   needle: PrefilterNeedle | undefined;
   maxBytes: number;
+  streamFrom?: number;
 }
 
 /** What a query worker is started with: every batch, the job, and the shared next-batch counter. */
@@ -168,6 +248,6 @@ export async function scanBatch(paths: { path: string; named: boolean }[], job: 
     if (!needle) needles.set(needleKey, (needle = compileNeedle(job.needle.text, job.needle.token)));
   }
   const out: FileOutcome[] = [];
-  for (const p of paths) out.push(await scanFile(p.path, query, needle, { maxBytes: job.maxBytes, named: p.named }));
+  for (const p of paths) out.push(await scanFile(p.path, query, needle, { maxBytes: job.maxBytes, named: p.named, ...(job.streamFrom !== undefined ? { streamFrom: job.streamFrom } : {}) }));
   return out;
 }

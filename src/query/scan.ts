@@ -19,6 +19,8 @@ export interface ScanOptions {
   /** Threads scanning (this one included); default: all cores from WORKER_THRESHOLD files on, else 1. */
   workers?: number;
   maxBytes?: number;
+  /** JSON files from this size on are read as a token stream (default `DECODE_LIMITS.streamFrom`). */
+  streamFrom?: number;
   signal?: AbortSignal;
 }
 
@@ -137,7 +139,7 @@ export async function queryFiles(paths: readonly string[], options: QueryOptions
   compileQuery(options); // usage errors before any I/O
   const log = o.logger ?? silentLogger;
   const { files, errors } = await expandPaths(paths);
-  const job: ScanJob = { options, needle: prefilterNeedle(compileQuery(options)), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes };
+  const job: ScanJob = { options, needle: prefilterNeedle(compileQuery(options)), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes, ...(o.streamFrom !== undefined ? { streamFrom: o.streamFrom } : {}) };
   const workers = o.workers ?? (files.length >= WORKER_THRESHOLD ? Math.max(1, availableParallelism()) : 1);
   const outcomes = await runPool(files, job, workers, (n) => log.progress(`scanned ${n}/${files.length} files`), o.signal);
   const result: QueryResult = { query: options, via: 'files', matches: [], filesScanned: 0, filesParsed: 0, filesMatched: 0, skipped: [], errors: [...errors], warnings: [] };

@@ -139,6 +139,8 @@ export function splitToolString(s: string): { name: string; version: string } {
 /** Limits on what a decoder accepts (memory stays bounded). */
 export const DECODE_LIMITS = {
   maxBytes: 1024 * 1024 * 1024,
+  /** `sbom query` reads JSON files from this size on as a token stream (sbom/json-stream.ts), not as one string. */
+  streamFrom: 64 * 1024 * 1024,
   maxNesting: 64,
   maxPackages: 2_000_000,
 };

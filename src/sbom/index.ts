@@ -107,6 +107,11 @@ function decodeParsedJson(doc: unknown, ctx: DecodeContext, depth = 0): DecodedS
   }
 }
 
+/** Decode an already parsed JSON SBOM document (for example one read sparsely by json-stream.ts). */
+export function decodeSbomObject(doc: unknown, source: string, logger: Logger = silentLogger, options: { keep?: PackageFilter } = {}): DecodedSbom {
+  return decodeParsedJson(doc, { source, warn: (m) => logger.warn(m), keep: options.keep });
+}
+
 /** Decode SBOM bytes; the format comes from the content. */
 export function decodeSbomBytes(buf: Buffer, source: string, logger: Logger = silentLogger, options: { keep?: PackageFilter } = {}): DecodedSbom {
   const ctx: DecodeContext = { source, warn: (m) => logger.warn(m), keep: options.keep };

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,21 @@ describe('custody sbom query (built CLI)', { timeout: 300_000 }, () => {
     expect(doc.summary).toMatchObject({ matches: 1, filesScanned: 2 });
     expect(doc.matches[0]!.sbom).toMatch(/escaped\.cdx\.json$/);
     const none = await runBuilt(['sbom', 'query', join(d, 'mentions.cdx.json'), '--name', 'log4j-core']);
+    expect(none.code).toBe(1);
+  });
+
+  it('a JSON SBOM over 64 MB is read as a token stream: found under a 64 MB heap that one JSON.parse of it would exceed', async () => {
+    const path = join(tmp, 'large.cdx.json');
+    const filler = Array.from({ length: 120_000 }, (_, i) => ({ type: 'library', name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0`, description: 'x'.repeat(500) }));
+    const components = [...filler.slice(0, 60_000), { type: 'library', name: 'log4j-core', group: 'org.apache.logging.log4j', version: '2.14.1', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }, ...filler.slice(60_000)];
+    writeFileSync(path, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', metadata: { component: { type: 'container', name: 'registry.example/large' } }, components }));
+    expect(statSync(path).size).toBeGreaterThan(64 * 1024 * 1024);
+    const r = await runBuilt(['sbom', 'query', path, '--name', 'log4j-core', '-o', 'json'], { env: { NODE_OPTIONS: '--max-old-space-size=64' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { matches: { version: string; subject: { name: string } }[] };
+    expect(doc.matches.map((m) => [m.version, m.subject.name])).toEqual([['2.14.1', 'registry.example/large']]);
+    const none = await runBuilt(['sbom', 'query', path, '--name', 'log4j-api'], { env: { NODE_OPTIONS: '--max-old-space-size=64' } });
     expect(none.code).toBe(1);
   });
 

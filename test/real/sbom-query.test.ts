@@ -103,6 +103,17 @@ describe.skipIf(!hasShared())('corpus SBOMs', () => {
     expect(new Set(vuln.matches.map((m) => m.version))).toEqual(new Set(['2.8.1', '2.13.2', '2.17.0']));
   });
 
+  it('reading every corpus SBOM as a token stream gives the same answers as reading it whole', async () => {
+    const root = join(CORPUS, 'sboms');
+    const queries = [{ name: 'log4j-core' }, { name: 'log4j*' }, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '<2.17.1' }, { name: 'openssl' }, { name: 'lodash' }, { name: 'zlib1g' }];
+    for (const q of queries) {
+      const whole = await queryFiles([root], q, { workers: 1, streamFrom: Number.MAX_SAFE_INTEGER });
+      const streamed = await queryFiles([root], q, { workers: 1, streamFrom: 0 });
+      expect(streamed.matches, JSON.stringify(q)).toEqual(whole.matches);
+      expect(streamed.errors).toEqual(whole.errors);
+    }
+  });
+
   it('schema validation: error counts as the corpus derived them (SPDX with the official schema via --schema)', async () => {
     const bonita = await validateSbomFile(join(CORPUS, 'sboms/log4j/guac-top-dh-bonita.spdx.json'), { spdxSchema: join(CORPUS, 'schemas/spdx/spdx-schema-2.2.2.json') });
     expect(bonita.valid).toBe(false);
