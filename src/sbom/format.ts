@@ -3,7 +3,7 @@
  * JSON formats are told apart by their top-level keys; XML by the CycloneDX namespace;
  * tag-value by its `SPDXVersion:` line.
  */
-import { isAscii } from 'node:buffer';
+import { constants, isAscii } from 'node:buffer';
 import { InputError } from '../core/errors.js';
 import { isObj, str } from './decode.js';
 
@@ -25,8 +25,19 @@ export interface DetectedFormat {
 
 export type TextKind = 'json' | 'xml' | 'tag-value' | 'unknown';
 
-/** Decode bytes to text: UTF-8 (BOM stripped) or UTF-16 with a BOM. */
+/** Decode bytes to text: UTF-8 (BOM stripped) or UTF-16 with a BOM. Text past V8's string limit is refused. */
 export function bytesToText(buf: Buffer): string {
+  try {
+    return decodeText(buf);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_STRING_TOO_LONG') throw err;
+    throw new InputError('SBOM_TOO_LARGE', `the document is larger than one JavaScript string can hold (${constants.MAX_STRING_LENGTH} characters)`, {
+      hint: '`custody sbom query` reads JSON SBOMs this large as a token stream; other commands need the document split (e.g. one SBOM per image)',
+    });
+  }
+}
+
+function decodeText(buf: Buffer): string {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
     const swapped = Buffer.from(buf.subarray(2));
