@@ -6,7 +6,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorMessage, isAuditError } from '../core/errors.js';
 import { collectingLogger, type Logger } from '../core/log.js';
-import { bytesToText, sniffTextKind } from '../sbom/format.js';
+import { bytesToText, sniffTextKind, streamableJsonHead } from '../sbom/format.js';
 import type { PackageFilter } from '../sbom/decode.js';
 import type { DecodedSbom } from '../sbom/index.js';
 import { DECODE_LIMITS } from '../sbom/decode.js';
@@ -171,17 +171,10 @@ function largeMayContain(path: string, needle: CompiledNeedle): boolean {
   }
 }
 
-/** Is the file at `fd` JSON (not a DSSE envelope, whose SBOM is one base64 string) from its first 64 KB? */
+/** Is the file at `fd` JSON that may be streamed (`streamableJsonHead` of its first 64 KB)? */
 function streamableJson(fd: number): boolean {
   const head = Buffer.allocUnsafe(HEAD);
-  const n = readSync(fd, head, 0, HEAD, 0);
-  const h = head.subarray(0, n);
-  let i = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : h[0] === 0xff && h[1] === 0xfe ? 2 : 0;
-  const step = i === 2 ? 2 : 1;
-  while (i < n && (h[i] === 0x20 || h[i] === 0x0a || h[i] === 0x0d || h[i] === 0x09)) i += step;
-  if (h[i] !== 0x7b) return false;
-  const text = step === 2 ? h.toString('utf16le') : h.toString('latin1');
-  return !text.includes('"payloadType"') || /"(bomFormat|spdxVersion|SPDXID|@context|artifacts)"/.test(text);
+  return streamableJsonHead(head.subarray(0, readSync(fd, head, 0, HEAD, 0)));
 }
 
 function decodeAndMatch(path: string, q: CompiledQuery, o: ScanFileOptions, decode: (logger: Logger) => DecodedSbom, notSbom: () => string | undefined): FileOutcome {

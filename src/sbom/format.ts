@@ -97,3 +97,13 @@ export function unknownFormat(source: string, why: string): InputError {
     hint: 'custody reads SPDX 2.2/2.3 JSON and tag-value, CycloneDX 1.2-1.7 JSON and XML, syft JSON and GitHub dependency-graph exports',
   });
 }
+
+/**
+ * May a file starting with `head` (its first 64 KB) be read as a JSON token stream? JSON (UTF-8 or UTF-16LE,
+ * with or without a BOM) that is not a DSSE envelope, whose SBOM is one base64 string.
+ */
+export function streamableJsonHead(head: Buffer): boolean {
+  const utf16 = head[0] === 0xff && head[1] === 0xfe;
+  const text = (utf16 ? head.subarray(2).toString('utf16le') : head.toString('latin1')).replace(/^\xef\xbb\xbf/, '').trimStart();
+  return text.startsWith('{') && (!text.includes('"payloadType"') || /"(bomFormat|spdxVersion|SPDXID|@context|artifacts)"/.test(text));
+}

@@ -35,6 +35,12 @@ const CHUNK = 1024 * 1024;
 /** Does one of an element's strings (keys included) make it worth keeping? */
 export type ElementTest = (text: string) => boolean;
 
+/**
+ * For a big array at `path` (keys from the root, e.g. `['sbom', 'packages']`): a sink that takes every one of
+ * its elements as it is assembled (none is kept in the document), or undefined to filter it with `wanted`.
+ */
+export type ElementSinks = (path: readonly (string | number)[]) => ((element: unknown) => void) | undefined;
+
 interface Filtered {
   /** Keys from the root to the array (array positions are never on this path: see `BIG_ARRAYS`). */
   path: (string | number)[];
@@ -45,7 +51,7 @@ interface Filtered {
  * Sparse JSON document from a token stream: `wanted(s)` is asked about every key and string of an element
  * of a big array, until one says yes; elements without a yes are dropped (numbers and nulls always are).
  */
-export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest): unknown {
+export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest, sinks?: ElementSinks): unknown {
   const doc = new Assembler();
   const filtered: Filtered[] = [];
   // Keys (or array indexes) from the root to the current value, as the document assembler sees them.
@@ -55,6 +61,7 @@ export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest): un
   let key: string | undefined;
   // Inside a filtered array: its depth, the current element's tokens and whether one of them was wanted.
   let inArray: Filtered | undefined;
+  let sink: ((element: unknown) => void) | undefined;
   let arrayDepth = -1;
   let element: Token[] = [];
   let hit = false;
@@ -90,11 +97,9 @@ export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest): un
       else if (t.name === 'endObject' || t.name === 'endArray') stack.pop();
       if (stack.length === arrayDepth) {
         // The element is complete (a scalar, or its container closed).
-        if (hit) {
-          const a = new Assembler();
-          for (const e of element) a.consume(e);
-          inArray.kept.push(a.current);
-        }
+        if (sink) {
+          if (element.length > 1 || (element[0]!.name !== 'nullValue' && element[0]!.name !== 'numberValue')) sink(assemble(element));
+        } else if (hit) inArray.kept.push(assemble(element));
         element = [];
         hit = false;
       }
@@ -117,6 +122,7 @@ export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest): un
           inArray = { path: [...path], kept: [] };
           filtered.push(inArray);
           arrayDepth = stack.length;
+          sink = sinks?.(inArray.path);
         }
         break;
       }
@@ -138,6 +144,15 @@ export function assembleSparse(tokens: Iterable<Token>, wanted: ElementTest): un
     if (Array.isArray(at)) at.push(...f.kept);
   }
   return root;
+}
+
+/** An error thrown by a sink: passed through as it is, not reported as malformed JSON. */
+export class SinkError extends Error {}
+
+function assemble(tokens: Token[]): unknown {
+  const a = new Assembler();
+  for (const t of tokens) a.consume(t);
+  return a.current as unknown;
 }
 
 /** The file's tokens, read in chunks (UTF-8 or UTF-16LE with a BOM; a UTF-8 BOM is dropped). */
@@ -183,11 +198,11 @@ function* tokensOf(out: unknown): Generator<Token> {
 }
 
 /** Read a JSON SBOM file sparsely (see `assembleSparse`); parse errors become SBOM_MALFORMED. */
-export function readSparseJson(path: string, wanted: ElementTest, maxBytes = DECODE_LIMITS.maxBytes): unknown {
+export function readSparseJson(path: string, wanted: ElementTest, maxBytes = DECODE_LIMITS.maxBytes, sinks?: ElementSinks): unknown {
   try {
-    return assembleSparse(fileTokens(path, maxBytes), wanted);
+    return assembleSparse(fileTokens(path, maxBytes), wanted, sinks);
   } catch (err) {
-    if (err instanceof InputError) throw err;
+    if (err instanceof InputError || err instanceof SinkError) throw err instanceof SinkError ? err.cause : err;
     throw new InputError('SBOM_MALFORMED', `${path} is not valid JSON: ${errorMessage(err)}`, {
       hint: 'check that the file is complete (not truncated) and is one JSON document',
     });

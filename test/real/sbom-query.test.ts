@@ -103,6 +103,19 @@ describe.skipIf(!hasShared())('corpus SBOMs', () => {
     expect(new Set(vuln.matches.map((m) => m.version))).toEqual(new Set(['2.8.1', '2.13.2', '2.17.0']));
   });
 
+  it('an index built by streaming every corpus SBOM gives the same answers as the file scan', async () => {
+    const root = join(CORPUS, 'sboms');
+    const db = join(tmp, 'corpus-streamed.db');
+    const added = await addToIndex(db, [root], { clock: fixedClock(new Date(0)), streamFrom: 0 });
+    expect(added.errors).toEqual([]);
+    for (const q of [{ name: 'log4j-core' }, { name: 'log4j*' }, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '>=2.0-beta9 <2.17.1' }, { name: 'openssl*' }, { cpe: 'cpe:2.3:a:apache:*' }]) {
+      const files = await queryFiles([root], q, { workers: 1 });
+      const indexed = await queryIndex(db, q);
+      const key = (m: { sbom: string; package: string; version: string; purl?: string | undefined; subject: unknown }) => `${m.sbom}|${m.package}|${m.version}|${m.purl ?? ''}|${JSON.stringify(m.subject)}`;
+      expect(indexed.matches.map(key).sort(), JSON.stringify(q)).toEqual(files.matches.map(key).sort());
+    }
+  });
+
   it('reading every corpus SBOM as a token stream gives the same answers as reading it whole', async () => {
     const root = join(CORPUS, 'sboms');
     const queries = [{ name: 'log4j-core' }, { name: 'log4j*' }, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '<2.17.1' }, { name: 'openssl' }, { name: 'lodash' }, { name: 'zlib1g' }];

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { InputError, errorMessage } from '../../core/errors.js';
-import type { CandidateFilter, IndexStats, SbomStore, StoredPackage, StoredSbom } from './store.js';
+import type { CandidateFilter, IndexStats, PackageSource, SbomStore, StoredPackage, StoredSbom } from './store.js';
 
 const SCHEMA_VERSION = '1';
 
@@ -128,20 +128,30 @@ export class SqliteStore implements SbomStore {
     return r ? toSbom(r) : undefined;
   }
 
-  put(sbom: StoredSbom, packages: StoredPackage[]): void {
+  put(sbom: StoredSbom, packages: StoredPackage[] | PackageSource): void {
     this.transaction(() => {
       this.db.prepare('DELETE FROM sboms WHERE path = ?').run(sbom.path);
       const info = this.db
         .prepare(
           'INSERT INTO sboms (path, sha256, format, subject_kind, subject_name, subject_digest, subject_tags, package_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(sbom.path, sbom.sha256, sbom.format, sbom.subject.kind, sbom.subject.name, sbom.subject.digest ?? null, sbom.subject.tags ? JSON.stringify(sbom.subject.tags) : null, packages.length, sbom.indexedAt);
+        .run(sbom.path, sbom.sha256, sbom.format, sbom.subject.kind, sbom.subject.name, sbom.subject.digest ?? null, sbom.subject.tags ? JSON.stringify(sbom.subject.tags) : null, Array.isArray(packages) ? packages.length : 0, sbom.indexedAt);
       const id = Number(info.lastInsertRowid);
       const ins = this.db.prepare(
         'INSERT INTO packages (sbom_id, name, name_lc, version, purl, ident_type, ident_name_lc, ecosystem, pkg_type, pkg_group, cpes, locations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      for (const p of packages) {
+      const add = (p: StoredPackage): void => {
         ins.run(id, p.name, p.name.toLowerCase(), p.version, p.purl ?? null, p.identType ?? null, p.identName.toLowerCase(), p.ecosystem, p.type, p.group ?? null, p.cpes && p.cpes.length > 0 ? JSON.stringify(p.cpes) : null, JSON.stringify(p.locations));
+      };
+      if (Array.isArray(packages)) packages.forEach(add);
+      else {
+        let n = 0;
+        packages((p) => {
+          add(p);
+          n++;
+        });
+        sbom.packages = n;
+        this.db.prepare('UPDATE sboms SET package_count = ? WHERE id = ?').run(n, id);
       }
     });
   }

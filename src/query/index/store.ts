@@ -15,6 +15,9 @@ export interface StoredSbom {
   indexedAt: string;
 }
 
+/** Adds an SBOM's packages one at a time through `add`. */
+export type PackageSource = (add: (p: StoredPackage) => void) => void;
+
 export interface StoredPackage {
   name: string;
   version: string;
@@ -48,8 +51,11 @@ export interface SbomStore {
   readonly backend: string;
   /** The stored record for `path`, if any. */
   get(path: string): StoredSbom | undefined;
-  /** Insert or replace one SBOM and its packages atomically. */
-  put(sbom: StoredSbom, packages: StoredPackage[]): void;
+  /**
+   * Insert or replace one SBOM and its packages atomically. Packages come as a list, or as a function that
+   * adds them one by one (a large SBOM streamed into the index); `sbom.packages` is then the count added.
+   */
+  put(sbom: StoredSbom, packages: StoredPackage[] | PackageSource): void;
   remove(path: string): boolean;
   list(): StoredSbom[];
   stats(): IndexStats;

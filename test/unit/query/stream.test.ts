@@ -142,3 +142,43 @@ describe('hostile or broken input', () => {
     expect(straddle.matches).toHaveLength(1);
   });
 });
+
+describe('sbom index add streams large JSON SBOMs', () => {
+  const clock = { now: () => new Date(0) };
+  const indexBoth = async (file: string, q: QueryOptions): Promise<[unknown, unknown]> => {
+    const { addToIndex, queryIndex } = await import('../../../src/query/index/index.js');
+    const out: unknown[] = [];
+    for (const streamFrom of [0, Number.MAX_SAFE_INTEGER]) {
+      const db = join(tmp, `i${n++}.db`);
+      const added = await addToIndex(db, [file], { clock, streamFrom });
+      const r = await queryIndex(db, q);
+      out.push({ added: added.added.length, packages: added.packages, errors: added.errors, matches: r.matches });
+    }
+    return [out[0], out[1]];
+  };
+
+  it('gives the same index as a whole-file read, on generated documents of every JSON format (property)', async () => {
+    const name = fc.constantFrom('log4j-core', 'zlib', 'LOG4J-CORE', 'a/log4j-core', 'openssl');
+    const pkg = fc.record({ name, purl: fc.option(fc.constantFrom('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1', 'pkg:npm/x@1', 'pkg:oci/app@sha256%3Aab'), { nil: undefined }) });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(FORMATS)), fc.array(pkg, { minLength: 0, maxLength: 5 }), async (format, pkgs) => {
+        const file = write(JSON.stringify(FORMATS[format]!(pkgs.map((p) => ({ name: p.name, ...(p.purl ? { purl: p.purl } : {}) })))));
+        const [streamed, whole] = await indexBoth(file, { name: 'log4j-core' });
+        expect(streamed).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('in batches: 4,500 CycloneDX components with nested ones, and the subject from metadata at the end of the file', async () => {
+    const components = Array.from({ length: 4500 }, (_, i) => ({ type: 'library', name: i % 1000 === 7 ? 'log4j-core' : `p${i}`, version: `1.${i}`, components: i % 900 === 3 ? [{ type: 'library', name: 'log4j-core', version: '2.0-beta9' }] : undefined }));
+    // An image component (kept by the first pass, for subjects) and components under metadata: no package twice.
+    const image = { type: 'container', name: 'img', version: '1', purl: 'pkg:oci/img@sha256%3Aab' };
+    const file = write(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [image, ...components], metadata: { component: { type: 'container', name: 'registry.example/late', components: [{ type: 'library', name: 'meta-sub' }] } } }));
+    const [streamed, whole] = await indexBoth(file, { name: 'log4j-core' });
+    expect(streamed).toEqual(whole);
+    expect(whole).toMatchObject({ packages: 4506 });
+    expect((whole as { matches: { subject: { name: string } }[] }).matches).toHaveLength(10);
+    expect((whole as { matches: { subject: { name: string } }[] }).matches[0]!.subject.name).toBe('registry.example/late');
+  });
+});
