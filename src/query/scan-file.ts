@@ -120,7 +120,9 @@ export async function scanFile(path: string, query: () => CompiledQuery | Promis
   }
   if (buf === undefined) {
     try {
-      if (!largeMayContain(path, needle!)) return { path, status: 'no-match', parsed: false, matches: [], warnings: [] };
+      const verdict = largeMayContain(path, needle!);
+      if (verdict === 'not-an-sbom') return { path, status: o.named ? 'error' : 'skipped', reason: 'JSON without the keys of a known SBOM format' };
+      if (verdict === 'no') return { path, status: 'no-match', parsed: false, matches: [], warnings: [] };
     } catch (err) {
       return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
     }
@@ -153,18 +155,23 @@ function filterFor(needle: CompiledNeedle): PackageFilter {
   return keep;
 }
 
-/** The pre-filter over a large JSON file, in chunks of the reused buffer (memory stays bounded); no token rules across chunks. */
-function largeMayContain(path: string, needle: CompiledNeedle): boolean {
+/**
+ * The pre-filter over a large JSON file, in chunks of the reused buffer (memory stays bounded; no token rules
+ * across chunks). Without the needle, a file that shows none of the keys of a known SBOM format is not one.
+ */
+function largeMayContain(path: string, needle: CompiledNeedle): 'maybe' | 'no' | 'not-an-sbom' {
   const chunk = 8 * 1024 * 1024;
   if (pool.length < chunk + CHUNK_OVERLAP) pool = Buffer.allocUnsafe(chunk + CHUNK_OVERLAP);
   const fd = openSync(path, 'r');
   try {
+    let sbom = false;
     for (let pos = 0; ; pos += chunk) {
       const n = readSync(fd, pool, 0, chunk + CHUNK_OVERLAP, pos);
-      if (n === 0) return false;
-      if (pos === 0 && pool[0] === 0xff && pool[1] === 0xfe) return true; // UTF-16: do not guess
-      if (mayContainJsonChunk(pool.subarray(0, n), needle)) return true;
-      if (n < chunk + CHUNK_OVERLAP) return false;
+      if (pos === 0 && pool[0] === 0xff && pool[1] === 0xfe) return 'maybe'; // UTF-16: do not guess
+      const piece = pool.subarray(0, n);
+      if (n > 0 && mayContainJsonChunk(piece, needle)) return 'maybe';
+      sbom ||= SBOM_MARKERS.some((m) => piece.indexOf(m) !== -1);
+      if (n < chunk + CHUNK_OVERLAP) return sbom ? 'no' : 'not-an-sbom';
     }
   } finally {
     closeSync(fd);

@@ -132,6 +132,9 @@ describe('hostile or broken input', () => {
     const without = write(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', metadata: { component: { name: 'a', description: pad } }, components: [{ type: 'library', name: 'zlib', version: '1' }] }));
     const r = await queryFiles([without], { name: 'log4j-core' }, { workers: 1, streamFrom: 0 });
     expect(r).toMatchObject({ filesScanned: 1, filesParsed: 0, matches: [] });
+    // A large JSON file that is no SBOM at all is reported as such, as a small one is.
+    const notSbom = write(JSON.stringify({ rows: [pad] }));
+    expect(await queryFiles([notSbom], { name: 'log4j-core' }, { workers: 1, streamFrom: 0 })).toMatchObject({ filesScanned: 0, errors: [{ reason: 'JSON without the keys of a known SBOM format' }] });
     // The needle across the 8 MiB boundary: found through the overlap.
     const head = '{"bomFormat":"CycloneDX","specVersion":"1.5","metadata":{"component":{"name":"a","description":"';
     const mid = '"}},"components":[{"type":"library","name":"';
