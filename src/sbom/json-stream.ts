@@ -42,7 +42,7 @@ export type ElementTest = (text: string) => boolean;
 export type ElementSinks = (path: readonly (string | number)[]) => ((element: unknown) => void) | undefined;
 
 interface Filtered {
-  /** Keys from the root to the array (array positions are never on this path: see `BIG_ARRAYS`). */
+  /** Keys (and array indexes, when a big array sits inside another array) from the root to the array. */
   path: (string | number)[];
   kept: unknown[];
 }
