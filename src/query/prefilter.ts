@@ -188,6 +188,16 @@ export function hasEscapedPlainPercent(buf: Buffer): boolean {
   return false;
 }
 
+/** The string form of `hasEscapedPlainPercent`, for one purl. */
+export function hasEscapedPlainPercentText(s: string): boolean {
+  for (let pos = s.indexOf('%'); pos !== -1; pos = s.indexOf('%', pos + 1)) {
+    const hi = hex(s.charCodeAt(pos + 1));
+    const lo = hex(s.charCodeAt(pos + 2));
+    if (hi >= 0 && lo >= 0 && plainCode(hi * 16 + lo)) return true;
+  }
+  return false;
+}
+
 /** Does an XML character reference (`&#45;`, `&#x2D;`) spell a plain character anywhere in `buf`? */
 export function hasEscapedPlainXml(buf: Buffer): boolean {
   for (let pos = buf.indexOf(XML_CHARREF); pos !== -1; pos = buf.indexOf(XML_CHARREF, pos + 2)) {

@@ -11,7 +11,7 @@ import type { PackageFilter } from '../sbom/decode.js';
 import type { DecodedSbom } from '../sbom/index.js';
 import { DECODE_LIMITS } from '../sbom/decode.js';
 import type { CompiledQuery, PrefilterNeedle, QueryOptions } from './match.js';
-import { CHUNK_OVERLAP, compileNeedle, mayContain, mayContainJsonChunk, type CompiledNeedle } from './prefilter.js';
+import { CHUNK_OVERLAP, compileNeedle, hasEscapedPlainPercentText, mayContain, mayContainJsonChunk, type CompiledNeedle } from './prefilter.js';
 import { formatLabel, subjectOf, type QueryMatch } from './result.js';
 
 type Parser = { decodeSbomBytes: typeof import('../sbom/index.js').decodeSbomBytes; decodeSbomObject: typeof import('../sbom/index.js').decodeSbomObject; matchPackage: typeof import('./match.js').matchPackage; compileQuery: typeof import('./match.js').compileQuery };
@@ -69,27 +69,20 @@ export function packageFilter(needle: CompiledNeedle): PackageFilter {
   return (name, purl, group) => has(name) || has(group) || (purl !== undefined && (has(purl) || purl.split(' ').some(escapedBeforeQualifiers)));
 }
 
-/** Percent escapes of the characters names are made of ([A-Za-z0-9._-]); `%40`, `%2F` and the like are not. */
-const PLAIN_ESCAPE = /%(?:2[dDeE]|3\d|[46][1-9a-fA-F]|[57][0-9aA]|5[fF])/;
-
-/** A purl escaping a name character before its qualifiers and subpath (where its name is). */
+/** A purl escaping a name character ([A-Za-z0-9._-]; not `%40`, `%2F`) before its qualifiers and subpath, where its name is. */
 function escapedBeforeQualifiers(purl: string): boolean {
   if (!purl.includes('%')) return false;
   const q = purl.search(/[?#]/);
-  return PLAIN_ESCAPE.test(q === -1 ? purl : purl.slice(0, q));
+  return hasEscapedPlainPercentText(q === -1 ? purl : purl.slice(0, q));
 }
 
 /**
  * Strings that make an element of a big array worth keeping when a large file is read sparsely: the
- * needle (any case), a purl escaping its name, what names an SPDX document's subject (DESCRIBES
- * relationships, image purls of described packages, the SPDX 3 document element).
+ * needle (any case), a purl escaping its name, and what names the subject (`namesSubject`).
  */
-function elementTest(needle: CompiledNeedle): (s: string) => boolean {
+function elementTest(needle: CompiledNeedle, namesSubject: (s: string) => boolean): (s: string) => boolean {
   const t = needle.lower.toString('latin1');
-  return (s) =>
-    s.toLowerCase().includes(t) ||
-    (s.startsWith('pkg:') && (escapedBeforeQualifiers(s) || s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/'))) ||
-    s === 'DESCRIBES' || s === 'DESCRIBED_BY' || s === 'SpdxDocument';
+  return (s) => s.toLowerCase().includes(t) || (s.startsWith('pkg:') && escapedBeforeQualifiers(s)) || namesSubject(s);
 }
 const filters = new WeakMap<CompiledNeedle, PackageFilter>();
 
@@ -126,10 +119,10 @@ export async function scanFile(path: string, query: () => CompiledQuery | Promis
     } catch (err) {
       return { path, status: 'error', reason: `cannot read: ${errorMessage(err)}` };
     }
-    const { readSparseJson } = await import('../sbom/json-stream.js');
+    const { readSparseJson, namesSubject } = await import('../sbom/json-stream.js');
     await loadParser();
     const q = await query();
-    return decodeAndMatch(path, q, o, (logger) => loadedParser!.decodeSbomObject(readSparseJson(path, elementTest(needle!), o.maxBytes), path, logger, { keep: filterFor(needle!) }), () => undefined);
+    return decodeAndMatch(path, q, o, (logger) => loadedParser!.decodeSbomObject(readSparseJson(path, elementTest(needle!, namesSubject), o.maxBytes), path, logger, { keep: filterFor(needle!) }), () => undefined);
   }
   if (needle !== undefined && !mayContain(buf, needle)) {
     const why = notAnSbomReason(buf);

@@ -36,6 +36,14 @@ const CHUNK = 1024 * 1024;
 export type ElementTest = (text: string) => boolean;
 
 /**
+ * Strings that make an element worth keeping for the document's subject: SPDX DESCRIBES relationships, image
+ * purls (of the package an SPDX document describes), the SPDX 3 document element.
+ */
+export function namesSubject(s: string): boolean {
+  return s === 'DESCRIBES' || s === 'DESCRIBED_BY' || s === 'SpdxDocument' || s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/');
+}
+
+/**
  * For a big array at `path` (keys from the root, e.g. `['sbom', 'packages']`): a sink that takes every one of
  * its elements as it is assembled (none is kept in the document), or undefined to filter it with `wanted`.
  */

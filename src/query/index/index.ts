@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../../core/log.js';
 import { DECODE_LIMITS } from '../../sbom/decode.js';
 import { streamableJsonHead } from '../../sbom/format.js';
 import { decodeSbomBytes, decodeSbomObject } from '../../sbom/index.js';
-import { readSparseJson, SinkError } from '../../sbom/json-stream.js';
+import { namesSubject, readSparseJson, SinkError } from '../../sbom/json-stream.js';
 import type { Package } from '../../sbom/model.js';
 import { compileQuery, identityOf, matchPackage, type CompiledQuery, type QueryOptions } from '../match.js';
 import { formatLabel, sortMatches, subjectOf, type QueryResult, type SkippedFile } from '../result.js';
@@ -138,7 +138,7 @@ const STREAM_BATCH = 2000;
  * over in batches, each decoded as that document with the batch as its array and written straight to the store.
  */
 function addLargeJson(store: SbomStore, file: string, meta: { path: string; sha256: string; indexedAt: string }): StoredSbom {
-  const skeleton = readSparseJson(file, (s) => s === 'DESCRIBES' || s === 'DESCRIBED_BY' || s === 'SpdxDocument' || s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/'));
+  const skeleton = readSparseJson(file, namesSubject);
   const { sbom: head, format } = decodeSbomObject(skeleton, file, undefined, { keep: () => false });
   const stored: StoredSbom = { ...meta, format: formatLabel(format), subject: subjectOf(head.subject), packages: 0 };
   // Each batch is decoded as the document with only that batch in its package arrays.
