@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'fixtures', 'generated');
 mkdirSync(out, { recursive: true });
 
-const builders = ['vuln', 'catalog-lang', 'images', 'provenance', 'verify'];
+const builders = ['vuln', 'vulndb', 'catalog-lang', 'catalog-binary', 'images', 'provenance', 'verify', 'rpm', 'scale'];
 for (const b of builders) {
   const mod = await import(new URL(`./fixtures/${b}.mjs`, import.meta.url));
   await mod.build({ root, out });

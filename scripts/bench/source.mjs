@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bench of the image sources (src/source): time, CPU and peak memory to open + squash a real image with
-// the `wants` of every registered cataloger (what `sbom generate` does before cataloguing), against simply
+// the streaming plan of every registered cataloger (what `sbom generate` does before the catalog runner
+// replays: kept files for the OS databases, every other wanted file parsed as it streams), against simply
 // reading every layer blob once (gunzipping when gzip). Each measurement runs in a fresh child process so
 // peak RSS is its own. Needs `npm run build` and the real images of ../shared/tools/build-images.sh
 // (IMAGES dir, default /tmp/images). Usage: node scripts/bench/source.mjs [image ...]
@@ -26,12 +27,13 @@ if (process.argv[2] === '--child') {
   } else if (mode === 'squash') {
     const { openSource } = await import(join(root, 'dist', 'source', 'index.js'));
     const { ALL_CATALOGERS } = await import(join(root, 'dist', 'catalog', 'registry.js'));
-    const { wantsFor } = await import(join(root, 'dist', 'catalog', 'run.js'));
+    const { planStreaming } = await import(join(root, 'dist', 'catalog', 'stream.js'));
     const src = await openSource(ref, { plainHttp: true });
-    const r = await src.resolver({ wants: wantsFor(ALL_CATALOGERS) });
+    const plan = planStreaming(ALL_CATALOGERS);
+    const r = await src.resolver({ wants: plan.wants, stream: plan.sink });
     let files = 0;
     for (const e of r.entries()) if (e.kind === 'file') files++;
-    detail = `${files} files`;
+    detail = `${files} files, ${plan.parses.size} parsed while streaming`;
     await src[Symbol.asyncDispose]();
   } else {
     // Baseline: read every layer blob of the image once, gunzip when gzip (no tar parsing).

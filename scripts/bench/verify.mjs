@@ -3,7 +3,10 @@
 // that has an artifact file,
 //   (a) all verified in ONE custody process (the verify/ library the CLI runs),
 //   (b) one `custody verify` process per bundle (the CLI as a user runs it),
-//   (c) the peer: one `@sigstore/cli` process per bundle (`sigstore verify BUNDLE --blob-file ARTIFACT`).
+//   (c) the peer: one `@sigstore/cli` process per bundle (`sigstore verify BUNDLE --blob-file ARTIFACT`),
+//   (d) the real cosign 3.1.3 (scripts/install-peers.mjs): one `cosign verify-blob ARTIFACT --bundle B
+//       --trusted-root R` per bundle (key cases with --key; identity/issuer as for custody), offline,
+//       under `unshare -n` when available.
 // Verdict agreement with cases.json is reported for each.
 //
 // The peer is installed on demand (not a project dependency) into the same cache folder as trivy
@@ -195,6 +198,49 @@ if (process.env.BENCH_VERIFY_PEER !== '0') {
     peerLines = [`peer: unavailable (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`];
   }
 }
+// (d) the real cosign
+let cosignLines = ['cosign: skipped (BENCH_VERIFY_COSIGN=0)'];
+if (process.env.BENCH_VERIFY_COSIGN !== '0') {
+  try {
+    const { installPeer } = await import(pathToFileURL(join(root, 'scripts', 'install-peers.mjs')).href);
+    const cosign = installPeer('cosign3').path;
+    const netns = spawnSync('unshare', ['-n', 'true']).status === 0 ? ['unshare', '-n'] : [];
+    // cosign takes a bare trusted_root.json: unwrap a ClientTrustConfig (the TSA case) into one
+    const roots = new Map();
+    const rootFile = (c) => {
+      const f = rootOf(c);
+      if (!roots.has(f)) {
+        const json = JSON.parse(readFileSync(f, 'utf8'));
+        const out = join(work, `cosign-root-${roots.size}.json`);
+        writeFileSync(out, JSON.stringify(json.trustedRoot ?? json));
+        roots.set(f, out);
+      }
+      return roots.get(f);
+    };
+    const home = join(work, 'cosign-home');
+    mkdirSync(home, { recursive: true });
+    const msD = new Map();
+    let agreeD = 0;
+    const errors = [];
+    for (const c of cases) {
+      const argv = [cosign, 'verify-blob', join(corpus, c.expect.artifact), '--bundle', join(corpus, c.expect.bundle), '--trusted-root', rootFile(c), ...policyArgs(c)];
+      const t = performance.now();
+      const r = spawnSync(netns[0] ?? argv[0], netns.length > 0 ? [...netns.slice(1), ...argv] : argv.slice(1), { encoding: 'utf8', env: { ...process.env, HOME: home } });
+      msD.set(c.id, performance.now() - t);
+      if ((r.status === 0) === want(c)) agreeD++;
+      else errors.push(`  cosign disagrees on ${c.id}: ${r.status === 0 ? 'accepted (expected: fail)' : `refused: ${(r.stderr.match(/Error: ([^\n]+)/)?.[1] ?? `exit ${r.status}`).slice(0, 140)}`}`);
+    }
+    const d = [...msD.values()].reduce((x, y) => x + y, 0);
+    const b = cases.reduce((x, c) => x + (msB.get(c.id) ?? 0), 0);
+    cosignLines = [
+      `cosign 3.1.3 verify-blob, 1 process/bundle: ${cases.length} bundles in ${(d / 1000).toFixed(2)} s (${(d / cases.length).toFixed(1)} ms/bundle), verdict agrees ${agreeD}/${cases.length}; ${netns.length ? 'under unshare -n (no network)' : 'network namespace unavailable'}`,
+      ...errors,
+      `cosign per bundle vs custody one process: ${(d / totalA).toFixed(1)}x slower; vs custody CLI per bundle: ${(d / b).toFixed(2)}x`,
+    ];
+  } catch (err) {
+    cosignLines = [`cosign: unavailable (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`];
+  }
+}
 rmSync(work, { recursive: true, force: true });
 
 const n = cases.length;
@@ -204,4 +250,5 @@ console.log(`custody, 1 process:            ${(totalA / 1000).toFixed(2)} s (${(
 console.log(`custody CLI, 1 process/bundle: ${(totalB / 1000).toFixed(2)} s (${(totalB / n).toFixed(1)} ms/bundle), verdict agrees ${agreeB}/${n}`);
 for (const l of peerLines) console.log(l);
 for (const l of peerRatios) console.log(l);
+for (const l of cosignLines) console.log(l);
 console.log(`custody per-bundle cost, 1 CLI process each vs 1 process for all: ${(totalB / totalA).toFixed(1)}x`);

@@ -66,3 +66,38 @@ export function checkImageRules(image: string, ref: WrittenRef, policy: AuditPol
   }
   return checks;
 }
+
+/**
+ * The `images:` rules for a local image (an OCI layout, an image archive, a directory). They are written for
+ * registry references, so each says what it means here, failing closed where it cannot be checked:
+ * requireDigest passes when the image is read at a digest (it is content, not a tag that can move) and fails
+ * for a directory (no digest); forbidLatest looks at the tags the layout or archive records; allowedRegistries
+ * cannot be met by an image that came from no registry, so it fails.
+ */
+export function checkLocalImageRules(image: string, local: { digest?: string; tags: readonly string[]; transport: string }, policy: AuditPolicy): AuditCheck[] {
+  const checks: AuditCheck[] = [];
+  const p = policy.images;
+  if (p.requireDigest) {
+    checks.push(
+      local.digest !== undefined
+        ? { rule: 'images.requireDigest', status: 'pass', detail: `a local ${local.transport} image, audited at ${local.digest}` }
+        : { rule: 'images.requireDigest', status: 'fail', detail: `${image} is a directory: it has no digest to pin (cannot apply to a local ${local.transport} source)` },
+    );
+  }
+  if (p.forbidLatest) {
+    const latest = local.tags.filter((t) => t === 'latest' || t.endsWith(':latest'));
+    checks.push(
+      latest.length > 0
+        ? { rule: 'images.forbidLatest', status: 'fail', detail: `${image} is tagged ${latest.join(', ')}: pin to a specific version` }
+        : { rule: 'images.forbidLatest', status: 'pass', detail: local.tags.length > 0 ? `tags ${local.tags.join(', ')}` : `a local ${local.transport} image, read by content` },
+    );
+  }
+  if (p.allowedRegistries.length > 0) {
+    checks.push({
+      rule: 'images.allowedRegistries',
+      status: 'fail',
+      detail: `cannot apply to a local ${local.transport} image: it comes from no registry, so it is not from one of ${p.allowedRegistries.join(', ')}`,
+    });
+  }
+  return checks;
+}

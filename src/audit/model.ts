@@ -3,6 +3,8 @@
  * Plain data, rendered by report/ (table, json, markdown, sarif).
  */
 
+import type { Incomplete } from '../core/incomplete.js';
+
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface AuditCheck {
@@ -13,6 +15,10 @@ export interface AuditCheck {
   detail: string;
   /** Optional structured evidence (identities, findings counts, package locations). */
   evidence?: Record<string, unknown>;
+  /** The check could not run (a registry refused, a key was missing): it fails closed, and says it was not checked. */
+  notChecked?: true;
+  /** What the check could not read (an SBOM that declares itself incomplete, a layer): a pass over it is incomplete. */
+  incomplete?: Incomplete[];
 }
 
 export interface ImageVerdict {
@@ -27,6 +33,8 @@ export interface ImageVerdict {
   drift?: { tag: string; tagDigest: string; pinnedDigest: string };
   ok: boolean;
   checks: AuditCheck[];
+  /** Everything not read or not checked for this image (its checks' `incomplete`, checks that could not run). */
+  incomplete: Incomplete[];
 }
 
 export interface WorkloadVerdict {
@@ -50,4 +58,10 @@ export interface AuditResult {
   workloads: WorkloadVerdict[];
   /** Counts for the summary line. */
   summary: { images: number; imagesFailed: number; workloads: number; workloadsFailed: number; excluded: number };
+  /**
+   * Everything the audit could not read or check (README "Completeness"): manifests and workloads it
+   * could not read, images whose checks could not run or read incomplete input. A passing audit over any
+   * of it exits 3 unless `--allow-incomplete` or the policy's `allowIncomplete: true`.
+   */
+  incomplete: Incomplete[];
 }

@@ -3,7 +3,9 @@
  * error naming its path, so a typo never silently weakens a policy.
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError } from '../core/errors.js';
+import { InputError, errorMessage } from '../core/errors.js';
+import { compileQuery } from '../query/match.js';
+import { parseDuration } from '../vuln/age.js';
 
 export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
 
@@ -61,6 +63,10 @@ export interface AuditPolicy {
     vex: string[];
     osvDb?: string;
     engine?: string;
+    /** The local vulnerability database (`custody vulndb`) the osv engine reads when there is no osvDb (default: the user's cache). */
+    vulndbDir?: string;
+    /** Data older than this fails the check (`--max-vulndb-age`), in seconds. */
+    maxVulnDbAgeSeconds?: number;
   };
   sbom?: {
     /** 'attestation': an SBOM attestation must be attached; 'generate': generate one when absent. */
@@ -69,6 +75,11 @@ export interface AuditPolicy {
     allowMissingTlog: boolean;
     forbid: ForbiddenPackage[];
   };
+  /**
+   * Accept a passing audit over input that could not be read or checked (README "Completeness"), as the
+   * global `--allow-incomplete` does; default false: such an audit exits 3. The report still lists it.
+   */
+  allowIncomplete: boolean;
 }
 
 type Json = unknown;
@@ -77,7 +88,7 @@ class PolicyReader {
   constructor(private readonly file: string) {}
 
   fail(path: string, message: string): never {
-    throw new InputError('AUDIT_POLICY_INVALID', `policy ${this.file}: ${path ? `${path}: ` : ''}${message}`, {
+    throw new InputError('AUDIT_POLICY_INVALID', `policy ${this.file}${path ? `: ${path}:` : ''} ${message}`, {
       hint: 'see README "Audit policy" for the keys a policy may have',
     });
   }
@@ -146,6 +157,7 @@ class PolicyReader {
 }
 
 const SEVERITIES: readonly Severity[] = ['none', 'low', 'medium', 'high', 'critical'];
+const ENGINES: readonly string[] = ['osv', 'grype', 'trivy'];
 
 /** Parse and validate a policy document. Throws InputError (exit 3) naming the file and key path. */
 export function parsePolicy(text: string, file: string): AuditPolicy {
@@ -160,8 +172,11 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
       cause: e,
     });
   }
-  if (doc === null || doc === undefined) r.fail('', 'is empty');
-  const top = r.object(doc, '', ['apiVersion', 'kind', 'images', 'signature', 'provenance', 'vulnerabilities', 'sbom']);
+  if (doc === null || doc === undefined) r.fail('', text.trim() === '' ? 'is empty' : 'is YAML null, not a mapping of policy keys (images, signature, provenance, vulnerabilities, sbom)');
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    r.fail('', `is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a mapping of policy keys (images, signature, provenance, vulnerabilities, sbom)`);
+  }
+  const top = r.object(doc, '', ['apiVersion', 'kind', 'images', 'signature', 'provenance', 'vulnerabilities', 'sbom', 'allowIncomplete']);
 
   const imagesObj = top.images === undefined ? {} : r.object(top.images, 'images', ['requireDigest', 'forbidLatest', 'allowedRegistries', 'excludedNamespaces']);
   const policy: AuditPolicy = {
@@ -172,6 +187,7 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
       excludedNamespaces: imagesObj.excludedNamespaces === undefined ? ['kube-system'] : r.strings(imagesObj.excludedNamespaces, 'images.excludedNamespaces'),
     },
     provenance: [],
+    allowIncomplete: r.bool(top.allowIncomplete, 'allowIncomplete', false),
   };
 
   if (top.signature !== undefined) {
@@ -210,7 +226,7 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
   }
 
   if (top.vulnerabilities !== undefined) {
-    const v = r.object(top.vulnerabilities, 'vulnerabilities', ['failOn', 'onlyFixed', 'ignore', 'vex', 'osvDb', 'engine']);
+    const v = r.object(top.vulnerabilities, 'vulnerabilities', ['failOn', 'onlyFixed', 'ignore', 'vex', 'osvDb', 'engine', 'vulndbDir', 'maxVulnDbAge']);
     const failOn = r.string(v.failOn, 'vulnerabilities.failOn') ?? 'high';
     if (!SEVERITIES.includes(failOn as Severity)) r.fail('vulnerabilities.failOn', `must be one of ${SEVERITIES.join(', ')}`);
     policy.vulnerabilities = {
@@ -221,9 +237,20 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
     const ignore = r.string(v.ignore, 'vulnerabilities.ignore');
     const osvDb = r.string(v.osvDb, 'vulnerabilities.osvDb');
     const engine = r.string(v.engine, 'vulnerabilities.engine');
+    if (engine !== undefined && !ENGINES.includes(engine)) r.fail('vulnerabilities.engine', `must be one of ${ENGINES.join(', ')}, not '${engine}'`);
     if (ignore) policy.vulnerabilities.ignore = ignore;
     if (osvDb) policy.vulnerabilities.osvDb = osvDb;
     if (engine) policy.vulnerabilities.engine = engine;
+    const vulndbDir = r.string(v.vulndbDir, 'vulnerabilities.vulndbDir');
+    if (vulndbDir) policy.vulnerabilities.vulndbDir = vulndbDir;
+    const maxAge = r.string(v.maxVulnDbAge, 'vulnerabilities.maxVulnDbAge');
+    if (maxAge !== undefined) {
+      try {
+        policy.vulnerabilities.maxVulnDbAgeSeconds = parseDuration(maxAge, 'vulnerabilities.maxVulnDbAge');
+      } catch {
+        r.fail('vulnerabilities.maxVulnDbAge', `${JSON.stringify(maxAge)} is not a duration (24h, 7d, 1d12h)`);
+      }
+    }
   }
 
   if (top.sbom !== undefined) {
@@ -247,6 +274,13 @@ export function parsePolicy(text: string, file: string): AuditPolicy {
         if (version) out.version = version;
         if (reason) out.reason = reason;
         if (!out.purl && !out.name) r.fail(p, 'needs purl or name');
+        // The same matcher `sbom query` builds: a range or purl it cannot read is a policy error now, not a
+        // failed check on every image later.
+        try {
+          compileQuery({ name: out.name, purl: out.purl, version: out.version });
+        } catch (err) {
+          r.fail(out.version !== undefined && /range|version/i.test(errorMessage(err)) ? `${p}.version` : p, errorMessage(err));
+        }
         return out;
       }),
     };

@@ -4,22 +4,25 @@
  * SBOM, query/ for forbidden packages). Results are cached per pinned digest, so an image that runs
  * in fifty pods, or under two tags, is checked once per policy.
  */
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 import type { Logger } from '../core/log.js';
 import { generateSbom } from '../generate/index.js';
 import { checkProvenance, createAuthenticator, type Attestation, type ProvenanceResult } from '../provenance/index.js';
 import { compareVersions } from '../query/versions/index.js';
 import { readSbom } from '../sbom/index.js';
 import type { Sbom } from '../sbom/model.js';
+import { openSource } from '../source/index.js';
 import { createRegistryClient, parseImageRef } from '../source/registry-client.js';
 import { checkIdentity, openImageSignatureStore, verifyImageSignatures, type TrustedRootHandle, type VerifyPolicy, type VerifyResult } from '../verify/index.js';
 import { runExternalEngine } from '../vuln/backends/engines.js';
 import { runScan } from '../vuln/scan.js';
+import { resolveVulnDbDir } from '../vuln/vulndb/layout.js';
 import { failOnRank } from '../vuln/gate.js';
 import { severityRank } from '../vuln/model.js';
-import type { AuditDeps, CheckOutcome, ParsedImage } from './audit.js';
+import type { AuditDeps, CheckOutcome, LocalImage, ParsedImage } from './audit.js';
 import type { AuditPolicy, IdentityRule, ProvenanceRule, SignatureRule } from './policy.js';
 
 export interface WiringOptions {
@@ -36,8 +39,53 @@ export interface WiringOptions {
   sbomSigners?: SignatureRule;
   /** `sbom.allowMissingTlog`: accept SBOM attestations without a log proof (key-signed `.att` layers have none). */
   sbomAllowMissingTlog?: boolean;
-  /** Image attestations (cosign .att tag, OCI referrers) of a pinned image; from provenance/. */
-  discoverAttestations?: (pinnedRef: string) => Promise<Attestation[]>;
+  /**
+   * Attestations (cosign .att tag or `cosign save` entries, OCI referrers) of an image, by source reference:
+   * `registry:HOST/REPO@sha256:...` or a local layout (`oci-dir:PATH`, `oci-archive:PATH`); from provenance/.
+   */
+  discoverAttestations?: (sourceRef: string) => Promise<Attestation[]>;
+  /** Base of relative local image paths (`custody audit oci-dir:./img`): the CLI's working directory. */
+  cwd?: string;
+  /** Keys the policy names, read and checked when it was loaded (audit/load-policy.ts), by path as written. */
+  keys?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Where a check reads an image: its source reference (what verify/, provenance/, vuln/ and generate/ open),
+ * a key for the per-run memo, and the manifest digest when there is one.
+ */
+interface Target {
+  ref: string;
+  key: string;
+  digest?: string;
+  /** Can signatures and attestations be stored beside it (a registry or an OCI layout)? */
+  attachments: boolean;
+  /** How to name it in details. */
+  label: string;
+  transport: string;
+}
+
+function registryTarget(pinned: string): Target {
+  return { ref: `registry:${pinned}`, key: pinned, digest: pinned.slice(pinned.lastIndexOf('@') + 1), attachments: true, label: pinned, transport: 'registry' };
+}
+
+function localTarget(img: LocalImage): Target {
+  return {
+    ref: img.ref,
+    key: img.ref,
+    ...(img.digest !== undefined ? { digest: img.digest } : {}),
+    attachments: img.transport === 'oci-dir' || img.transport === 'oci-archive',
+    label: img.ref,
+    transport: img.transport,
+  };
+}
+
+/** The failed check for a rule that reads what a registry or layout stores beside an image, on a source that stores none. */
+function cannotApply(t: Target, what: string): CheckOutcome {
+  return {
+    ok: false,
+    detail: `cannot apply to a local ${t.transport} source: ${what} are stored beside an image in a registry or an OCI layout (oci-dir:, oci-archive:, cosign save), and ${t.label} carries none`,
+  };
 }
 
 /** `registry:`-less image references as Kubernetes writes them; a `registry:` prefix is accepted too. */
@@ -76,25 +124,28 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
   const readKey = memo(
     (p: string) => p,
     async (p: string) => {
-      try {
-        return (await readFile(abs(p))).toString('utf8');
-      } catch (err) {
-        throw new InputError('AUDIT_POLICY_KEY_UNREADABLE', `cannot read the public key ${p} named by the policy`, { cause: err, hint: 'key paths are relative to the policy file' });
-      }
+      const loaded = o.keys?.get(p);
+      if (loaded !== undefined) return loaded;
+      return (await readInputFile(abs(p), { prefix: 'AUDIT_POLICY_KEY', what: 'public key', shown: p, maxBytes: 64 * 1024 })).toString('utf8');
     },
   );
+  const cwd = o.cwd ?? o.policyDir;
+  // Provenance rules and the SBOM rule read the same attachments: discover them once per image and run.
+  const discover = o.discoverAttestations;
+  const discoverAttestations = discover === undefined ? undefined : memo((ref: string) => ref, (ref: string) => discover(ref));
   const registryOptions = { plainHttp: o.plainHttp, env: o.env, log: o.log, ...(o.signal ? { signal: o.signal } : {}) };
 
   const generate = memo(
-    (pinned: string) => pinned,
-    async (pinned: string): Promise<Sbom> => {
-      const s = await generateSbom({ target: `registry:${pinned}`, plainHttp: o.plainHttp, env: o.env, log: o.log, toolVersion: o.toolVersion, ...(o.signal ? { signal: o.signal } : {}) });
+    (t: Target) => t.key,
+    async (t: Target): Promise<Sbom> => {
+      const s = await generateSbom({ target: t.ref, cwd, plainHttp: o.plainHttp, env: o.env, log: o.log, toolVersion: o.toolVersion, ...(o.signal ? { signal: o.signal } : {}) });
       return Array.isArray(s) ? s[0]! : s;
     },
   );
 
-  const verifySignature = async (pinned: string, rule: SignatureRule): Promise<CheckOutcome> => {
-    const store = await openImageSignatureStore(`registry:${pinned}`, { cwd: o.policyDir, plainHttp: o.plainHttp, env: o.env, log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
+  const verifySignature = async (t: Target, rule: SignatureRule): Promise<CheckOutcome> => {
+    if (!t.attachments) return cannotApply(t, 'signatures');
+    const store = await openImageSignatureStore(t.ref, { cwd, plainHttp: o.plainHttp, env: o.env, log: o.log, ...(o.signal ? { signal: o.signal } : {}) });
     const attempts: { label: string; policy: VerifyPolicy }[] = [
       ...rule.identities.map((r) => ({ label: describeIdentity(r), policy: identityPolicy(r) })),
       ...(await Promise.all(rule.keys.map(async (k) => ({ label: `key ${k}`, policy: { kind: 'key', publicKeyPem: await readKey(k) } as VerifyPolicy })))),
@@ -116,13 +167,15 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
     };
   };
 
-  const checkProvenanceOf = async (pinned: string, rule: ProvenanceRule): Promise<CheckOutcome> => {
-    if (o.discoverAttestations === undefined) return { ok: false, detail: 'attestation discovery for images is not available' };
-    const attestations = await o.discoverAttestations(pinned);
-    if (attestations.length === 0) return { ok: false, detail: `no attestation is attached to ${pinned} (cosign .att tag or OCI referrers)` };
+  const checkProvenanceOf = async (t: Target, rule: ProvenanceRule): Promise<CheckOutcome> => {
+    if (!t.attachments) return cannotApply(t, 'provenance attestations');
+    if (discoverAttestations === undefined) return { ok: false, detail: 'attestation discovery for images is not available' };
+    if (t.digest === undefined || !t.digest.startsWith('sha256:')) return { ok: false, detail: `${t.label} has no sha256 manifest digest for an attestation to name` };
+    const attestations = await discoverAttestations(t.ref);
+    if (attestations.length === 0) return { ok: false, detail: `no attestation is attached to ${t.label} (cosign .att tag or save entries, OCI referrers)` };
     const keys = await Promise.all(rule.keys.map(async (k) => ({ pem: await readKey(k), label: `key ${k}` })));
     const authenticate = createAuthenticator({ trustedRoot: o.trustedRoot, publicKeys: keys, allowMissingTlog: rule.allowMissingTlog });
-    const digest = pinned.slice(pinned.indexOf('@sha256:') + '@sha256:'.length);
+    const digest = t.digest.slice('sha256:'.length);
     const expectations = {
       ...(rule.builderId ? { builderId: rule.builderId } : {}),
       ...(rule.buildType ? { buildType: rule.buildType } : {}),
@@ -137,8 +190,8 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
     for (const sourceUri of sources) {
       for (const workflow of workflows) {
         const r = await checkProvenance({
-          artifact: { kind: 'image', ref: `registry:${pinned}`, digests: { sha256: digest } },
-          input: `attestations of ${pinned}`,
+          artifact: { kind: 'image', ref: t.ref, digests: { sha256: digest } },
+          input: `attestations of ${t.label}`,
           attestations,
           expectations: { ...expectations, ...(sourceUri ? { sourceUri } : {}), ...(workflow ? { workflow } : {}) },
           authenticate,
@@ -172,9 +225,10 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
    * An SBOM attestation (CycloneDX or SPDX predicate) attached to the image, read only from a
    * verified payload: its signer must be one the policy's `signature` rule names.
    */
-  const sbomAttestation = async (pinned: string): Promise<{ sbom: Sbom; origin: string } | undefined> => {
-    if (o.discoverAttestations === undefined) return undefined;
-    const all = await o.discoverAttestations(pinned);
+  const sbomAttestation = async (t: Target): Promise<{ sbom: Sbom; origin: string } | undefined> => {
+    if (discoverAttestations === undefined || !t.attachments || t.digest === undefined) return undefined;
+    const pinned = t.label;
+    const all = await discoverAttestations(t.ref);
     const candidates = all.filter((a) => /cyclonedx|spdx/i.test(Buffer.from(a.envelope.payload, 'base64').toString('utf8', 0, 4096)));
     if (candidates.length === 0) return undefined;
     const signers = o.sbomSigners;
@@ -199,7 +253,7 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
         statement = {};
       }
       // An attestation about another artifact says nothing about this image.
-      const hex = pinned.slice(pinned.lastIndexOf('@sha256:') + '@sha256:'.length);
+      const hex = t.digest.slice(t.digest.indexOf(':') + 1);
       if (!(statement.subject ?? []).some((sub) => sub.digest?.sha256?.toLowerCase() === hex)) {
         o.log.warn(`${pinned}: the SBOM attestation ${att.origin} is about another artifact (no subject with digest sha256:${hex})`);
         continue;
@@ -215,14 +269,16 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
     return undefined;
   };
 
-  const scan = async (pinned: string, v: NonNullable<AuditPolicy['vulnerabilities']>): Promise<CheckOutcome> => {
-    const engine = (v.engine ?? (v.osvDb ? 'osv' : undefined)) as 'osv' | 'grype' | 'trivy' | undefined;
-    if (engine === undefined) return { ok: false, detail: 'vulnerabilities: the policy names no scanner (set vulnerabilities.osvDb or vulnerabilities.engine)' };
+  const scan = async (t: Target, v: NonNullable<AuditPolicy['vulnerabilities']>): Promise<CheckOutcome> => {
+    // No engine named: the native one, on osvDb or else the local database (custody vulndb).
+    const engine = (v.engine ?? 'osv') as 'osv' | 'grype' | 'trivy';
     const g = await runScan(
       {
-        input: { kind: 'image', ref: `registry:${pinned}` },
+        input: { kind: 'image', ref: t.ref },
         engine,
         ...(v.osvDb ? { osvDb: abs(v.osvDb) } : {}),
+        ...(engine === 'osv' && !v.osvDb ? { vulndbDir: resolveVulnDbDir(v.vulndbDir !== undefined ? abs(v.vulndbDir) : undefined, o.env, o.policyDir) } : {}),
+        ...(v.maxVulnDbAgeSeconds !== undefined ? { maxVulnDbAge: { seconds: v.maxVulnDbAgeSeconds, explicit: true } } : {}),
         failOn: v.failOn,
         onlyFixed: v.onlyFixed,
         unscored: 'ignore',
@@ -234,33 +290,84 @@ export function createAuditDeps(o: WiringOptions): AuditDeps {
       {
         log: o.log,
         readSbom: (path) => readSbom(path, { logger: o.log }),
-        catalogImage: (ref) => generate(stripTransport(ref)),
+        catalogImage: () => generate(t),
         compareVersions,
         runEngine: (e, input, signal) => runExternalEngine(e, input, { log: o.log, env: o.env, ...(signal ? { signal } : {}) }),
       },
     );
     // Name what fails the gate (the summary alone only counts it): the highest-severity findings first.
     const blocking = g.gate.passed ? [] : g.findings.filter((f) => f.severity.level !== 'unknown' && failOnRank(v.failOn) <= severityRank(f.severity.level));
-    const named = blocking.slice(0, 5).map((f) => `${f.id} ${f.package.name}@${f.package.version} (${f.severity.level})`);
+    // path → package@version (the image is the verdict's), so each copy can be found.
+    const named = blocking.slice(0, 5).map((f) => `${f.id} ${f.package.locations[0] ? `${f.package.locations[0]} → ` : ''}${f.package.name}@${f.package.version} (${f.severity.level})`);
     const detail = named.length > 0 ? `${g.gate.summary}: ${named.join('; ')}${blocking.length > 5 ? ` and ${blocking.length - 5} more` : ''}` : g.gate.summary;
-    return { ok: g.gate.passed, detail, evidence: { failing: g.gate.failing, findings: g.findings.length, suppressed: g.suppressed.length } };
+    const unread = g.scan.incomplete ?? [];
+    return { ok: g.gate.passed, detail, evidence: { failing: g.gate.failing, findings: g.findings.length, suppressed: g.suppressed.length }, ...(unread.length > 0 ? { incomplete: unread.map((i) => ({ ...i, path: `${t.ref}: ${i.path}` })) } : {}) };
   };
 
   return {
     log: o.log,
-    parseImage: (image: string): ParsedImage => parseImageRef(stripTransport(image)),
+    parseImage: (image: string): ParsedImage => {
+      // A transport other than registry: is never a host name (`oci-dir:./img` is not the registry "oci-dir").
+      const transport = /^([a-z-]+):(?!\d)/.exec(image)?.[1];
+      if (transport !== undefined && transport !== 'registry' && !/^[a-z0-9-]+\.[a-z0-9.-]+$/.test(transport) && transport !== 'localhost') {
+        throw new InputError('AUDIT_NOT_A_REGISTRY_IMAGE', `${image} is a ${transport}: reference, and images that manifests run come from registries`, {
+          hint: 'audit a local image on the command line (custody audit oci-dir:PATH --policy ...); manifests name host/repository[:tag][@sha256:...]',
+        });
+      }
+      return parseImageRef(stripTransport(image));
+    },
     resolveDigest: memo(
       (p: ParsedImage) => `${p.registry}/${p.repository}:${p.tag}`,
       (p: ParsedImage) => createRegistryClient({ registry: p.registry, repository: p.repository, ...(p.tag ? { tag: p.tag } : {}) }, registryOptions).resolveDigest(),
     ),
-    verifySignature: memo((pinned: string, rule: SignatureRule) => `sig ${pinned} ${JSON.stringify(rule)}`, verifySignature),
-    checkProvenance: memo((pinned: string, rule: ProvenanceRule) => `prov ${pinned} ${JSON.stringify(rule)}`, checkProvenanceOf),
-    scan: memo((pinned: string, v: NonNullable<AuditPolicy['vulnerabilities']>) => `scan ${pinned} ${JSON.stringify(v)}`, scan),
-    sbom: async (pinned, require) => {
-      const attested = await sbomAttestation(pinned);
-      if (attested) return attested;
-      if (require === 'generate') return { sbom: await generate(pinned), origin: 'generated by custody' };
-      return undefined;
+    verifySignature: memo((pinned: string, rule: SignatureRule) => `sig ${pinned} ${JSON.stringify(rule)}`, (pinned, rule) => verifySignature(registryTarget(pinned), rule)),
+    checkProvenance: memo((pinned: string, rule: ProvenanceRule) => `prov ${pinned} ${JSON.stringify(rule)}`, (pinned, rule) => checkProvenanceOf(registryTarget(pinned), rule)),
+    scan: memo((pinned: string, v: NonNullable<AuditPolicy['vulnerabilities']>) => `scan ${pinned} ${JSON.stringify(v)}`, (pinned, v) => scan(registryTarget(pinned), v)),
+    sbom: (pinned, require) => sbomOf(registryTarget(pinned), require),
+    local: {
+      resolve: (image) => resolveLocalImage(image, { cwd, log: o.log }),
+      verifySignature: memo((img: LocalImage, rule: SignatureRule) => `sig ${img.ref} ${JSON.stringify(rule)}`, (img, rule) => verifySignature(localTarget(img), rule)),
+      checkProvenance: memo((img: LocalImage, rule: ProvenanceRule) => `prov ${img.ref} ${JSON.stringify(rule)}`, (img, rule) => checkProvenanceOf(localTarget(img), rule)),
+      scan: memo((img: LocalImage, v: NonNullable<AuditPolicy['vulnerabilities']>) => `scan ${img.ref} ${JSON.stringify(v)}`, (img, v) => scan(localTarget(img), v)),
+      sbom: (img, require) => sbomOf(localTarget(img), require),
     },
   };
+
+  async function sbomOf(t: Target, require: 'attestation' | 'generate'): Promise<{ sbom: Sbom; origin: string } | undefined> {
+    const attested = await sbomAttestation(t);
+    if (attested) return attested;
+    if (require === 'generate') return { sbom: await generate(t), origin: 'generated by custody' };
+    return undefined;
+  }
+}
+
+const LOCAL_TRANSPORTS = new Set(['oci-dir', 'oci', 'oci-archive', 'docker-archive', 'dir']);
+
+/**
+ * The local image an audit argument names: a `oci-dir:`/`oci:`/`oci-archive:`/`docker-archive:`/`dir:`
+ * reference, or a path (`/...`, `./...`, `../...`, or one that exists; a bare name that exists is read as
+ * the path, as `sbom generate` does, and the choice is logged). Registry references give undefined.
+ * @throws InputError when the path cannot be read or is not an image (as openSource throws)
+ */
+export async function resolveLocalImage(image: string, o: { cwd: string; log: Logger }): Promise<LocalImage | undefined> {
+  const m = /^([a-z-]+):(.*)$/s.exec(image);
+  if (m !== null && m[1] === 'registry') return undefined;
+  const explicit = m !== null && LOCAL_TRANSPORTS.has(m[1]!);
+  const pathLike = /^(\/|\.\.?\/)/.test(image);
+  if (!explicit && !pathLike) {
+    const p = isAbsolute(image) ? image : resolve(o.cwd, image);
+    if ((await stat(p).catch(() => undefined)) === undefined) return undefined;
+  }
+  const ref = m !== null && m[1] === 'oci' ? `oci-dir:${m[2]!}` : image;
+  const source = await openSource(ref, { cwd: o.cwd, log: o.log });
+  try {
+    const d = source.describe();
+    const transport = (d.transport ?? 'dir') as LocalImage['transport'];
+    const canonical = explicit ? ref : `${transport}:${image}`;
+    if (!explicit && !pathLike) o.log.info(`${image}: auditing the local ${transport} image at this path (write registry:${image} for a registry image)`);
+    const digest = d.manifestDigest ?? d.configDigest;
+    return { ref: canonical, transport, ...(digest !== undefined ? { digest } : {}), tags: d.repoTags ?? [] };
+  } finally {
+    await source[Symbol.asyncDispose]();
+  }
 }

@@ -3,6 +3,7 @@
  * The runner walks the resolver once and calls each parser whose globs match.
  */
 import type { Ecosystem } from '../core/ecosystem.js';
+import type { Incomplete } from '../core/incomplete.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
 import type { RandomAccessFile } from '../source/types.js';
 
@@ -23,7 +24,15 @@ export interface RandomAccessCatalogFile {
 export interface CatalogContext {
   /** Distro from /etc/os-release, when the image has one. */
   distro?: LinuxRelease;
+  /** Something worth knowing that loses no package (a field custody ignores, a lenient read that recovered). */
   warn(message: string, location?: Location): void;
+  /**
+   * Part of a claimed file could not be read, so packages may be missing (a corrupt page of a
+   * package database, an entry that cannot be parsed, a nested archive over the limits). Also
+   * printed as a warning. A parser that throws marks its whole file incomplete; call this for
+   * partial reads. `location` defaults to the file being parsed.
+   */
+  incomplete(reason: string, location?: Location): void;
   /** Limits for nested archives and big files (issue #3, "Bounds"). */
   limits: CatalogLimits;
   /**
@@ -51,12 +60,34 @@ export const DEFAULT_LIMITS: CatalogLimits = {
 export interface ParseResult {
   packages: Package[];
   relationships?: Relationship[];
+  /**
+   * OS package databases only: the files each package installed (absolute paths in the root), keyed
+   * by the package objects of `packages`. The runner uses them once for two rules: a runtime binary
+   * a package lists is not reported again, and a language package whose files a distro package
+   * lists gets an `owns` relationship from it. Not written to any output.
+   */
+  ownedFiles?: Map<Package, readonly string[]>;
 }
+
+export type { Incomplete };
 
 interface ParserBase {
   globs: readonly string[];
   /** Extra files this parser reads through `ctx.read` (their contents are retained, they are not parsed on their own). */
   companions?: readonly string[];
+  /**
+   * The parser reads `ctx.distro` (OS package databases: the purl's namespace and `distro` qualifier).
+   * Such parsers, and those with `companions`, run once the whole image has been walked, on kept
+   * bytes; every other parser gets each file as its bytes stream past (catalog/stream.ts), with a
+   * context that has neither `distro` nor `read`.
+   */
+  usesDistro?: boolean;
+  /**
+   * Runtime-binary parsers: the runner runs them after every other parser (so the OS package
+   * databases have been read) and hands them only files that no OS package lists: whatever they
+   * would find in such a file is dropped by the ownership rule anyway (catalog/ownership.ts).
+   */
+  onlyUnowned?: boolean;
 }
 
 /** A parser of whole files (nearly all of them). */

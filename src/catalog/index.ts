@@ -5,4 +5,5 @@ export type { CatalogContext, CatalogFile, Cataloger, CatalogerTag, CatalogLimit
 export { defineCataloger, DEFAULT_LIMITS } from './cataloger.js';
 export { ALL_CATALOGERS, selectCatalogers } from './registry.js';
 export { comparePackages, finalizePackages, globsFor, runCatalogers, wantsFor, type CatalogResult, type RunContext } from './run.js';
-export { detectDistro, distroQualifier, parseOsRelease, OS_RELEASE_PATHS } from './os-release.js';
+export { detectDistro, DISTRO_PATHS, distroQualifier, parseOsRelease, parseReleaseFile, OS_RELEASE_PATHS, RELEASE_FILE_PATHS } from './os-release.js';
+export { isStreamable, planStreaming, StreamedParses, type ParseRecord, type StreamPlan, type StreamPlanOptions } from './stream.js';

@@ -2,6 +2,7 @@
  * Small helpers shared by the language-ecosystem catalogers (java, npm, python, go, rust, ruby, php,
  * dotnet): building a Package with a stable id, reading JSON/text defensively, licence lists.
  */
+import { buildPurl, type PurlParts } from '../core/ecosystem.js';
 import { normalizeLicense } from '../core/license.js';
 import { packageId } from '../sbom/ids.js';
 import type { Location, Package, PackageType } from '../sbom/model.js';
@@ -19,6 +20,15 @@ export interface LangPackageInput {
   description?: string | undefined;
   supplier?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+}
+
+/** The purl of these parts, or undefined where packageurl-js refuses them (the package is still reported, by name). */
+export function purlOrUndefined(parts: PurlParts): string | undefined {
+  try {
+    return buildPurl(parts);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A Package with its stable id (sbom/ids.ts) and normalised, de-duplicated licences. */

@@ -27,7 +27,8 @@ export function compilePathMatcher(globs: readonly string[]): Test {
   const byBase = new Map<string, Test[]>();
   const byExt = new Map<string, Test[]>();
   const byParent = new Map<string, Test[]>();
-  const byPrefix: { prefix: string; test: Test }[] = [];
+  // Grouped by prefix: many globs under the same directory (`/usr/local/**/lib*.so*`) cost one startsWith per path.
+  const byPrefix = new Map<string, Test[]>();
   const always: Test[] = [];
   for (const glob of new Set(globs)) {
     const re = picomatch.makeRe(glob, { dot: true });
@@ -43,12 +44,12 @@ export function compilePathMatcher(globs: readonly string[]): Test {
     if (/[{}()]/.test(glob)) always.push(test); // braces and extglobs may hold a '/': no segment reasoning
     else if (last.includes('**')) {
       // A globstar last segment crosses directories: only the leading directories are known.
-      if (glob.startsWith('/') && prefix.length > 1) byPrefix.push({ prefix, test });
+      if (glob.startsWith('/') && prefix.length > 1) push(byPrefix, prefix, test);
       else always.push(test);
     } else if (isLiteral(last)) push(byBase, last, test);
     else if (ext.length > 1 && isLiteral(ext)) push(byExt, ext, test);
     else if (segments.length >= 2 && isLiteral(parent)) push(byParent, parent, test);
-    else if (glob.startsWith('/') && prefix.length > 1) byPrefix.push({ prefix, test });
+    else if (glob.startsWith('/') && prefix.length > 1) push(byPrefix, prefix, test);
     else always.push(test);
   }
   const any = (tests: Test[] | undefined, path: string): boolean => tests !== undefined && tests.some((t) => t(path));
@@ -62,7 +63,7 @@ export function compilePathMatcher(globs: readonly string[]): Test {
       const parent = path.slice(path.lastIndexOf('/', slash - 1) + 1, slash);
       if (any(byParent.get(parent), path)) return true;
     }
-    for (const { prefix, test } of byPrefix) if (path.startsWith(prefix) && test(path)) return true;
+    for (const [prefix, tests] of byPrefix) if (path.startsWith(prefix) && any(tests, path)) return true;
     return always.some((t) => t(path));
   };
 }

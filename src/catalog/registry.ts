@@ -4,12 +4,13 @@
  */
 import { UsageError } from '../core/errors.js';
 import { apkDbCataloger } from './alpine/index.js';
+import { runtimeBinaryCataloger } from './binary/index.js';
 import type { Cataloger } from './cataloger.js';
 import { dpkgDbCataloger } from './debian/index.js';
 import { rpmDbCataloger } from './rpm/index.js';
-import { dotnetDepsCataloger } from './dotnet/index.js';
+import { dotnetDepsCataloger, dotnetPackagesConfigCataloger, dotnetPackagesLockCataloger, dotnetPackagesPropsCataloger } from './dotnet/index.js';
 import { goBinaryCataloger, goModCataloger } from './go/index.js';
-import { javaArchiveCataloger } from './java/index.js';
+import { javaArchiveCataloger, javaGradleLockfileCataloger } from './java/index.js';
 import { npmInstalledCataloger, npmLockCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
 import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
@@ -22,6 +23,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   apkDbCataloger,
   rpmDbCataloger,
   javaArchiveCataloger,
+  javaGradleLockfileCataloger,
   npmInstalledCataloger,
   npmLockCataloger,
   pythonInstalledCataloger,
@@ -35,6 +37,10 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   phpComposerInstalledCataloger,
   phpComposerLockCataloger,
   dotnetDepsCataloger,
+  dotnetPackagesLockCataloger,
+  dotnetPackagesConfigCataloger,
+  dotnetPackagesPropsCataloger,
+  runtimeBinaryCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

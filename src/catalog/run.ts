@@ -1,16 +1,19 @@
 /**
  * The catalog runner: one glob walk per parser over the resolver, parsers called on each matching
- * file, a bad file turned into a warning (never a stopped run), then dedup, stable ids and sorting.
+ * file, a bad file turned into a warning (never a stopped run), then the ownership rules (OS packages'
+ * file lists: catalog/ownership.ts), dedup, stable ids and sorting.
  */
 import picomatch from 'picomatch';
-import { errorMessage } from '../core/errors.js';
+import { normalizeIncomplete, type Incomplete } from '../core/incomplete.js';
 import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
 import type { FileEntry, FileResolver, Scope } from '../source/types.js';
-import { DEFAULT_LIMITS, type CatalogContext, type Cataloger, type CatalogLimits, type ParseResult } from './cataloger.js';
-import { detectDistro, OS_RELEASE_PATHS } from './os-release.js';
+import { DEFAULT_LIMITS, type Cataloger, type CatalogLimits } from './cataloger.js';
+import { detectDistro, DISTRO_PATHS } from './os-release.js';
+import { applyOwnershipRules, mergeRuntimeBinaries, outerPath, OwnershipIndex } from './ownership.js';
 import { compilePathMatcher } from './path-match.js';
+import { parseOne, recordError, type ParseEnv, type StreamedParses } from './stream.js';
 
 export interface RunContext {
   log: Logger;
@@ -25,6 +28,11 @@ export interface RunContext {
   scope?: Scope;
   /** Called with a short status line per parser/file count (TTY progress). */
   onProgress?: (message: string) => void;
+  /**
+   * What was parsed while the source streamed its layers (catalog/stream.ts `planStreaming`): those
+   * files' records are replayed instead of reading them again.
+   */
+  streamed?: StreamedParses;
 }
 
 export interface CatalogResult {
@@ -33,11 +41,16 @@ export interface CatalogResult {
   relationships: Relationship[];
   /** Every warning raised, also sent to `log.warn`. */
   warnings: string[];
+  /**
+   * What a cataloger claimed and could not read (whole files a parser failed on, parts of files it
+   * reported with `ctx.incomplete`, files over the size limit), plus what the source could not read.
+   */
+  incomplete: Incomplete[];
 }
 
-/** Every glob the catalogers read (their parsers' globs and companions, plus os-release). */
+/** Every glob the catalogers read (their parsers' globs and companions, plus os-release and the distro release files). */
 export function globsFor(catalogers: readonly Cataloger[]): string[] {
-  const globs = new Set<string>(OS_RELEASE_PATHS);
+  const globs = new Set<string>(DISTRO_PATHS);
   for (const c of catalogers) for (const p of c.parsers) for (const g of [...p.globs, ...(p.companions ?? [])]) globs.add(g);
   return [...globs].sort();
 }
@@ -149,18 +162,29 @@ export function mergeAcrossLayers(
 }
 
 /**
- * Run catalogers over a resolver. Parser exceptions become warnings naming the file; files over
- * `limits.maxFileBytes` are skipped with a warning. Never throws for bad file contents; throws only
- * when `signal` aborts.
+ * Run catalogers over a resolver. Parser exceptions mark their file incomplete (and warn); files over
+ * `limits.maxFileBytes` are skipped and marked incomplete. Runtime binaries an OS package lists are
+ * dropped, other packages an OS package lists get an `owns` relationship from it (catalog/ownership.ts).
+ * Never throws for bad file contents; throws only when `signal` aborts.
  */
 export async function runCatalogers(resolver: FileResolver, catalogers: readonly Cataloger[], rctx: RunContext): Promise<CatalogResult> {
   const limits = rctx.limits ?? DEFAULT_LIMITS;
   const warnings: string[] = [];
+  const incomplete: Incomplete[] = [...(resolver.incomplete?.() ?? [])];
   const warn = (message: string, location?: Location): void => {
     const where = location ? `${location.path}${location.layer ? ` (layer ${location.layer.slice(0, 19)})` : ''}: ` : '';
     const line = `${where}${message}`;
     warnings.push(line);
     rctx.log.warn(line);
+  };
+  // The file being parsed: `ctx.incomplete` without a location means this one.
+  let current: { location: Location; by: string } | undefined;
+  const markIncomplete = (reason: string, location: Location | undefined, by: string | undefined, warning = `not read completely: ${reason}`): void => {
+    const at = location ?? current?.location;
+    if (at === undefined) return;
+    const claimedBy = by ?? current?.by;
+    incomplete.push({ kind: 'file', path: at.path, reason, ...(at.layer ? { layer: at.layer } : {}), ...(claimedBy ? { by: claimedBy } : {}) });
+    warn(warning, at);
   };
   const distro = rctx.distro ?? (await detectDistro(resolver));
   const read = async (path: string): Promise<Buffer | undefined> => {
@@ -171,49 +195,71 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       return undefined;
     }
   };
-  const ctx: CatalogContext = { warn, limits, read, ...(distro ? { distro } : {}) };
+  const env: ParseEnv = { limits, read, ...(distro ? { distro } : {}), ...(rctx.signal ? { signal: rctx.signal } : {}) };
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   let files = 0;
   // One walk over the entries: one matcher over every parser's globs rejects the (vast majority of)
   // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
-  // order, exactly as one resolver.glob per parser would give them, without N walks.
-  const jobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }), files: [] as FileEntry[] })));
+  // order, exactly as one resolver.glob per parser would give them, without N walks; parsers that only take
+  // files no OS package lists (`onlyUnowned`) run last, once the OS databases have been read.
+  const allJobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }), files: [] as FileEntry[] })));
+  const jobs = [...allJobs.filter((j) => j.parser.onlyUnowned !== true), ...allJobs.filter((j) => j.parser.onlyUnowned === true)];
+  const ownership = new OwnershipIndex(resolver);
   const union = compilePathMatcher(jobs.flatMap((j) => j.parser.globs));
   for (const entry of resolver.entries()) {
     if (entry.kind !== 'file' || !union(entry.path)) continue;
     for (const job of jobs) if (job.isMatch(entry.path)) job.files.push(entry);
   }
+  let resolved = false;
   for (const { cataloger, parser, files: matched } of jobs) {
+    if (parser.onlyUnowned === true && !resolved && ownership.hasLists) {
+      // The OS databases have been read: one pass over their file lists for every file the onlyUnowned
+      // parsers would read and every location of the packages found so far (the ownership rules need those).
+      resolved = true;
+      const paths = jobs.filter((j) => j.parser.onlyUnowned === true).flatMap((j) => j.files.map((e) => e.path));
+      for (const p of packages) for (const l of p.locations) paths.push(outerPath(l.path));
+      ownership.resolve(paths);
+    }
     for (const entry of matched) {
       rctx.signal?.throwIfAborted();
       const location: Location = entry.layer === undefined ? { path: entry.path } : { path: entry.path, layer: entry.layer };
+      if (parser.onlyUnowned === true && ownership.isOwned(entry.path)) continue;
       if (entry.size > limits.maxFileBytes) {
-        warn(`skipped by ${cataloger.name}: ${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`, location);
+        const reason = `${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`;
+        markIncomplete(reason, location, cataloger.name, `skipped by ${cataloger.name}: ${reason}`);
         continue;
       }
+      current = { location, by: cataloger.name };
       files++;
       rctx.onProgress?.(`cataloging: ${files} files, ${packages.length} packages (${cataloger.name})`);
-      try {
-        let result: ParseResult;
-        if (parser.randomAccess === true) {
-          const file = await resolver.openRandomAccess(location);
-          try {
-            result = await parser.parse({ location, file }, ctx);
-          } finally {
-            file.close();
-          }
-        } else result = await parser.parse({ location, contents: await resolver.read(location) }, ctx);
+      // Parsed while the layers streamed, or now from the bytes the source kept (or reads in place).
+      const record =
+        rctx.streamed?.get(cataloger.name, parser, location) ??
+        (await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
+      for (const note of record.notes) {
+        if (note.kind === 'warn') warn(note.message, note.location);
+        else markIncomplete(note.reason, note.location, undefined);
+      }
+      if (record.result !== undefined) {
+        const result = record.result;
         for (const p of result.packages) {
-          packages.push({ ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] });
+          const copy = { ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] };
+          packages.push(copy);
+          const owned = result.ownedFiles?.get(p);
+          if (owned !== undefined) ownership.add(copy, owned);
         }
         if (result.relationships) relationships.push(...result.relationships);
-      } catch (err) {
-        rctx.signal?.throwIfAborted();
-        warn(`${cataloger.name} could not read it: ${errorMessage(err)}`, location);
+      } else {
+        const reason = recordError(record);
+        markIncomplete(reason, location, cataloger.name, `${cataloger.name} could not read it: ${reason}`);
       }
+      current = undefined;
     }
   }
-  const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(packages, relationships, resolver)) : finalizePackages(packages, relationships);
-  return { ...(distro ? { distro } : {}), packages: final.packages, relationships: final.relationships, warnings };
+  const owned = applyOwnershipRules(packages, ownership);
+  const kept = mergeRuntimeBinaries(owned.packages);
+  relationships.push(...owned.relationships);
+  const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(kept, relationships, resolver)) : finalizePackages(kept, relationships);
+  return { ...(distro ? { distro } : {}), packages: final.packages, relationships: final.relationships, warnings, incomplete: normalizeIncomplete(incomplete) };
 }

@@ -3,19 +3,22 @@
  * rules, signature, provenance, vulnerabilities, SBOM) against one policy file.
  */
 import { Option, type Command } from 'commander';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { auditImages, auditWorkloads, type AuditRunOptions } from '../audit/audit.js';
-import { parseManifests, type Workload } from '../audit/k8s.js';
+import { readManifests, type Workload } from '../audit/k8s.js';
 import type { AuditResult } from '../audit/model.js';
-import { parsePolicy } from '../audit/policy.js';
+import { loadPolicy } from '../audit/load-policy.js';
 import { createAuditDeps } from '../audit/wiring.js';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
+import type { Incomplete } from '../core/incomplete.js';
+import { fileProblem, inputFileError, readInputFile } from '../core/input-file.js';
 import { discoverImageAttestations } from '../provenance/index.js';
 import { renderAuditJson, renderAuditMarkdown, renderAuditSarif, renderAuditTable } from '../report/audit.js';
 import { loadTrustedRoot } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
+import { gateOutcome, type Outcome } from './outcome.js';
 import { CUSTODY_VERSION } from './main.js';
 
 interface AuditFlags {
@@ -29,21 +32,20 @@ interface AuditFlags {
 const MAX_INPUT = 64 * 1024 * 1024;
 const MANIFEST_EXT = new Set(['.yaml', '.yml', '.json']);
 
+/** A named input file: missing, permission denied, a directory, too large each have their code (AUDIT_INPUT_*). */
 async function readText(path: string, shown: string, what: string): Promise<string> {
-  try {
-    const st = await stat(path);
-    if (st.size > MAX_INPUT) throw new InputError('AUDIT_INPUT_TOO_LARGE', `${what} ${shown} is larger than ${MAX_INPUT} bytes`, { hint: 'split it into smaller files' });
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError('AUDIT_INPUT_UNREADABLE', `cannot read ${what} ${shown}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err, hint: `check the ${what} path` });
-  }
+  return (await readInputFile(path, { prefix: 'AUDIT_INPUT', what, shown, maxBytes: MAX_INPUT })).toString('utf8');
 }
 
 /** Manifest files under a directory (recursively), in a stable order. */
 async function manifestFiles(dir: string, depth = 0): Promise<string[]> {
   if (depth > 16) return [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (
+    await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+      const { problem, reason } = fileProblem(err);
+      throw inputFileError({ prefix: 'AUDIT_INPUT', what: 'manifest directory', path: dir }, problem, reason, err);
+    })
+  ).sort((a, b) => a.name.localeCompare(b.name));
   const out: string[] = [];
   for (const e of entries) {
     const p = join(dir, e.name);
@@ -65,21 +67,34 @@ async function readStdin(ctx: CommandContext): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function loadWorkloads(ctx: CommandContext, paths: string[]): Promise<Workload[]> {
-  const out: Workload[] = [];
+/**
+ * Workloads of the manifests, and what could not be read (README "Completeness"): empty input (`printf ''
+ * | custody audit k8s -`, what a failed `helm template` pipes), an empty directory, documents that are
+ * not Kubernetes objects or do not parse, workloads without a usable image.
+ */
+async function loadWorkloads(ctx: CommandContext, paths: string[]): Promise<{ workloads: Workload[]; incomplete: Incomplete[] }> {
+  const out: { workloads: Workload[]; incomplete: Incomplete[] } = { workloads: [], incomplete: [] };
+  const add = (text: string, origin: string): void => {
+    const r = readManifests(text, origin);
+    out.workloads.push(...r.workloads);
+    out.incomplete.push(...r.incomplete);
+  };
   for (const p of paths) {
     if (p === '-') {
-      out.push(...parseManifests(await readStdin(ctx), '-'));
+      add(await readStdin(ctx), '-');
       continue;
     }
     const abs = isAbsolute(p) ? p : resolve(ctx.io.cwd, p);
-    const st = await stat(abs).catch(() => undefined);
-    if (st === undefined) throw new InputError('AUDIT_INPUT_UNREADABLE', `manifest path ${p} does not exist`, { hint: 'pass manifest files, directories of them, or - for standard input' });
+    const st = await stat(abs).catch((err: unknown) => {
+      // Missing, permission denied, a path through a file: each says so (AUDIT_INPUT_NOT_FOUND, _PERMISSION_DENIED, ...).
+      const { problem, reason } = fileProblem(err);
+      throw inputFileError({ prefix: 'AUDIT_INPUT', what: 'manifest path', path: abs, shown: p }, problem, reason, err);
+    });
     const files = st.isDirectory() ? await manifestFiles(abs) : [abs];
-    if (st.isDirectory() && files.length === 0) ctx.log.warn(`${p}: no .yaml, .yml or .json file in this directory`);
+    if (st.isDirectory() && files.length === 0) out.incomplete.push({ kind: 'manifest', path: p, reason: 'a directory with no .yaml, .yml or .json file' });
     for (const f of files) {
       const shown = st.isDirectory() ? join(p, f.slice(abs.length + 1)) : p;
-      out.push(...parseManifests(await readText(f, shown, 'manifest'), shown));
+      add(await readText(f, shown, 'manifest'), shown);
     }
   }
   return out;
@@ -92,13 +107,15 @@ async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: A
   }
   if (flags.policy === undefined) throw new UsageError('AUDIT_NO_POLICY', "required option '--policy <file>' not specified", { hint: 'custody audit IMAGE --policy custody-policy.yaml' });
   const policyPath = isAbsolute(flags.policy) ? flags.policy : resolve(ctx.io.cwd, flags.policy);
-  const policyText = await readText(policyPath, flags.policy, 'policy');
-  const policy = parsePolicy(policyText, flags.policy);
+  // Everything the policy names is read and checked here, before any image is fetched (exit 3 on a problem).
+  const { policy, text: policyText, keys } = await loadPolicy(policyPath, flags.policy, { env: ctx.io.env });
   const trustedRoot = loadTrustedRoot(flags.trustedRoot === undefined ? undefined : isAbsolute(flags.trustedRoot) ? flags.trustedRoot : resolve(ctx.io.cwd, flags.trustedRoot));
   const env = ctx.io.env;
   const deps = createAuditDeps({
     log: ctx.log,
     policyDir: dirname(policyPath),
+    cwd: ctx.io.cwd,
+    keys,
     plainHttp: flags.plainHttp,
     env,
     trustedRoot,
@@ -107,7 +124,7 @@ async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: A
     ...(policy.signature ? { sbomSigners: policy.signature } : {}),
     sbomAllowMissingTlog: policy.sbom?.allowMissingTlog === true,
     signal: ctx.io.signal,
-    discoverAttestations: async (pinned) => (await discoverImageAttestations(`registry:${pinned}`, { plainHttp: flags.plainHttp, env, log: ctx.log, signal: ctx.io.signal })).attestations,
+    discoverAttestations: async (sourceRef) => (await discoverImageAttestations(sourceRef, { plainHttp: flags.plainHttp, env, log: ctx.log, signal: ctx.io.signal, cwd: ctx.io.cwd })).attestations,
   });
   return {
     run: { policy, policyFile: flags.policy, policyText, concurrency, onProgress: (m) => ctx.log.progress(m) },
@@ -115,7 +132,9 @@ async function prepare(ctx: CommandContext, flags: AuditFlags): Promise<{ run: A
   };
 }
 
-function render(r: AuditResult, flags: AuditFlags, ctx: CommandContext): ExitCode {
+function render(r: AuditResult, flags: AuditFlags, ctx: CommandContext, allowIncomplete: boolean): Outcome {
+  // An audit stopped by Ctrl-C/SIGTERM prints no verdict (its checks failed only because they were aborted).
+  ctx.io.signal.throwIfAborted();
   switch (flags.output) {
     case 'json':
       ctx.io.stdout.write(renderAuditJson(r));
@@ -129,7 +148,8 @@ function render(r: AuditResult, flags: AuditFlags, ctx: CommandContext): ExitCod
     default:
       ctx.io.stdout.write(renderAuditTable(r, ctx.chalk));
   }
-  return r.ok ? ExitCode.Ok : ExitCode.PolicyFailed;
+  // A failed check stands; a pass over manifests, workloads or checks not read is exit 3 (README "Completeness").
+  return { ...gateOutcome(!r.ok, r.incomplete), ...(allowIncomplete ? { allowIncomplete } : {}) };
 }
 
 function commonOptions(cmd: Command): Command {
@@ -163,12 +183,12 @@ export const auditCommand: CommandModule = {
       program
         .command('audit')
         .description('audit the whole chain of custody (image rules, signature, provenance, vulnerabilities, SBOM) of images against a policy')
-        .argument('[images...]', 'images to audit: registry references (registry:host/repo@sha256:..., host/repo:tag)'),
+        .argument('[images...]', 'images to audit: registry references (registry:host/repo@sha256:..., host/repo:tag) or local images (oci-dir:PATH, oci-archive:PATH, docker-archive:PATH, dir:PATH, ./path)'),
     ).action(
       runner.action(async (ctx, images: string[], flags: AuditFlags) => {
         if (images.length === 0) throw new UsageError('AUDIT_NO_TARGET', 'nothing to audit', { hint: 'custody audit registry:HOST/REPO@sha256:... --policy p.yaml, or custody audit k8s DIR --policy p.yaml' });
         const { run, deps } = await prepare(ctx, flags);
-        return render(await auditImages(images, run, deps), flags, ctx);
+        return render(await auditImages(images, run, deps), flags, ctx, run.policy.allowIncomplete);
       }),
     );
     const k8s: Command = commonOptions(
@@ -180,9 +200,9 @@ export const auditCommand: CommandModule = {
       runner.action(async (ctx, paths: string[], subFlags: AuditFlags) => {
         const flags = mergeParentFlags(subFlags, audit, k8s);
         const { run, deps } = await prepare(ctx, flags);
-        const workloads = await loadWorkloads(ctx, paths);
-        if (workloads.length === 0) ctx.log.warn('no workload with containers found in the manifests');
-        return render(await auditWorkloads(workloads, run, deps), flags, ctx);
+        const { workloads, incomplete } = await loadWorkloads(ctx, paths);
+        if (workloads.length === 0 && incomplete.length === 0) ctx.log.warn('no workload with containers found in the manifests');
+        return render(await auditWorkloads(workloads, run, deps, incomplete), flags, ctx, run.policy.allowIncomplete);
       }),
     );
   },

@@ -5,9 +5,10 @@
 import type { Command } from 'commander';
 import type { ExitCode } from '../core/errors.js';
 import type { CommandContext } from './io.js';
+import type { CommandResult } from './outcome.js';
 
-/** Runs a command body; it returns the exit code derived from its result. */
-export type Handler = (ctx: CommandContext) => Promise<ExitCode>;
+/** Runs a command body; it returns the exit code derived from its result, or an outcome (answer + what was not read). */
+export type Handler = (ctx: CommandContext) => Promise<CommandResult>;
 
 export interface Runner {
   /**
@@ -15,7 +16,7 @@ export interface Runner {
    *   cmd.action(runner.action(async (ctx) => { ...; return ExitCode.Ok; }))
    * Commander passes (args..., options, command); use `this`-free closures over them.
    */
-  action<A extends unknown[]>(body: (ctx: CommandContext, ...args: A) => Promise<ExitCode>): (...args: A) => Promise<void>;
+  action<A extends unknown[]>(body: (ctx: CommandContext, ...args: A) => Promise<ExitCode | CommandResult>): (...args: A) => Promise<void>;
 }
 
 export interface CommandModule {

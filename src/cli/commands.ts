@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'provenance', load: async () => (await import('./provenance.js')).provenanceCommand },
   { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'vulndb', load: async () => (await import('./vulndb.js')).vulndbCommand },
 ];
 
 /**

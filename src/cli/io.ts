@@ -11,6 +11,8 @@ import type { Logger } from '../core/log.js';
 export interface Writer {
   write(chunk: string): void;
   readonly isTTY?: boolean;
+  /** The terminal's width in characters, when it is a terminal (tables fit it; piped output is never cut). */
+  readonly columns?: number | undefined;
 }
 
 export interface CliIO {
@@ -28,6 +30,8 @@ export interface GlobalOptions {
   debug: boolean;
   quiet: boolean;
   color: boolean;
+  /** `--allow-incomplete`: a negative answer over unread input exits as if complete (the report still lists it). */
+  allowIncomplete?: boolean;
 }
 
 /** Per-run context built from the IO and the global flags. */
@@ -48,6 +52,9 @@ export function processIO(signal: AbortSignal): CliIO {
       write: (s) => void process.stdout.write(s),
       get isTTY() {
         return process.stdout.isTTY === true;
+      },
+      get columns() {
+        return process.stdout.isTTY === true ? process.stdout.columns : undefined;
       },
     },
     stderr: {

@@ -4,10 +4,12 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { parseSourceDateEpoch } from '../core/clock.js';
 import { AuditError, ExitCode, errorMessage } from '../core/errors.js';
 import type { Runner } from './command.js';
 import { commandsFor } from './commands.js';
 import { commandContext, processIO, type CliIO, type CommandContext, type GlobalOptions } from './io.js';
+import { exitCodeFor, incompleteSummary, isOutcome } from './outcome.js';
 import { formatError } from './render-error.js';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +25,7 @@ export async function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?:
     .option('--debug', 'print the cause chain of errors and debug messages', false)
     .option('-q, --quiet', 'no progress or informational messages on stderr', false)
     .addOption(new Option('--no-color', 'disable colour (NO_COLOR is honoured too)'))
+    .option('--allow-incomplete', 'accept a negative answer (no match, passed, SBOM written) over input that could not be read completely: exit as if complete; the report still lists what was not read', false)
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false)
     .configureOutput({
@@ -34,11 +37,21 @@ export async function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?:
   const runner: Runner = {
     action(body) {
       return async (...args) => {
-        const opts = program.opts<{ debug: boolean; quiet: boolean; color: boolean }>();
-        const globals: GlobalOptions = { debug: opts.debug, quiet: opts.quiet, color: opts.color !== false };
+        const opts = program.opts<{ debug: boolean; quiet: boolean; color: boolean; allowIncomplete: boolean }>();
+        const globals: GlobalOptions = { debug: opts.debug, quiet: opts.quiet, color: opts.color !== false, allowIncomplete: opts.allowIncomplete };
         const ctx = commandContext(io, globals);
         state.ctx = ctx;
-        state.exitCode = await body(ctx, ...args);
+        // A malformed SOURCE_DATE_EPOCH is a usage error for every command, before any work (exit 2).
+        parseSourceDateEpoch(io.env.SOURCE_DATE_EPOCH);
+        const result = await body(ctx, ...args);
+        if (!isOutcome(result)) {
+          state.exitCode = result;
+          return;
+        }
+        // The one place a negative answer over unread input becomes exit 3 (README "Completeness").
+        const allow = globals.allowIncomplete === true || result.allowIncomplete === true;
+        io.stderr.write(ctx.chalkErr.yellow(incompleteSummary(result, allow)));
+        state.exitCode = exitCodeFor(result, allow);
       };
     },
   };
@@ -56,6 +69,14 @@ export async function buildProgram(io: CliIO, state: { exitCode: ExitCode; ctx?:
   return program;
 }
 
+/** 130/143 and the one "interrupted" line when the run was stopped by a signal; undefined otherwise. */
+function interrupted(io: CliIO): ExitCode | undefined {
+  if (!io.signal.aborted) return undefined;
+  const reason = io.signal.reason instanceof Error ? io.signal.reason.message : String(io.signal.reason);
+  io.stderr.write(`custody: interrupted (${reason})\n`);
+  return reason === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+}
+
 /** Run custody with argv (without node and script); returns the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const state: { exitCode: ExitCode; ctx?: CommandContext } = { exitCode: ExitCode.Ok };
@@ -69,8 +90,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   try {
     // `--version` belongs to the root only as the first word: `sbom query --version RANGE` is a range.
     await program.parseAsync(argv[0] === '--version' ? ['-V', ...argv.slice(1)] : [...argv], { from: 'user' });
-    return state.exitCode;
+    return interrupted(io) ?? state.exitCode;
   } catch (err) {
+    // Ctrl-C or SIGTERM: whatever the command threw on its way out, one line and 130/143.
+    const stopped = interrupted(io);
+    if (stopped !== undefined) return stopped;
     if (err instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       if (err.exitCode === 0) return ExitCode.Ok;
@@ -83,26 +107,59 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCode>
   }
 }
 
-/** Entry point used by bin/custody.js. */
+/** Wait until everything written to a stream so far has been handed to the OS (or failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) {
+      resolve();
+      return;
+    }
+    stream.write('', () => resolve());
+  });
+}
+
+/**
+ * Entry point used by bin/custody.js. Owns the process-level contract (README "Exit codes"):
+ * SIGINT/SIGTERM abort the run (temp files are removed by the commands' disposers) and end it with
+ * 130/143 and one line; a second signal ends it at once. EPIPE on stdout is silent and keeps the
+ * answer's code; any other stdout/stderr write error is one line and exit 3.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(new Error('interrupted'));
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => (): void => {
+    const code = name === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    if (controller.signal.aborted) process.exit(code);
+    controller.abort(new Error(name));
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  // A closed pipe (custody ... | head) is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
+  process.on('SIGTERM', onSigterm);
+  let writeError: { stream: string; error: NodeJS.ErrnoException } | undefined;
+  const onStdoutError = (e: NodeJS.ErrnoException): void => {
+    writeError ??= { stream: 'standard output', error: e };
+  };
+  const onStderrError = (e: NodeJS.ErrnoException): void => {
+    writeError ??= { stream: 'standard error', error: e };
+  };
+  process.stdout.on('error', onStdoutError);
+  process.stderr.on('error', onStderrError);
+  let code: number;
   try {
-    return await run(argv, processIO(controller.signal));
+    code = await run(argv, processIO(controller.signal));
   } catch (err) {
     process.stderr.write(`custody: internal error: ${errorMessage(err)}\n`);
-    return ExitCode.Internal;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    code = ExitCode.Internal;
   }
+  await flushed(process.stdout);
+  if (writeError !== undefined) {
+    // A closed pipe (custody ... | head) is not an error: the answer's own code stands.
+    if (writeError.error.code !== 'EPIPE' || writeError.stream !== 'standard output') {
+      if (writeError.stream !== 'standard error') process.stderr.write(`custody: cannot write to ${writeError.stream}: ${writeError.error.code ?? writeError.error.message}\n`);
+      code = ExitCode.Input;
+    }
+  }
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  return code;
 }

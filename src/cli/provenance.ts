@@ -3,10 +3,10 @@
  * Flags follow slsa-verifier (--builder-id, --source-uri, --source-tag, --source-branch,
  * --source-versioned-tag, --build-type) plus --workflow and --predicate-type.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 import {
   checkProvenance,
   checkVsa,
@@ -29,9 +29,10 @@ import {
   type ProvenanceExpectations,
 } from '../provenance/index.js';
 import { renderProvenanceReport, renderVsaReport } from '../report/human/provenance.js';
-import { loadTrustedRoot, parseTrustedRoot, type TrustedRootHandle } from '../verify/index.js';
+import { assertPublicKeyPem, loadTrustedRoot, openImageSignatureStore, parseTrustedRoot, type TrustedRootHandle } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
+import { gateOutcome } from './outcome.js';
 import { CUSTODY_VERSION } from './main.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -48,18 +49,9 @@ interface ProvenanceFlags extends ProvenanceExpectations {
   output: 'table' | 'json';
 }
 
+/** A named input file: missing, permission denied, a directory, too large each have their code (PROVENANCE_INPUT_*). */
 async function readInput(path: string, shown: string, what: string, max: number): Promise<Buffer> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (err) {
-    throw new InputError('PROVENANCE_INPUT_UNREADABLE', `cannot read ${what} ${shown}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
-      cause: err,
-      hint: `check the ${what} path`,
-    });
-  }
-  if (buf.length > max) throw new InputError('PROVENANCE_INPUT_TOO_LARGE', `${what} ${shown} is larger than ${max} bytes`, { hint: `check the ${what} path` });
-  return buf;
+  return readInputFile(path, { prefix: 'PROVENANCE_INPUT', what, shown, maxBytes: max });
 }
 
 /**
@@ -91,7 +83,9 @@ async function resolveArtifact(target: string, ctx: CommandContext): Promise<Art
   const digest = parseDigestRef(target);
   if (digest) return digest;
   if (IMAGE_PREFIX.test(target)) {
-    const d = imageRefDigest(target);
+    let d = imageRefDigest(target);
+    // A local OCI layout names its image itself (cosign save layouts included): no tag can move under it.
+    if (d === undefined && /^(oci-dir|oci|oci-archive):/.test(target)) d = await openImageSignatureStore(target, { cwd: ctx.io.cwd, log: ctx.log }).then((s) => s.imageDigest());
     if (d === undefined) {
       throw new UsageError('PROVENANCE_IMAGE_NEEDS_DIGEST', `image ${target} is not pinned by digest`, {
         hint: 'give the image as registry:host/repo@sha256:<digest> (the provenance subject is the manifest digest)',
@@ -157,6 +151,7 @@ export const provenanceCommand: CommandModule = {
           if (flags.subjectDigest.length === 0) required(undefined, '--subject-digest', VSA_EXAMPLE);
           const attestations = parseAttestations(await readInput(abs(attPath), attPath, 'attestation', MAX_ATTESTATION_BYTES), basename(attPath));
           const pem = (await readInput(abs(keyPath), keyPath, 'key', 64 * 1024)).toString('utf8');
+          assertPublicKeyPem(pem, keyPath, 'PROVENANCE');
           const { keySha256, check } = createVsaKeyCheck({ pem, label: keyPath, trustedRoot: loadTrustedRoot() });
           const result = await checkVsa({
             attestations,
@@ -166,6 +161,7 @@ export const provenanceCommand: CommandModule = {
             verifySignature: check,
             input: attPath,
           });
+          ctx.io.signal.throwIfAborted();
           if (flags.output === 'json') {
             ctx.io.stdout.write(`${JSON.stringify(vsaJson(result, { printAttestation: flags.printAttestation, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);
             const failed = result.selected.checks.filter((c) => !c.ok).map((c) => c.claim);
@@ -175,7 +171,7 @@ export const provenanceCommand: CommandModule = {
             const st = result.selected.statement;
             if (flags.printAttestation && st) ctx.io.stdout.write(`\n${JSON.stringify({ _type: st.type, predicateType: st.predicateType, subject: st.subjects, predicate: st.predicate }, null, 2)}\n`);
           }
-          return result.passed ? ExitCode.Ok : ExitCode.PolicyFailed;
+          return gateOutcome(!result.passed, []);
         }),
       );
     parent
@@ -214,7 +210,7 @@ export const provenanceCommand: CommandModule = {
           let attestations: Attestation[];
           let input: string;
           if (attPath === undefined) {
-            if (!/^(registry|oci-dir|oci):/.test(target)) {
+            if (!/^(registry|oci-dir|oci|oci-archive):/.test(target)) {
               throw new UsageError('PROVENANCE_NO_ATTESTATION', `no attestation given for ${target}`, {
                 hint: 'pass --attestation FILE (a Sigstore bundle, DSSE envelope or .intoto.jsonl); attestations are discovered only for registry:HOST/REPO and oci-dir:PATH images',
               });
@@ -234,6 +230,7 @@ export const provenanceCommand: CommandModule = {
           }
           const roots = await loadRoots(flags.trustedRoot === undefined ? undefined : abs(flags.trustedRoot), flags.trustedRoot);
           const publicKeys = await Promise.all(flags.key.map(async (k) => ({ pem: (await readInput(abs(k), k, 'key', 64 * 1024)).toString('utf8'), label: k })));
+          for (const k of publicKeys) assertPublicKeyPem(k.pem, k.label, 'PROVENANCE');
           const expectations: ProvenanceExpectations = {};
           for (const k of ['builderId', 'sourceUri', 'sourceTag', 'sourceBranch', 'sourceVersionedTag', 'workflow', 'buildType', 'predicateType'] as const) {
             const v = flags[k];
@@ -249,6 +246,8 @@ export const provenanceCommand: CommandModule = {
             expectations,
             authenticate: anyRoot(roots.map((trustedRoot) => createAuthenticator({ trustedRoot, allowMissingTlog: flags.allowMissingTlog, noTransparencyLog: flags.allowNoTransparencyLog, publicKeys }))),
           });
+          // Interrupted: no verdict.
+          ctx.io.signal.throwIfAborted();
           if (flags.output === 'json') {
             ctx.io.stdout.write(`${JSON.stringify(provenanceJson(result, { printProvenance: flags.printProvenance, custodyVersion: CUSTODY_VERSION }), null, 2)}\n`);
           } else {
@@ -261,7 +260,7 @@ export const provenanceCommand: CommandModule = {
             const failed = result.selected.checks.filter((c) => !c.ok).map((c) => c.claim);
             ctx.log.info(result.passed ? 'provenance: PASS' : `provenance: FAIL (${failed.join(', ')})`);
           }
-          return result.passed ? ExitCode.Ok : ExitCode.PolicyFailed;
+          return gateOutcome(!result.passed, []);
         }),
       );
   },

@@ -2,17 +2,19 @@
  * `custody sbom generate <target>`: parse flags, call generate/generateSbom, encode each requested
  * output (`-o FORMAT[=FILE]`, repeatable) to stdout or its file.
  */
-import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { generateSbom } from '../generate/index.js';
 import { renderSbomTable } from '../report/human/sbom-table.js';
+import { parsePlatform } from '../source/index.js';
 import { ENCODE_FORMATS, encodeSbom, isEncodeFormat } from '../sbom/encode.js';
 import { describeAgreement, parseEngineList, runEngines } from '../sbom/engines/index.js';
 import type { Sbom } from '../sbom/model.js';
 import { sbomCommand, type CommandModule } from './command.js';
+import { writtenOutcome, type Outcome } from './outcome.js';
+import { StagedOutputs } from './output.js';
 import type { CommandContext } from './io.js';
 
 const require = createRequire(import.meta.url);
@@ -75,7 +77,7 @@ interface GenerateFlags {
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function render(sbom: Sbom, format: string, ctx: CommandContext): string {
-  return format === 'table' ? renderSbomTable(sbom, ctx.chalk) : encodeSbom(sbom, format, { clock: ctx.clock });
+  return format === 'table' ? renderSbomTable(sbom, ctx.chalk, ctx.io.stdout.isTTY === true ? ctx.io.stdout.columns : undefined) : encodeSbom(sbom, format, { clock: ctx.clock });
 }
 
 function platformOf(s: Sbom): string {
@@ -83,23 +85,13 @@ function platformOf(s: Sbom): string {
   return p ? `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}` : 'unknown';
 }
 
-async function writeOutput(path: string, text: string, ctx: CommandContext, format: string): Promise<void> {
-  try {
-    await writeFile(path, text);
-  } catch (err) {
-    throw new InputError('CLI_OUTPUT_UNWRITABLE', `cannot write ${format} output to ${path}`, {
-      hint: 'check that the directory exists and is writable',
-      cause: err,
-    });
-  }
-  ctx.log.info(`wrote ${format} to ${path}`);
-}
-
-async function generate(ctx: CommandContext, target: string, flags: GenerateFlags): Promise<ExitCode> {
+async function generate(ctx: CommandContext, target: string, flags: GenerateFlags): Promise<Outcome> {
   const outputs = parseOutputs(flags.output);
   if (flags.allPlatforms && flags.platform !== undefined) {
     throw new UsageError('CLI_PLATFORM_CONFLICT', '--platform and --all-platforms cannot be used together', { hint: 'pick one platform, or all' });
   }
+  // Malformed for every source and engine alike (exit 2), before anything is opened.
+  if (flags.platform !== undefined) parsePlatform(flags.platform);
   const engines = parseEngineList(flags.engine);
   const external = engines.some((e) => e !== 'native');
   const timeoutSec = Number(flags.engineTimeout);
@@ -113,6 +105,20 @@ async function generate(ctx: CommandContext, target: string, flags: GenerateFlag
     throw new UsageError('ENGINE_SCOPE', `--scope all-layers works with --engine native only (got --engine ${engines.join(',')})`, { hint: 'drop --scope, or use --engine native' });
   }
   if (external && !engines.includes('native') && flags.select.length > 0) ctx.log.warn(`--select chooses custody's catalogers; it does nothing with --engine ${engines.join(',')}`);
+  // Every output file is checked (and staged) before the catalog run: `-o table=/nonexistent/x` costs nothing.
+  const files = await StagedOutputs.prepare(
+    outputs.flatMap((o) => (o.file === undefined ? [] : [{ path: o.file, label: o.format }])),
+    ctx.io.cwd,
+  );
+  try {
+    return await generateInto(ctx, target, flags, engines, timeoutSec, outputs, files);
+  } finally {
+    await files.discard();
+  }
+}
+
+async function generateInto(ctx: CommandContext, target: string, flags: GenerateFlags, engines: ReturnType<typeof parseEngineList>, timeoutSec: number, outputs: OutputSpec[], files: StagedOutputs): Promise<Outcome> {
+  const external = engines.some((e) => e !== 'native');
   const native = (): ReturnType<typeof generateSbom> =>
     generateSbom({
       target,
@@ -151,6 +157,7 @@ async function generate(ctx: CommandContext, target: string, flags: GenerateFlag
   }
   const sboms = Array.isArray(result) ? result : [result];
   const many = sboms.length > 1;
+  let stdout = '';
   for (const out of outputs) {
     if (out.file === undefined) {
       if (many && out.format !== 'table') {
@@ -159,20 +166,22 @@ async function generate(ctx: CommandContext, target: string, flags: GenerateFlag
         });
       }
       for (const s of sboms) {
-        if (many) ctx.io.stdout.write(`${ctx.chalk.bold(`# ${platformOf(s)}`)}\n`);
-        ctx.io.stdout.write(render(s, out.format, ctx));
+        if (many) stdout += `${ctx.chalk.bold(`# ${platformOf(s)}`)}\n`;
+        stdout += render(s, out.format, ctx);
       }
       continue;
     }
-    const base = isAbsolute(out.file) ? out.file : resolve(ctx.io.cwd, out.file);
     for (const s of sboms) {
-      const path = flags.allPlatforms ? platformFileName(base, platformOf(s)) : base;
-      await writeOutput(path, render(s, out.format, ctx), ctx, out.format);
+      const path = flags.allPlatforms ? platformFileName(out.file, platformOf(s)) : out.file;
+      await files.put(path, render(s, out.format, ctx), out.format);
     }
   }
+  // Files first, all together; then standard output (a failed file write prints no SBOM either).
+  for (const w of await files.commit(ctx.io.signal)) ctx.log.info(`wrote ${w.label ?? 'output'} to ${w.path}`);
+  if (stdout !== '') ctx.io.stdout.write(stdout);
   const count = sboms.reduce((n, s) => n + s.packages.length, 0);
   ctx.log.info(`${count} packages${many ? ` across ${sboms.length} platforms` : ''}`);
-  return ExitCode.Ok;
+  return writtenOutcome(sboms.flatMap((s) => s.incomplete ?? []));
 }
 
 export const sbomGenerateCommand: CommandModule = {

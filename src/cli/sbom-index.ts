@@ -5,7 +5,10 @@
 import { Option, type Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { addToIndex, indexStats, listIndex, removeFromIndex } from '../query/index/index.js';
+import { incompleteJson } from '../report/incomplete.js';
+import { labelOf } from '../query/result.js';
 import { sbomCommand, type CommandModule } from './command.js';
+import { writtenOutcome } from './outcome.js';
 
 type Out = { output: 'table' | 'json' };
 
@@ -23,17 +26,19 @@ export const sbomIndexCommand: CommandModule = {
       .addOption(outOption())
       .action(
         runner.action(async (ctx, paths: string[], flags: { db: string } & Out) => {
-          const r = await addToIndex(flags.db, paths, { logger: ctx.log, clock: ctx.clock });
-          if (flags.output === 'json') ctx.io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          const r = await addToIndex(flags.db, paths, { logger: ctx.log, clock: ctx.clock, signal: ctx.io.signal });
+          const incomplete = incompleteJson(r.incomplete);
+          if (flags.output === 'json') ctx.io.stdout.write(`${JSON.stringify({ ...r, incomplete }, null, 2)}\n`);
           else {
             ctx.io.stdout.write(
-              `${r.added.length} added, ${r.updated.length} updated, ${r.unchanged.length} unchanged, ${r.skipped.length} skipped (not SBOMs), ${r.errors.length} unreadable; ${r.packages} packages written to ${flags.db}\n`,
+              `${r.added.length} added, ${r.updated.length} updated, ${r.unchanged.length} unchanged, ${r.skipped.length} skipped (not SBOMs), ${incomplete.length} not read; ${r.packages} packages written to ${flags.db}\n`,
             );
           }
           for (const s of r.skipped.slice(0, 5)) ctx.log.info(`skipped ${s.path}: ${s.reason}`);
           if (r.skipped.length > 5) ctx.log.info(`... ${r.skipped.length - 5} more skipped (see -o json)`);
           for (const e of r.errors) ctx.io.stderr.write(`${ctx.chalkErr.red('error:')} ${e.path}: ${e.reason}\n`);
-          return r.errors.length > 0 ? ExitCode.Input : ExitCode.Ok;
+          // An index written from partial input is not done (README "Completeness"); `query --db` will say so too.
+          return writtenOutcome(r.incomplete);
         }),
       );
 
@@ -62,7 +67,7 @@ export const sbomIndexCommand: CommandModule = {
           const list = listIndex(flags.db);
           if (flags.output === 'json') ctx.io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           else {
-            for (const s of list) ctx.io.stdout.write(`${s.path}\t${s.format}\t${s.packages}\t${s.subject.name}\n`);
+            for (const s of list) ctx.io.stdout.write(`${s.path}\t${s.format}\t${s.packages}\t${labelOf(s.subject)}${s.subject.digest ? `\t${s.subject.digest}` : ''}\n`);
           }
           return ExitCode.Ok;
         }),
@@ -79,6 +84,7 @@ export const sbomIndexCommand: CommandModule = {
           if (flags.output === 'json') ctx.io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
           else {
             const lines = [`sboms     ${s.sboms}`, `packages  ${s.packages}`];
+            if (s.unread !== undefined && s.unread > 0) lines.push(`not read  ${s.unread} (files index add could not read, or SBOMs that declare themselves incomplete)`);
             if (s.bytesOnDisk !== undefined) lines.push(`size      ${s.bytesOnDisk} bytes`);
             lines.push('by format:', ...Object.entries(s.byFormat).map(([k, v]) => `  ${k}  ${v}`));
             lines.push('by ecosystem:', ...Object.entries(s.byEcosystem).map(([k, v]) => `  ${k}  ${v}`));

@@ -3,18 +3,18 @@
  * Parses flags, calls verify/, renders with report/human/verify.ts or `-o json`, and derives the exit code:
  * 0 verified, 1 not verified, 3 malformed input (result.error), 2 usage, 5 registry/TUF failure.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ExitCode, InputError, UsageError } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 import { renderTrustSummary, renderVerifyReport } from '../report/human/verify.js';
 import {
   IMAGE_REF,
   assertPublicKeyPem,
-  decodeSignatureFile,
   loadTrustedRoot,
   openImageSignatureStore,
+  parseSignatureFile,
   refreshTrustedRoot,
   verifyBundle,
   verifyDetachedSignature,
@@ -27,6 +27,7 @@ import {
 } from '../verify/index.js';
 import type { CommandModule } from './command.js';
 import type { CommandContext } from './io.js';
+import { gateOutcome } from './outcome.js';
 
 interface VerifyFlags {
   bundle?: string;
@@ -50,20 +51,10 @@ interface VerifyFlags {
 const MAX_INPUT = 64 << 20;
 const MAX_SMALL = 8 << 20;
 
+/** A named input file: missing, permission denied, a directory, too large each have their code (VERIFY_INPUT_*). */
 async function readInput(ctx: CommandContext, path: string, what: string, max: number): Promise<Buffer> {
   const p = isAbsolute(path) ? path : resolve(ctx.io.cwd, path);
-  try {
-    const st = await stat(p);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    if (st.size > max) throw Object.assign(new Error(`larger than ${max} bytes`), { code: 'EFBIG' });
-    return await readFile(p);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError('VERIFY_INPUT_UNREADABLE', `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code}`, {
-      hint: `check the ${what} path`,
-      cause: err,
-    });
-  }
+  return readInputFile(p, { prefix: 'VERIFY_INPUT', what, shown: path, maxBytes: max });
 }
 
 function policyFrom(flags: VerifyFlags, keyPem: string | undefined): VerifyPolicy {
@@ -172,7 +163,7 @@ async function runVerify(ctx: CommandContext, subject: string, flags: VerifyFlag
     }
     return verifyBundle({ bundle: json, artifact, policy, trustedRoot, subject, source: flags.bundle, options });
   }
-  const sig = decodeSignatureFile(await readInput(ctx, flags.signature as string, 'signature', MAX_SMALL));
+  const sig = parseSignatureFile(await readInput(ctx, flags.signature as string, 'signature', MAX_SMALL), flags.signature as string);
   const cert = flags.certificate !== undefined ? await readInput(ctx, flags.certificate, 'certificate', MAX_SMALL) : undefined;
   return verifyDetachedSignature({
     signature: sig,
@@ -230,13 +221,16 @@ Examples:
             throw new UsageError('VERIFY_NO_SUBJECT', 'name what to verify', { hint: 'custody verify FILE --bundle FILE.sigstore.json --certificate-identity ... --certificate-oidc-issuer ...' });
           }
           const r = await runVerify(ctx, subject, flags);
+          // Interrupted: no verdict (a check that failed only because it was aborted is not an answer).
+          ctx.io.signal.throwIfAborted();
           ctx.io.stdout.write(flags.output === 'json' ? `${JSON.stringify(verifyResultJson(r), null, 2)}\n` : renderVerifyReport(r, ctx.chalk));
           if (r.error) {
             ctx.log.warn(`${r.error.message}`);
             return ExitCode.Input;
           }
           if (flags.output === 'json') ctx.log.info(r.verified ? `verified ${r.subject}` : `NOT verified: ${r.subject}`);
-          return r.verified ? ExitCode.Ok : ExitCode.PolicyFailed;
+          // Nothing here is "incomplete": a pass is proven by the signature that verified, anything unread fails closed.
+          return gateOutcome(!r.verified, []);
         }),
       );
   },

@@ -73,3 +73,25 @@ export function parsePurl(purl: string): PurlParts | undefined {
   if (parts === null) return undefined;
   return { ...parts, qualifiers: parts.qualifiers ? { ...parts.qualifiers } : undefined };
 }
+
+/** Source package from a purl `upstream` qualifier ('krb5', 'krb5@1.17', 'avahi-0.7-20.el8.src.rpm') or metadata. */
+export function sourceNameOf(type: string, upstream: string | undefined, metadata: Record<string, unknown> | undefined): string | undefined {
+  let src = upstream;
+  if (!src && metadata) {
+    for (const k of ['source', 'Source', 'sourcePackage', 'origin', 'originPackage', 'sourceRpm']) {
+      const v = metadata[k];
+      if (typeof v === 'string' && v !== '') {
+        src = v;
+        break;
+      }
+    }
+  }
+  if (!src) return undefined;
+  if (type === 'rpm' && src.endsWith('.src.rpm')) {
+    // name-version-release.src.rpm: the name is everything before the last two dashes.
+    const base = src.slice(0, -'.src.rpm'.length);
+    const parts = base.split('-');
+    return parts.length >= 3 ? parts.slice(0, -2).join('-') : base;
+  }
+  return src.split(/[@ (]/)[0] || undefined;
+}

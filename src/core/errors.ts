@@ -10,8 +10,18 @@ export const ExitCode = {
   Tool: 4,
   Network: 5,
   Internal: 70,
+  /** 128 + SIGINT: interrupted (Ctrl-C). */
+  Interrupted: 130,
+  /** 128 + SIGTERM: terminated. */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A negative answer ("no match", "passed", "0 findings", an SBOM written) given over input that could
+ * not be read completely: the same number as `Input`, because what is missing is input.
+ */
+export const EXIT_INCOMPLETE: ExitCode = ExitCode.Input;
 
 export interface AuditErrorOptions {
   /** What the user should do about it; printed after the message. */

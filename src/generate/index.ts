@@ -4,9 +4,11 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { collectGarbage } from '../core/memory.js';
 import { ALL_CATALOGERS, selectCatalogers } from '../catalog/registry.js';
 import type { Cataloger } from '../catalog/cataloger.js';
-import { runCatalogers, wantsFor } from '../catalog/run.js';
+import { runCatalogers } from '../catalog/run.js';
+import { planStreaming } from '../catalog/stream.js';
 import type { Sbom, ToolInfo } from '../sbom/model.js';
 import { formatPlatform, listPlatforms, openSource } from '../source/index.js';
 import type { Scope } from '../source/types.js';
@@ -62,15 +64,21 @@ async function generateOne(o: GenerateOptions, selected: readonly Cataloger[], p
   });
   try {
     catalogers = defaultsForSource(catalogers, source.describe().kind, o.select ?? []);
+    // Files are parsed as the layers stream past; only what needs the whole image is kept (catalog/stream.ts).
+    const plan = planStreaming(catalogers, o.signal ? { signal: o.signal } : {});
     const resolver = await source.resolver({
       scope,
-      wants: wantsFor(catalogers),
+      wants: plan.wants,
+      stream: plan.sink,
       onProgress: (m) => o.log.progress(m),
       ...(o.signal ? { signal: o.signal } : {}),
     });
+    // The walk's garbage (streamed bytes, gunzip chunks, the receive buffer) goes before cataloguing allocates.
+    collectGarbage();
     const result = await runCatalogers(resolver, catalogers, {
       log: o.log,
       scope,
+      streamed: plan.parses,
       onProgress: (m) => o.log.progress(m),
       ...(o.signal ? { signal: o.signal } : {}),
     });
@@ -81,9 +89,13 @@ async function generateOne(o: GenerateOptions, selected: readonly Cataloger[], p
       packages: result.packages,
       relationships: result.relationships,
       tools,
+      incomplete: result.incomplete,
+      completeness: result.incomplete.length > 0 ? 'incomplete' : 'complete',
     };
   } finally {
     await source[Symbol.asyncDispose]();
+    // The file tree and the kept bytes go before the caller encodes the SBOM.
+    collectGarbage();
   }
 }
 

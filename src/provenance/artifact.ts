@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { InputError, UsageError } from '../core/errors.js';
+import { fileProblem, inputFileError } from '../core/input-file.js';
 import type { ArtifactRef } from './model.js';
 
 const DIGEST = /^(sha256|sha512):([0-9a-fA-F]+)$/;
@@ -39,10 +40,13 @@ export async function fileArtifact(path: string, shown: string): Promise<Artifac
   try {
     st = await stat(path);
   } catch (err) {
-    throw new InputError('PROVENANCE_ARTIFACT_UNREADABLE', `cannot read artifact ${shown}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
-      cause: err,
-      hint: 'give an existing file, a sha256:/sha512: digest or an image reference (registry:..., oci-dir:...)',
-    });
+    const { problem, reason } = fileProblem(err);
+    throw inputFileError(
+      { prefix: 'PROVENANCE_ARTIFACT', what: 'artifact', path, shown },
+      problem,
+      reason,
+      err,
+    );
   }
   if (!st.isFile()) {
     throw new InputError('PROVENANCE_ARTIFACT_NOT_FILE', `artifact ${shown} is not a regular file`, { hint: 'for an image directory use oci-dir:PATH' });
@@ -55,7 +59,10 @@ export async function fileArtifact(path: string, shown: string): Promise<Artifac
       h256.update(d);
       h512.update(d);
     });
-    s.on('error', (err) => reject(new InputError('PROVENANCE_ARTIFACT_UNREADABLE', `cannot read artifact ${shown}`, { cause: err, hint: 'check the path and permissions' })));
+    s.on('error', (err) => {
+      const { problem, reason } = fileProblem(err);
+      reject(inputFileError({ prefix: 'PROVENANCE_ARTIFACT', what: 'artifact', path, shown }, problem, reason, err));
+    });
     s.on('end', () => resolve());
   });
   return { kind: 'file', ref: shown, digests: { sha256: h256.digest('hex'), sha512: h512.digest('hex') } };

@@ -232,8 +232,8 @@ export function createVsaKeyCheck(opts: { pem: string; label: string; trustedRoo
     throw new InputError('PROVENANCE_BAD_KEY', `public key ${opts.label} cannot be read: ${(err as Error).message}`, { hint: 'pass the verifier\'s public key as a PEM file (-----BEGIN PUBLIC KEY-----)' });
   }
   const keySha256 = createHash('sha256').update(spki).digest('hex');
-  const check: VsaSignatureCheck = async (envelope) => {
-    const r = verifyDsseEnvelope({ envelope, policy: { kind: 'key', publicKeyPem: opts.pem }, trustedRoot: opts.trustedRoot, source: opts.label, subject: '(VSA subjects)', options: { allowMissingTlog: true } });
+  const check: VsaSignatureCheck = async (envelope, origin) => {
+    const r = verifyDsseEnvelope({ envelope, policy: { kind: 'key', publicKeyPem: opts.pem }, trustedRoot: opts.trustedRoot, source: origin ?? 'of the VSA', subject: '(VSA subjects)', options: { allowMissingTlog: true } });
     if (r.error !== undefined) throw new InputError(r.error.code, r.error.message, { hint: r.error.hint ?? 'pass a DSSE envelope or .jsonl file holding the VSA' });
     const key = `${opts.label} (sha256 ${keySha256.slice(0, 16)}…)`;
     if (r.verified) return { ok: true, detail: 'DSSE signature verifies', key };

@@ -6,12 +6,9 @@
  * attached as OCI 1.1 referrers (the referrers API, the tag-schema fallback, or a layout's `subject` links).
  * Reads go through source/ (registry client: timeouts, auth, digest-verified blobs; layout reader: verified blobs).
  */
-import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../core/log.js';
 import { AuditError, errorMessage, InputError, UsageError } from '../core/errors.js';
-import { createRegistryClient, OciLayoutReader, type Descriptor, type FetchedManifest } from '../source/index.js';
-import { dirStore } from '../source/image/store.js';
+import { createRegistryClient, type Descriptor, type FetchedManifest } from '../source/index.js';
 import { cosignAttestationBundle } from '../verify/legacy-dsse.js';
 import { openImageSignatureStore } from '../verify/index.js';
 import { parseAttestations, toEnvelope, MAX_ATTESTATIONS } from './attestation.js';
@@ -20,7 +17,6 @@ import type { ArtifactRef, Attestation } from './model.js';
 const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';
 const ANN_CERT = 'dev.sigstore.cosign/certificate';
 const ANN_BUNDLE = 'dev.sigstore.cosign/bundle';
-const COSIGN_ATTS_KIND = 'dev.cosignproject.cosign/atts';
 const BLOB_CAP = 4 << 20;
 
 export interface ImageAttestationOptions {
@@ -139,19 +135,8 @@ function registryStore(rest: string, o: ImageAttestationOptions): { store: Attac
   };
 }
 
-/** The layout directory of `oci-dir:PATH[:TAG|@DIGEST]`, as verify/ reads it. */
-async function layoutDir(rest: string, cwd: string): Promise<string> {
-  const host = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  const path = rest.replace(/@sha(256|512):[0-9a-f]+$/, '');
-  if (await stat(host(path)).catch(() => undefined)) return host(path);
-  const i = path.lastIndexOf(':');
-  return host(i > 0 ? path.slice(0, i) : path);
-}
-
-async function layoutStore(ref: string, rest: string, o: ImageAttestationOptions): Promise<{ store: AttachmentStore; resolveDigest: () => Promise<string> }> {
-  const cwd = o.cwd ?? process.cwd();
-  const s = await openImageSignatureStore(ref, { cwd, log: o.log });
-  const reader = new OciLayoutReader(dirStore(await layoutDir(rest, cwd), ref));
+async function layoutStore(ref: string, o: ImageAttestationOptions): Promise<{ store: AttachmentStore; resolveDigest: () => Promise<string> }> {
+  const s = await openImageSignatureStore(ref, { cwd: o.cwd ?? process.cwd(), log: o.log });
   return {
     resolveDigest: () => s.imageDigest(),
     store: {
@@ -159,24 +144,21 @@ async function layoutStore(ref: string, rest: string, o: ImageAttestationOptions
       manifest: (d) => s.manifest(d),
       blob: (d, cap) => s.blob(d, cap),
       referrers: (d) => s.referrers(d),
-      async extraAttestationManifests() {
-        const atts = (await reader.index()).manifests.filter((d) => d.annotations?.kind === COSIGN_ATTS_KIND).slice(0, MAX_ATTESTATIONS);
-        return Promise.all(atts.map((d) => reader.manifest(d.digest, d.mediaType)));
-      },
+      extraAttestationManifests: async () => ((await s.cosignSaveManifests?.('atts')) ?? []).slice(0, MAX_ATTESTATIONS),
     },
   };
 }
 
 /** The image's manifest digest and every attestation attached to it (registry: or oci-dir:/oci: layouts). */
 export async function discoverImageAttestations(ref: string, o: ImageAttestationOptions): Promise<ImageAttestations> {
-  const m = /^(registry|oci-dir|oci):(.+)$/s.exec(ref);
+  const m = /^(registry|oci-dir|oci|oci-archive):(.+)$/s.exec(ref);
   if (!m) {
     throw new UsageError('PROVENANCE_IMAGE_TRANSPORT', `cannot discover attestations of ${ref}`, {
       hint: 'discovery reads a registry (registry:HOST/REPO@sha256:...) or an OCI layout (oci-dir:PATH@sha256:...); for archives pass --attestation FILE',
     });
   }
   const [, transport, rest] = m as unknown as [string, string, string];
-  const { store, resolveDigest } = transport === 'registry' ? registryStore(rest, o) : await layoutStore(ref, rest, o);
+  const { store, resolveDigest } = transport === 'registry' ? registryStore(rest, o) : await layoutStore(ref, o);
   const pinned = /@(sha256:[0-9a-f]{64})$/.exec(rest)?.[1];
   const digest = pinned ?? (await resolveDigest());
   const hex = digest.slice('sha256:'.length);

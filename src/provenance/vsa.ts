@@ -55,9 +55,9 @@ export interface VsaKeyResult {
 
 /**
  * Verifies one DSSE signature (PAE) with the public key; built in cli/ over src/verify. `sig` is the only
- * signature passed on.
+ * signature passed on; `origin` names the envelope in messages (file and line).
  */
-export type VsaSignatureCheck = (envelope: { payloadType: string; payload: string; signatures: DsseSignature[] }) => Promise<VsaKeyResult>;
+export type VsaSignatureCheck = (envelope: { payloadType: string; payload: string; signatures: DsseSignature[] }, origin?: string) => Promise<VsaKeyResult>;
 
 export interface VsaInput {
   attestations: Attestation[];
@@ -250,7 +250,7 @@ async function evaluate(att: Attestation, input: VsaInput): Promise<VsaEvaluatio
   }
   let last: VsaKeyResult | undefined;
   for (const sig of candidates) {
-    last = await input.verifySignature({ payloadType: att.envelope.payloadType, payload: att.envelope.payload, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] });
+    last = await input.verifySignature({ payloadType: att.envelope.payloadType, payload: att.envelope.payload, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] }, att.origin);
     if (last.ok) break;
   }
   if (!last!.ok) return fail(`DSSE signature does not verify with the public key: ${last!.detail}`);

@@ -5,7 +5,7 @@
  * The same `matchPackage` serves the file scan and the index, so both give the same answers.
  */
 import picomatch from 'picomatch';
-import { parsePurl, type PurlParts } from '../core/ecosystem.js';
+import { parsePurl, sourceNameOf, type PurlParts } from '../core/ecosystem.js';
 import { UsageError } from '../core/errors.js';
 import type { Package, PackageType } from '../sbom/model.js';
 import { compareVersions, parseRange, satisfies, schemeOf, type VersionRange, type VersionScheme } from './versions/index.js';
@@ -15,11 +15,31 @@ export interface QueryOptions {
   purl?: string | undefined;
   cpe?: string | undefined;
   version?: string | undefined;
+  /** `--advisory ID`: echoed in results; the packages looked at are `candidates`. */
+  advisory?: string | undefined;
+  /**
+   * `--advisory`: packages that an affected entry of the advisory's OSV records could name. The query finds
+   * these candidates; the OSV matcher (vuln/) decides which are affected. Not combined with the other criteria.
+   */
+  candidates?: AdvisoryCandidates | undefined;
+}
+
+/** Names an advisory's affected entries give (lower case); see `QueryOptions.candidates`. */
+export interface AdvisoryCandidates {
+  /** Package names as OSV spells them ('org.apache.logging.log4j:log4j-core', '@scope/name', 'golang.org/x/net'). */
+  names: string[];
+  /** PyPI names, compared PEP 503-normalised (one name is spelled with '-', '_' or '.'). */
+  pypiNames: string[];
+  /** Source package names of distro entries ('apache-log4j2'): binary packages built from them are candidates. */
+  sources: string[];
 }
 
 /** A compiled query (plain data, so it can be sent to worker threads as its options and rebuilt). */
 export interface CompiledQuery {
   options: QueryOptions;
+  candidateNames?: ReadonlySet<string>;
+  candidatePypi?: ReadonlySet<string>;
+  candidateSources?: ReadonlySet<string>;
   nameMatcher?: (candidate: string) => boolean;
   purl?: PurlParts;
   purlRange?: VersionRange;
@@ -55,6 +75,13 @@ function badQuery(message: string, hint: string): UsageError {
 /** Build a matcher from the user's flags. Throws UsageError for bad flags. */
 export function compileQuery(options: QueryOptions): CompiledQuery {
   const q: CompiledQuery = { options };
+  if (options.candidates) {
+    if (options.name || options.purl || options.cpe || options.version) throw badQuery('--advisory is not combined with --name, --purl, --cpe or --version', 'the advisory says which packages and versions are affected; drop the other flags');
+    q.candidateNames = new Set(options.candidates.names.map((n) => n.toLowerCase()));
+    q.candidatePypi = new Set(options.candidates.pypiNames.map(pep503));
+    q.candidateSources = new Set(options.candidates.sources.map((n) => n.toLowerCase()));
+    return q;
+  }
   if (!options.name && !options.purl && !options.cpe && !options.version) {
     throw badQuery('nothing to look for', 'pass --name, --purl, --cpe and/or --version');
   }
@@ -184,7 +211,30 @@ function cpeMatches(q: CpeParts, cpes: readonly string[] | undefined): boolean {
   return false;
 }
 
-export type MatchablePackage = Pick<Package, 'name' | 'version' | 'purl' | 'type' | 'group' | 'cpes'>;
+export type MatchablePackage = Pick<Package, 'name' | 'version' | 'purl' | 'type' | 'group' | 'cpes'> & {
+  /** The source package, when the caller knows it already (the index stores it); else read from `metadata`. */
+  source?: string | undefined;
+  metadata?: Package['metadata'];
+};
+
+/** The source package of a distro package (purl `upstream` qualifier or metadata), lower case. */
+export function packageSource(pkg: MatchablePackage): string | undefined {
+  if (pkg.source !== undefined) return pkg.source === '' ? undefined : pkg.source.toLowerCase();
+  const p = pkg.purl ? parsePurl(pkg.purl) : undefined;
+  return sourceNameOf(p?.type ?? pkg.type, p?.qualifiers?.upstream, pkg.metadata)?.toLowerCase();
+}
+
+/** PEP 503 normalised name: lower case, runs of '-', '_', '.' as one '-'. */
+const pep503 = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** Is `pkg` a candidate for an advisory: does an affected entry name it, or the source package it was built from? */
+function isCandidate(q: CompiledQuery, pkg: MatchablePackage, id: PackageIdentity): boolean {
+  for (const c of nameCandidates(pkg, id)) if (q.candidateNames!.has(c.toLowerCase())) return true;
+  if (q.candidatePypi!.size > 0 && (q.candidatePypi!.has(pep503(pkg.name)) || q.candidatePypi!.has(pep503(id.name)))) return true;
+  if (q.candidateSources!.size === 0) return false;
+  const src = packageSource(pkg);
+  return src !== undefined && q.candidateSources!.has(src);
+}
 
 /**
  * Does `pkg` match every given criterion? `onVersionError` hears about versions the package's
@@ -192,6 +242,7 @@ export type MatchablePackage = Pick<Package, 'name' | 'version' | 'purl' | 'type
  */
 export function matchPackage(q: CompiledQuery, pkg: MatchablePackage, onVersionError?: (message: string) => void): boolean {
   const id = identityOf(pkg);
+  if (q.candidateNames) return isCandidate(q, pkg, id);
   if (q.nameMatcher && !nameCandidates(pkg, id).some((c) => q.nameMatcher!(c))) return false;
   if (q.purl && !purlMatches(q.purl, pkg, id)) return false;
   if (q.cpe && !cpeMatches(q.cpe, pkg.cpes)) return false;
@@ -216,25 +267,52 @@ export interface PrefilterNeedle {
   token: boolean;
 }
 
+/** Plain characters only, so JSON/XML escaping cannot hide them (files that escape such characters are parsed anyway). */
+const safeNeedle = (s: string): boolean => /^[A-Za-z0-9._-]{3,}$/.test(s);
+
 /**
  * Cheap pre-filter: a literal fragment that any matching file must contain (case-insensitively).
  * Only fragments of plain characters [A-Za-z0-9._-] are used, so JSON/XML escaping cannot hide them
  * (files that escape such characters are detected and parsed anyway, see `mayContain`).
  */
 export function prefilterNeedle(q: CompiledQuery): PrefilterNeedle | undefined {
-  const safe = (s: string): boolean => /^[A-Za-z0-9._-]{3,}$/.test(s);
   const candidates: PrefilterNeedle[] = [];
-  if (q.purl && safe(q.purl.name)) candidates.push({ text: q.purl.name, token: true });
+  if (q.purl && safeNeedle(q.purl.name)) candidates.push({ text: q.purl.name, token: true });
   const name = q.options.name?.trim();
   if (name) {
     if (!GLOB_CHARS.test(name)) {
       // The name may also match as 'namespace/name' or 'ns:name': take the last segment.
       const last = name.split(/[/:]/).pop() ?? '';
-      if (safe(last)) candidates.push({ text: last, token: true });
+      if (safeNeedle(last)) candidates.push({ text: last, token: true });
     } else if (!/[[\]{}()!+@]/.test(name)) {
-      const parts = name.split(/[*?/:]/).filter(safe).sort((a, b) => b.length - a.length);
+      const parts = name.split(/[*?/:]/).filter(safeNeedle).sort((a, b) => b.length - a.length);
       if (parts[0]) candidates.push({ text: parts[0], token: false });
     }
   }
   return candidates.sort((a, b) => b.text.length - a.text.length)[0];
+}
+
+/**
+ * Pre-filter needles of an advisory query: a file may hold a candidate only if it holds one of them. A name's
+ * last segment is a whole-name token; a source package name is a fragment (it also appears in purl qualifiers
+ * and metadata). Undefined when some name has no plain fragment: then every file is parsed.
+ */
+export function candidateNeedles(c: AdvisoryCandidates): PrefilterNeedle[] | undefined {
+  const out = new Map<string, PrefilterNeedle>();
+  for (const n of c.names) {
+    const last = (n.split(/[/:]/).pop() ?? '').toLowerCase();
+    if (!safeNeedle(last)) return undefined;
+    out.set(`token:${last}`, { text: last, token: true });
+  }
+  for (const n of c.pypiNames) {
+    // PyPI spells one name with '-', '_' or '.': the longest plain piece between them must be there.
+    const piece = n.toLowerCase().split(/[^a-z0-9]+/).filter((x) => x.length >= 3).sort((a, b) => b.length - a.length)[0];
+    if (piece === undefined) return undefined;
+    out.set(`part:${piece}`, { text: piece, token: false });
+  }
+  for (const s of c.sources) {
+    if (!safeNeedle(s)) return undefined;
+    out.set(`part:${s.toLowerCase()}`, { text: s.toLowerCase(), token: false });
+  }
+  return [...out.values()];
 }

@@ -219,7 +219,7 @@ export function hasEscapedPlainXml(buf: Buffer): boolean {
 
 const PAYLOAD_TYPE = Buffer.from('"payloadType"');
 /** Top-level keys of plain (not enveloped) SBOM documents: a file showing one is not a DSSE envelope. */
-const PLAIN_SBOM_KEYS = ['"bomFormat"', '"spdxVersion"', '"SPDXID"', '"@context"', '"artifacts"'].map((k) => Buffer.from(k));
+const PLAIN_SBOM_KEYS = ['"bomFormat"', '"spdxVersion"', '"SPDXID"', '"@context"', '"artifacts"', '"custodySbomVersion"'].map((k) => Buffer.from(k));
 const HEAD = 64 * 1024;
 
 function firstByte(buf: Buffer): number | undefined {

@@ -7,11 +7,12 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../core/errors.js';
+import type { Incomplete } from '../core/incomplete.js';
 import type { Logger } from '../core/log.js';
 import { silentLogger } from '../core/log.js';
 import { DECODE_LIMITS } from '../sbom/decode.js';
-import { compileQuery, prefilterNeedle, type QueryOptions } from './match.js';
-import { sortMatches, type QueryResult, type SkippedFile } from './result.js';
+import { candidateNeedles, compileQuery, prefilterNeedle, type PrefilterNeedle, type QueryOptions } from './match.js';
+import { hideDeleted, sortMatches, type QueryResult, type SkippedFile } from './result.js';
 import { scanBatch, type FileOutcome, type ScanJob, type ScanWorkerData, type ScanWorkerMessage } from './scan-file.js';
 
 export interface ScanOptions {
@@ -22,11 +23,16 @@ export interface ScanOptions {
   /** JSON files from this size on are read as a token stream (default `DECODE_LIMITS.streamFrom`). */
   streamFrom?: number;
   signal?: AbortSignal;
+  /** Keep matches of packages a later layer deleted (`--include-deleted`); default: counted in `hiddenDeleted`. */
+  includeDeleted?: boolean;
 }
 
 export interface ExpandedPaths {
   files: { path: string; named: boolean }[];
+  /** Named paths that cannot be read at all. */
   errors: SkippedFile[];
+  /** Directories under a named one that could not be listed: any SBOM in them was not read. */
+  incomplete: Incomplete[];
 }
 
 const MAX_DEPTH = 32;
@@ -42,13 +48,18 @@ const WORKER_THRESHOLD = 2000;
 export async function expandPaths(paths: readonly string[]): Promise<ExpandedPaths> {
   const files: { path: string; named: boolean }[] = [];
   const errors: SkippedFile[] = [];
+  const incomplete: Incomplete[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH) {
+      incomplete.push({ kind: 'directory', path: dir, reason: `deeper than ${MAX_DEPTH} directory levels: not walked` });
+      return;
+    }
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      errors.push({ path: dir, reason: `cannot read directory: ${errorMessage(err)}` });
+      if (depth === 0) errors.push({ path: dir, reason: `cannot read directory: ${errorMessage(err)}` });
+      else incomplete.push({ kind: 'directory', path: dir, reason: `cannot list it: ${errorMessage(err)}` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -72,7 +83,7 @@ export async function expandPaths(paths: readonly string[]): Promise<ExpandedPat
     } else if (st.isFile()) files.push({ path: p, named: true });
     else errors.push({ path: p, reason: 'not a regular file or directory' });
   }
-  return { files, errors };
+  return { files, errors, incomplete };
 }
 
 function workerUrl(): URL | undefined {
@@ -136,24 +147,53 @@ async function runPool(files: { path: string; named: boolean }[], job: ScanJob, 
 
 /** Scan SBOM files and directories for packages matching `options`. */
 export async function queryFiles(paths: readonly string[], options: QueryOptions, o: ScanOptions = {}): Promise<QueryResult> {
-  compileQuery(options); // usage errors before any I/O
+  const compiled = compileQuery(options); // usage errors before any I/O
   const log = o.logger ?? silentLogger;
-  const { files, errors } = await expandPaths(paths);
-  const job: ScanJob = { options, needle: prefilterNeedle(compileQuery(options)), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes, ...(o.streamFrom !== undefined ? { streamFrom: o.streamFrom } : {}) };
+  const { files, errors, incomplete } = await expandPaths(paths);
+  const job: ScanJob = { options, ...scanNeedles(options, compiled), maxBytes: o.maxBytes ?? DECODE_LIMITS.maxBytes, ...(o.streamFrom !== undefined ? { streamFrom: o.streamFrom } : {}) };
   const workers = o.workers ?? (files.length >= WORKER_THRESHOLD ? Math.max(1, availableParallelism()) : 1);
   const outcomes = await runPool(files, job, workers, (n) => log.progress(`scanned ${n}/${files.length} files`), o.signal);
-  const result: QueryResult = { query: options, via: 'files', matches: [], filesScanned: 0, filesParsed: 0, filesMatched: 0, skipped: [], errors: [...errors], warnings: [] };
+  const result: QueryResult = { query: publicQuery(options), via: 'files', matches: [], filesScanned: 0, filesParsed: 0, filesMatched: 0, hiddenDeleted: 0, skipped: [], errors: [...errors],
+    warnings: [],
+    // A named path that cannot be read, and everything below under `incomplete`, leaves "no match" unproven.
+    incomplete: [...errors.map((e): Incomplete => ({ kind: 'sbom', path: e.path, reason: e.reason })), ...incomplete],
+  };
   for (const oc of outcomes) {
     if ('reason' in oc) {
-      (oc.status === 'skipped' ? result.skipped : result.errors).push({ path: oc.path, reason: oc.reason });
+      if (oc.status === 'skipped') result.skipped.push({ path: oc.path, reason: oc.reason });
+      else {
+        if (oc.status === 'error') result.errors.push({ path: oc.path, reason: oc.reason });
+        result.incomplete.push({ kind: 'sbom', path: oc.path, reason: oc.reason });
+      }
     } else {
       result.filesScanned++;
       if (oc.parsed) result.filesParsed++;
       if (oc.status === 'matched') result.filesMatched++;
       result.matches.push(...oc.matches);
       result.warnings.push(...oc.warnings);
+      if (oc.declared) result.incomplete.push(oc.declared);
     }
   }
+  hideDeleted(result, o.includeDeleted === true);
   sortMatches(result.matches);
   return result;
+}
+
+/** The pre-filter of a scan: the query's needle, or an advisory's needles (none when a name has no plain fragment). */
+function scanNeedles(options: QueryOptions, compiled: ReturnType<typeof compileQuery>): { needles: PrefilterNeedle[] | undefined; keepAll?: boolean } {
+  if (options.candidates) {
+    const needles = candidateNeedles(options.candidates);
+    // Every package of a file that may hold a candidate is built: a binary package's raw name and purl need
+    // not show its source, and the OS packages that own a candidate decide whether scan would match it.
+    return { needles, keepAll: true };
+  }
+  const needle = prefilterNeedle(compiled);
+  return { needles: needle ? [needle] : undefined };
+}
+
+/** The query as results echo it: an advisory query is its id, not its candidate names. */
+export function publicQuery(options: QueryOptions): QueryOptions {
+  if (!options.candidates) return options;
+  const { candidates: _c, ...rest } = options;
+  return rest;
 }

@@ -4,7 +4,8 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AuditCheck, AuditResult, ImageVerdict } from '../audit/model.js';
-import { sarifLog } from './sarif.js';
+import { incompleteJson, renderIncompleteLines, renderIncompleteMarkdown } from './incomplete.js';
+import { incompleteInvocation, sarifLog } from './sarif.js';
 
 export const AUDIT_JSON_SCHEMA_VERSION = 1;
 
@@ -21,7 +22,7 @@ export function renderAuditTable(r: AuditResult, chalk: ChalkInstance): string {
   for (const v of r.images) {
     out.push(imageHeader(v, chalk));
     if (v.drift) out.push(`  ${chalk.yellow('!')} tag ${v.drift.tag} now points to ${v.drift.tagDigest} (pinned: ${v.drift.pinnedDigest})`);
-    for (const c of v.checks) out.push(`  ${mark(c, chalk)} ${c.rule.padEnd(26)} ${c.detail}`);
+    for (const c of v.checks) out.push(`  ${mark(c, chalk)} ${c.rule.padEnd(26)} ${c.detail}${c.notChecked ? chalk.yellow(' (not checked)') : ''}`);
     if (v.checks.length === 0) out.push(`  ${chalk.dim('(the policy asks for no check of this image)')}`);
   }
   if (r.mode === 'k8s') {
@@ -33,23 +34,28 @@ export function renderAuditTable(r: AuditResult, chalk: ChalkInstance): string {
     }
   }
   const s = r.summary;
+  const unread = incompleteJson(r.incomplete);
+  // A pass over input that was not read is not a pass: the verdict line says so (README "Completeness").
+  const verdict = !r.ok ? chalk.red('audit failed') : unread.length > 0 ? chalk.yellow(`audit incomplete (${unread.length} not read or not checked)`) : chalk.green('audit passed');
   out.push(
     '',
-    `${r.ok ? chalk.green('audit passed') : chalk.red('audit failed')}: ${s.images - s.imagesFailed}/${s.images} images pass` +
+    `${verdict}: ${s.images - s.imagesFailed}/${s.images} images pass` +
       (r.mode === 'k8s' ? `, ${s.workloads - s.workloadsFailed}/${s.workloads} workloads pass${s.excluded ? `, ${s.excluded} excluded` : ''}` : '') +
       ` (policy ${r.policyFile})`,
   );
+  const missing = renderIncompleteLines(r.incomplete, chalk);
+  if (missing.length > 0) out.push(...missing);
   return `${out.join('\n')}\n`;
 }
 
 export function renderAuditJson(r: AuditResult): string {
-  return `${JSON.stringify({ schemaVersion: AUDIT_JSON_SCHEMA_VERSION, ...r }, null, 2)}\n`;
+  return `${JSON.stringify({ schemaVersion: AUDIT_JSON_SCHEMA_VERSION, ...r, incomplete: incompleteJson(r.incomplete) }, null, 2)}\n`;
 }
 
 const mdEscape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderAuditMarkdown(r: AuditResult): string {
-  const out: string[] = [`# custody audit: ${r.ok ? 'passed' : 'failed'}`, '', `Policy \`${r.policyFile}\` (${r.policyHash}).`, ''];
+  const out: string[] = [`# custody audit: ${r.ok ? (r.incomplete.length > 0 ? 'incomplete' : 'passed') : 'failed'}`, '', `Policy \`${r.policyFile}\` (${r.policyHash}).`, ''];
   out.push('| image | digest | verdict | failed checks |', '| --- | --- | --- | --- |');
   for (const v of r.images) {
     const failed = v.checks.filter((c) => c.status === 'fail').map((c) => `**${c.rule}**: ${mdEscape(c.detail)}`);
@@ -64,6 +70,8 @@ export function renderAuditMarkdown(r: AuditResult): string {
   }
   const s = r.summary;
   out.push('', `${s.images - s.imagesFailed}/${s.images} images pass${r.mode === 'k8s' ? `; ${s.workloads - s.workloadsFailed}/${s.workloads} workloads pass; ${s.excluded} excluded` : ''}.`);
+  const missing = renderIncompleteMarkdown(r.incomplete);
+  if (missing !== '') out.push('', missing);
   return `${out.join('\n')}\n`;
 }
 
@@ -83,6 +91,7 @@ export function renderAuditSarif(r: AuditResult, o: { custodyVersion: string }):
         locations: [{ physicalLocation: { artifactLocation: { uri: `images/${encodeURIComponent(v.image.replace(/^registry:/, ''))}` } } }],
         partialFingerprints: { imageDigest: v.digest ?? v.image },
       })),
+      ...incompleteInvocation(r.incomplete),
     },
   );
 }

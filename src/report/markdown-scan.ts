@@ -1,6 +1,8 @@
 /** `custody scan -o markdown`: a summary for pull-request comments and CI job summaries. */
+import { renderIncompleteMarkdown } from './incomplete.js';
 import type { GatedScan } from '../vuln/model.js';
 import { SEVERITIES } from '../vuln/model.js';
+import { describeData } from './human/scan-table.js';
 
 function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
@@ -11,10 +13,23 @@ export function renderScanMarkdown(g: GatedScan): string {
   const t = g.scan.target;
   out.push(`## custody scan: ${cell(t.name)}`);
   out.push('');
+  if (t.subject && t.subject.label !== t.name) {
+    out.push(`${t.subject.kind === 'image' ? 'Image' : 'Subject'}: \`${cell(t.subject.label)}\`${t.subject.digest ? ` (\`${cell(t.subject.digest)}\`)` : ''}`);
+    out.push('');
+  }
   out.push(`**Gate:** ${g.gate.passed ? '✅' : '❌'} ${cell(g.gate.summary)}`);
   out.push('');
   out.push(`Engine: \`${g.scan.engine}\`${g.scan.tools.length ? ` (${g.scan.tools.map((x) => `${cell(x.name)}@${cell(x.version)}`).join(', ')})` : ''}${t.distro ? ` · distro ${cell(t.distro)}` : ''}`);
   out.push('');
+  if (g.scan.vulnerabilityData) {
+    out.push(`Data: ${cell(describeData(g.scan.vulnerabilityData))}${g.scan.vulnerabilityData.stale ? ' ⚠️ stale' : ''}`);
+    out.push('');
+  }
+  const uncovered = (g.scan.coverage ?? []).filter((c) => !c.covered);
+  if (uncovered.length > 0) {
+    out.push(`**Not covered by the data** (no finding there means not checked): ${uncovered.map((c) => `${cell(c.ecosystem)} (${c.packages} packages)`).join(', ')}`);
+    out.push('');
+  }
   out.push('| Severity | Count |');
   out.push('| --- | ---: |');
   for (const s of SEVERITIES) out.push(`| ${s === 'unknown' ? 'unscored' : s} | ${g.counts[s]} |`);
@@ -23,12 +38,12 @@ export function renderScanMarkdown(g: GatedScan): string {
   if (g.findings.length > 0) {
     out.push('### Findings');
     out.push('');
-    out.push('| Severity | ID | Package | Version | Fixed in | Aliases |');
-    out.push('| --- | --- | --- | --- | --- | --- |');
+    out.push('| Severity | ID | Package | Version | Fixed in | Path | Aliases |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const f of g.findings) {
       const id = f.urls[0] ? `[${cell(f.id)}](${f.urls[0].replace(/[()\s]/g, encodeURIComponent)})` : cell(f.id);
       out.push(
-        `| ${f.severity.level === 'unknown' ? 'unscored' : f.severity.level}${f.severity.score !== undefined ? ` (${f.severity.score.toFixed(1)})` : ''} | ${id} | ${cell(f.package.name)} | ${cell(f.package.version)} | ${cell(f.fixedVersions.join(', ') || '—')} | ${cell(f.aliases.join(', '))} |`,
+        `| ${f.severity.level === 'unknown' ? 'unscored' : f.severity.level}${f.severity.score !== undefined ? ` (${f.severity.score.toFixed(1)})` : ''} | ${id} | ${cell(f.package.name)} | ${cell(f.package.version)} | ${cell(f.fixedVersions.join(', ') || '—')} | ${cell(f.package.locations.join(', ') || '—')}${f.package.deleted ? ' (deleted)' : ''} | ${cell(f.aliases.join(', '))} |`,
       );
     }
     out.push('');
@@ -58,5 +73,7 @@ export function renderScanMarkdown(g: GatedScan): string {
     for (const u of g.unmatchedVex) out.push(`- \`${cell(u.vulnerability)}\` ${u.status} in ${cell(u.source)}`);
     out.push('');
   }
+  const missing = renderIncompleteMarkdown(g.scan.incomplete);
+  if (missing !== '') out.push(missing);
   return `${out.join('\n')}\n`;
 }

@@ -3,6 +3,8 @@
  * findings are kept with `suppressions` (GitHub code scanning hides them). `security-severity` follows
  * GitHub's convention (numeric CVSS-like score as a string).
  */
+import { describeIncomplete, type Incomplete } from '../core/incomplete.js';
+import { incompleteJson } from './incomplete.js';
 import type { Finding, GatedScan, Severity, Suppression } from '../vuln/model.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -24,12 +26,24 @@ function securitySeverity(f: Finding): string | undefined {
   return s === undefined ? undefined : s.toFixed(1);
 }
 
-/** SARIF wants a relative URI: the package's first location, or its purl, with the leading slash dropped. */
-function artifactUri(f: Finding, target: string): string {
-  const loc = f.package.locations[0] ?? target;
-  const clean = loc.replace(/^\/+/, '').replace(/!\//g, '/');
-  return encodeURI(clean === '' ? 'unknown' : clean);
+/**
+ * Where a finding is: each file the package was found at, inside the scanned image or directory, relative to
+ * its root (`uriBaseId` IMAGE_ROOT) and spelled as custody spells it: a nested archive keeps its `!/`
+ * ('opt/app/app.war!/WEB-INF/lib/log4j-core-2.19.0.jar'). A package without a location points at the scanned
+ * target itself (the SBOM file or the image reference).
+ */
+function physicalLocations(f: Finding, target: string): Record<string, unknown>[] {
+  if (f.package.locations.length === 0) return [{ artifactLocation: { uri: encodeURI(target.replace(/^\/+/, '') || 'unknown') }, region: { startLine: 1 } }];
+  return f.package.locations.map((loc, i) => {
+    const layer = f.package.layers?.[i];
+    return {
+      artifactLocation: { uri: encodeURI(loc.replace(/^\/+/, '') || 'unknown'), uriBaseId: IMAGE_ROOT, ...(layer ? { properties: { layer } } : {}) },
+      region: { startLine: 1 },
+    };
+  });
 }
+
+const IMAGE_ROOT = 'IMAGE_ROOT';
 
 export interface SarifOptions {
   custodyVersion: string;
@@ -63,6 +77,7 @@ export function renderSarif(g: GatedScan, o: SarifOptions): string {
       },
     };
   });
+  const subject = g.scan.target.subject;
   const results = all.map(({ finding: f, suppression }) => {
     const fixed = f.fixedVersions.length ? ` Fixed in ${f.fixedVersions.join(', ')}.` : ' No fix known.';
     const result: Record<string, unknown> = {
@@ -70,14 +85,13 @@ export function renderSarif(g: GatedScan, o: SarifOptions): string {
       ruleIndex: ruleIndex.get(f.id),
       level: LEVEL[f.severity.level],
       message: {
-        text: `${f.id} (${f.severity.level}) in ${f.package.name} ${f.package.version}.${fixed}`,
+        // image → path → package@version, as a responder reads it.
+        text: `${f.id} (${f.severity.level}) in ${[subject?.label, f.package.locations[0], `${f.package.name}@${f.package.version}`].filter((x) => x !== undefined && x !== '').join(' → ')}${f.package.locations.length > 1 ? ` (and ${f.package.locations.length - 1} more location(s))` : ''}${f.package.deleted ? ' (deleted by a later layer)' : ''}.${fixed}`,
       },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: artifactUri(f, g.scan.target.name) }, region: { startLine: 1 } },
-          ...(f.package.purl ? { logicalLocations: [{ name: f.package.name, fullyQualifiedName: f.package.purl, kind: 'module' }] } : {}),
-        },
-      ],
+      locations: physicalLocations(f, g.scan.target.name).map((physicalLocation) => ({
+        physicalLocation,
+        ...(f.package.purl ? { logicalLocations: [{ name: f.package.name, fullyQualifiedName: f.package.purl, kind: 'module' }] } : {}),
+      })),
       partialFingerprints: { 'custody/v1': f.key },
       properties: {
         package: f.package.name,
@@ -87,6 +101,8 @@ export function renderSarif(g: GatedScan, o: SarifOptions): string {
         fixState: f.fixState,
         engine: f.engine,
         aliases: f.aliases,
+        ...(f.package.deleted ? { deleted: true } : {}),
+        ...(subject ? { image: subject.label, ...(subject.digest ? { imageDigest: subject.digest } : {}) } : {}),
       },
     };
     if (suppression) {
@@ -102,14 +118,46 @@ export function renderSarif(g: GatedScan, o: SarifOptions): string {
   });
   return sarifLog(
     { custodyVersion: o.custodyVersion, rules, extensions: g.scan.tools.map((t) => ({ name: t.name, version: t.version })) },
-    { automationDetails: { id: `custody/scan/${g.scan.engine}/` }, results, properties: { target: g.scan.target, gate: g.gate, counts: g.counts } },
+    {
+      automationDetails: { id: `custody/scan/${g.scan.engine}/` },
+      originalUriBaseIds: {
+        [IMAGE_ROOT]: { uri: 'file:///', description: { text: `the root filesystem of ${subject ? `${subject.label}${subject.digest ? ` (${subject.digest})` : ''}` : g.scan.target.name}` } },
+      },
+      results,
+      properties: {
+        target: g.scan.target,
+        gate: g.gate,
+        counts: g.counts,
+        ...(g.scan.vulnerabilityData !== undefined ? { vulnerabilityData: g.scan.vulnerabilityData } : {}),
+        ...(g.scan.coverage !== undefined ? { coverage: g.scan.coverage } : {}),
+        ...(g.scan.ownedPackages !== undefined ? { ownedPackages: g.scan.ownedPackages.length } : {}),
+      },
+      ...incompleteInvocation(g.scan.incomplete),
+    },
   );
+}
+
+/**
+ * What was not read, as SARIF `invocations[0].toolExecutionNotifications` (SARIF 2.1.0 §3.20.21): one
+ * warning per input, so a code-scanning view shows that the run's answer is partial.
+ */
+export function incompleteInvocation(list: readonly Incomplete[] | undefined): { invocations?: unknown[] } {
+  const items = incompleteJson(list);
+  if (items.length === 0) return {};
+  return {
+    invocations: [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: items.map((i) => ({ level: 'warning', message: { text: `not read: ${describeIncomplete(i)}` }, properties: { incomplete: i } })),
+      },
+    ],
+  };
 }
 
 /** The SARIF 2.1.0 envelope custody writes (one run, custody as the driver), shared by scan and audit. */
 export function sarifLog(
   driver: { custodyVersion: string; rules: unknown[]; extensions?: unknown[] },
-  run: { results: unknown[]; automationDetails?: unknown; properties?: unknown },
+  run: { results: unknown[]; automationDetails?: unknown; originalUriBaseIds?: unknown; properties?: unknown; invocations?: unknown[] },
 ): string {
   const sarif = {
     $schema: SARIF_SCHEMA_URI,

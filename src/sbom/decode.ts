@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parsePurl } from '../core/ecosystem.js';
-import type { Package, PackageType } from './model.js';
+import type { Location, Package, PackageType, SourceDescription } from './model.js';
 
 export interface DecodeContext {
   /** Name of the input, for messages. */
@@ -70,11 +70,47 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
     const p = parsePurl(purl);
     if (p) {
       const t = PURL_TYPES[p.type];
-      if (t) return t;
+      // pkg:generic says nothing about the kind of package: the tool's own word does (syft/custody `binary`).
+      if (t && !(t === 'unknown' && toolType !== undefined && TOOL_TYPES[toolType.toLowerCase()] !== undefined)) return t;
     }
   }
   if (toolType) return TOOL_TYPES[toolType.toLowerCase()] ?? 'unknown';
   return 'unknown';
+}
+
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'dotnet', 'binary', 'unknown']);
+
+/** custody's own type word as written in its documents (`custody:type`), if it is one. */
+export function custodyType(s: string | undefined): PackageType | undefined {
+  return s !== undefined && PACKAGE_TYPES.has(s) ? (s as PackageType) : undefined;
+}
+
+/**
+ * A location path as custody reports it: tools that write paths relative to the image root (trivy's
+ * `FilePath`, `opt/app/x.jar`) get the leading slash custody's own paths have, so the same file has one
+ * spelling whoever found it. Paths of directory and file subjects stay as written.
+ */
+export function locationPath(path: string, subjectKind: SourceDescription['kind']): string {
+  return subjectKind === 'image' && !path.startsWith('/') ? `/${path}` : path;
+}
+
+/**
+ * Locations without duplicates, in first-seen order: the same file named by two conventions of one
+ * document (a CycloneDX occurrence and a custody or syft property) is one location, with its layer when
+ * any convention names it. The same path in two layers (a file replaced by a later layer) stays two.
+ */
+export function mergeLocations(list: readonly Location[]): Location[] {
+  const layered = new Set(list.filter((l) => l.layer).map((l) => l.path));
+  const seen = new Set<string>();
+  const out: Location[] = [];
+  for (const l of list) {
+    if (!l.layer && layered.has(l.path)) continue;
+    const k = `${l.path}\u0000${l.layer ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(l.layer ? { path: l.path, layer: l.layer } : { path: l.path });
+  }
+  return out;
 }
 
 /** A purl if `s` parses as one, else undefined. */
@@ -128,6 +164,17 @@ export function uniqueIds(packages: Package[]): Package[] {
 
 export function dedupe<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/**
+ * The RHEL 8 module stream (`name:stream:version:context`) of an rpm package, which the vulnerability
+ * matcher needs: custody's and syft's metadata (`modularityLabel`, given here as the candidate values
+ * a format carries) or trivy's purl qualifier `modularitylabel`.
+ */
+export function modularityLabelOf(purl: string | undefined, candidates: readonly (string | undefined)[]): string | undefined {
+  for (const c of candidates) if (c !== undefined && c.trim() !== '') return c.trim();
+  const q = purl === undefined ? undefined : parsePurl(purl)?.qualifiers?.modularitylabel;
+  return q !== undefined && q !== '' ? q : undefined;
 }
 
 /** 'syft-0.57.0' → { name: 'syft', version: '0.57.0' } (SPDX creator tool strings). */

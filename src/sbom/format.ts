@@ -15,7 +15,9 @@ export type SbomFormatId =
   | 'spdx3-json'
   | 'syft-json'
   | 'github-dependency-graph'
-  | 'in-toto';
+  | 'in-toto'
+  /** custody's own model (`sbom generate -o json`). */
+  | 'custody-json';
 
 export interface DetectedFormat {
   id: SbomFormatId;
@@ -62,6 +64,8 @@ export function sniffTextKind(head: string): TextKind {
 /** The format of a parsed JSON document, or undefined. */
 export function detectJsonFormat(doc: unknown): DetectedFormat | undefined {
   if (!isObj(doc)) return undefined;
+  // custody's own model (`-o json`): its format version is the one key no other format has.
+  if (typeof doc.custodySbomVersion === 'number' && Array.isArray(doc.packages)) return { id: 'custody-json', version: String(doc.custodySbomVersion) };
   if (doc.bomFormat === 'CycloneDX' || (typeof doc.$schema === 'string' && /cyclonedx\.org\/schema\/bom/i.test(doc.$schema) && 'specVersion' in doc)) {
     return { id: 'cyclonedx-json', version: str(doc.specVersion) };
   }
@@ -94,7 +98,7 @@ export function detectTagValueVersion(text: string): string | undefined {
 
 export function unknownFormat(source: string, why: string): InputError {
   return new InputError('SBOM_UNKNOWN_FORMAT', `cannot tell the SBOM format of ${source}: ${why}`, {
-    hint: 'custody reads SPDX 2.2/2.3 JSON and tag-value, CycloneDX 1.2-1.7 JSON and XML, syft JSON and GitHub dependency-graph exports',
+    hint: "custody reads SPDX 2.2/2.3 JSON and tag-value, CycloneDX 1.2-1.7 JSON and XML, syft JSON, GitHub dependency-graph exports and its own json model (`-o json`)",
   });
 }
 
@@ -105,5 +109,5 @@ export function unknownFormat(source: string, why: string): InputError {
 export function streamableJsonHead(head: Buffer): boolean {
   const utf16 = head[0] === 0xff && head[1] === 0xfe;
   const text = (utf16 ? head.subarray(2).toString('utf16le') : head.toString('latin1')).replace(/^\xef\xbb\xbf/, '').trimStart();
-  return text.startsWith('{') && (!text.includes('"payloadType"') || /"(bomFormat|spdxVersion|SPDXID|@context|artifacts)"/.test(text));
+  return text.startsWith('{') && (!text.includes('"payloadType"') || /"(bomFormat|spdxVersion|SPDXID|@context|artifacts|custodySbomVersion)"/.test(text));
 }

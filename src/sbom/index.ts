@@ -2,16 +2,18 @@
  * Reading any SBOM: `readSbom(pathOrBytes)` sniffs the format from content (never the file name),
  * decodes it leniently (warnings through the logger) and returns custody's Sbom model.
  * Formats: SPDX 2.2/2.3 JSON and tag-value, SPDX 3 JSON-LD (packages only), CycloneDX 1.0–1.7 JSON
- * and XML, syft JSON, GitHub dependency-graph exports, in-toto/DSSE attestations wrapping one of these.
+ * and XML, syft JSON, GitHub dependency-graph exports, custody's own json model, in-toto/DSSE
+ * attestations wrapping one of these.
  */
-import { open, stat } from 'node:fs/promises';
 import { InputError, errorMessage } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { decodeCycloneDxObject } from './cyclonedx/decode.js';
 import { decodeCycloneDxXml } from './cyclonedx/decode-xml.js';
 import { DECODE_LIMITS, isObj, obj, str, type DecodeContext, type PackageFilter } from './decode.js';
 import { bytesToText, detectJsonFormat, detectTagValueVersion, detectXmlFormat, sniffTextKind, unknownFormat, type DetectedFormat } from './format.js';
 import { decodeGithubDependencyGraph } from './github/decode.js';
+import { decodeNativeSbom } from './native/decode.js';
 import type { Sbom } from './model.js';
 import { decodeSpdxObject } from './spdx/decode.js';
 import { decodeSpdx3Object } from './spdx/decode-spdx3.js';
@@ -36,27 +38,13 @@ export interface DecodedSbom {
 }
 
 /** Read the whole file, refusing what is larger than the limit or not a regular file. */
+/**
+ * Read the whole file, refusing what is larger than the limit. Each cause has its code: SBOM_NOT_FOUND,
+ * SBOM_PERMISSION_DENIED, SBOM_IS_DIRECTORY, SBOM_NOT_A_DIRECTORY, SBOM_SYMLINK_LOOP, SBOM_TOO_LARGE,
+ * SBOM_UNREADABLE.
+ */
 export async function readInputBytes(path: string, maxBytes: number = DECODE_LIMITS.maxBytes): Promise<Buffer> {
-  let st;
-  try {
-    st = await stat(path);
-  } catch (err) {
-    throw new InputError('SBOM_UNREADABLE', `cannot read ${path}: ${errorMessage(err)}`, { hint: 'check the path and its permissions', cause: err });
-  }
-  if (!st.isFile()) throw new InputError('SBOM_UNREADABLE', `${path} is not a regular file`, { hint: 'pass an SBOM file' });
-  if (st.size > maxBytes) {
-    throw new InputError('SBOM_TOO_LARGE', `${path} is ${st.size} bytes, more than the ${maxBytes}-byte limit`, {
-      hint: 'split the SBOM or raise the limit',
-    });
-  }
-  const fh = await open(path, 'r');
-  try {
-    return await fh.readFile();
-  } catch (err) {
-    throw new InputError('SBOM_UNREADABLE', `cannot read ${path}: ${errorMessage(err)}`, { hint: 'check the file', cause: err });
-  } finally {
-    await fh.close();
-  }
+  return readInputFile(path, { prefix: 'SBOM', what: 'SBOM', maxBytes, directoryHint: 'commands that take directories of SBOMs (sbom query, sbom index add) walk them' });
 }
 
 function parseJson(text: string, source: string): unknown {
@@ -87,7 +75,7 @@ function unwrapAttestation(doc: Record<string, unknown>, ctx: DecodeContext, dep
 
 function decodeParsedJson(doc: unknown, ctx: DecodeContext, depth = 0): DecodedSbom {
   const format = detectJsonFormat(doc);
-  if (!format || !isObj(doc)) throw unknownFormat(ctx.source, 'JSON without the keys of a known SBOM format (bomFormat, spdxVersion, artifacts, sbom)');
+  if (!format || !isObj(doc)) throw unknownFormat(ctx.source, 'JSON without the keys of a known SBOM format (bomFormat, spdxVersion, artifacts, sbom, custodySbomVersion)');
   switch (format.id) {
     case 'cyclonedx-json':
       return { sbom: decodeCycloneDxObject(doc, ctx, 'cyclonedx-json', format.version), format };
@@ -99,6 +87,8 @@ function decodeParsedJson(doc: unknown, ctx: DecodeContext, depth = 0): DecodedS
       return { sbom: decodeSyftObject(doc, ctx), format };
     case 'github-dependency-graph':
       return { sbom: decodeGithubDependencyGraph(doc, ctx), format };
+    case 'custody-json':
+      return { sbom: decodeNativeSbom(doc, ctx), format };
     case 'in-toto':
       if (depth > 2) throw unknownFormat(ctx.source, 'attestations nested too deep');
       return unwrapAttestation(doc, ctx, depth);

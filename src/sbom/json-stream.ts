@@ -36,11 +36,47 @@ const CHUNK = 1024 * 1024;
 export type ElementTest = (text: string) => boolean;
 
 /**
- * Strings that make an element worth keeping for the document's subject: SPDX DESCRIBES relationships, image
- * purls (of the package an SPDX document describes), the SPDX 3 document element.
+ * Strings that make an element worth keeping for the document's subject and distro: SPDX DESCRIBES
+ * relationships, image purls and CONTAINER roots (trivy's `SPDXRef-ContainerImage-…`), custody's subject
+ * annotations and completeness declaration, the SPDX 3 document element, and the distro's element (CycloneDX `operating-system`, SPDX
+ * `OPERATING_SYSTEM`, trivy's `SPDXRef-OperatingSystem-…`): the decoders read these as the subject and the
+ * distro, not as packages, so a sparse read must keep them to give the answers of a whole read.
  */
 export function namesSubject(s: string): boolean {
-  return s === 'DESCRIBES' || s === 'DESCRIBED_BY' || s === 'SpdxDocument' || s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/');
+  // Asked about every string of every element of a large document: dispatch on the first character, so
+  // most strings cost one comparison.
+  switch (s.charCodeAt(0)) {
+    case 0x44: // D
+      return s === 'DESCRIBES' || s === 'DESCRIBED_BY';
+    case 0x53: // S
+      return s === 'SpdxDocument' || s.startsWith('SPDXRef-ContainerImage-') || s.startsWith('SPDXRef-OperatingSystem-');
+    case 0x43: // C
+      return s === 'CONTAINER';
+    case 0x4f: // O
+      return s === 'OPERATING_SYSTEM';
+    case 0x6f: // o
+      return s === 'operating-system';
+    case 0x70: // p
+      return s.startsWith('pkg:oci/') || s.startsWith('pkg:docker/');
+    case 0x63: // c
+      return s.startsWith('custody:source:') || s.startsWith('custody:distro:') || declaresCompleteness(s);
+    default:
+      return false;
+  }
+}
+
+/**
+ * What a sparse read keeps whatever the needle: `namesSubject`, and the SPDX 2 files and CONTAINS
+ * relationships that locate packages whose `sourceInfo` does not (trivy, apko): file elements and relationship
+ * elements are small, and without them a large document would lose locations a whole read gives.
+ */
+export function documentStructure(s: string): boolean {
+  return namesSubject(s) || s === 'CONTAINS' || s === 'CONTAINED_BY' || s === 'fileName';
+}
+
+/** custody's completeness declaration in SPDX document annotations (README "Completeness"): always kept. */
+function declaresCompleteness(s: string): boolean {
+  return s.startsWith('custody:completeness=') || s.startsWith('custody:incomplete:');
 }
 
 /**

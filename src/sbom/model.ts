@@ -1,3 +1,5 @@
+import type { DeclaredCompleteness, Incomplete } from '../core/incomplete.js';
+
 /**
  * custody's own SBOM model: every source (native catalogers, syft, trivy, any SBOM file) is mapped
  * into it, and every output format is written from it. `-o json` prints it as is (README "Model").
@@ -50,7 +52,12 @@ export interface Package {
   metadata?: Record<string, unknown>;
 }
 
-export type RelationshipType = 'depends-on' | 'contains' | 'dev-depends-on' | 'describes';
+/**
+ * `owns`: `from` is an OS package (dpkg/rpm/apk) whose file list holds files of `to`, a language
+ * package (syft's ownership-by-file-overlap): the distro's advisories apply to it, not the language
+ * ecosystem's (issue 19).
+ */
+export type RelationshipType = 'depends-on' | 'contains' | 'dev-depends-on' | 'describes' | 'owns';
 
 export interface Relationship {
   from: string;
@@ -89,8 +96,14 @@ export interface SourceDescription {
   transport?: string;
   manifestDigest?: string;
   configDigest?: string;
+  /** Full references ('registry/repo:tag'); an OCI layout's bare ref name ('latest') is `refName`, not a tag. */
   repoTags?: string[];
   repoDigests?: string[];
+  /**
+   * An OCI layout's `org.opencontainers.image.ref.name` when it is not a full reference ('latest', '1.0'):
+   * it names the entry inside that layout, not the image, so it never names the subject on its own.
+   */
+  refName?: string;
   platform?: Platform;
   layers?: LayerDescription[];
 }
@@ -109,4 +122,15 @@ export interface Sbom {
   tools: ToolInfo[];
   /** Source document metadata when the SBOM was read from a file. */
   document?: { format: string; specVersion?: string; name?: string; serialNumber?: string; created?: string };
+  /**
+   * What could not be read while this SBOM was made (generation), or what the document lists as not
+   * read (custody's own documents carry the list). Empty or absent: nothing known to be missing.
+   */
+  incomplete?: Incomplete[];
+  /**
+   * What the document declares about its own completeness: custody writes `incomplete` when
+   * `incomplete` is non-empty and `complete` otherwise; decoders read the declaration back
+   * (`not-declared` when the document says nothing: the norm for third-party SBOMs, not incomplete).
+   */
+  completeness?: DeclaredCompleteness;
 }

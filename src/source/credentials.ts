@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { fileProblem, inputFileError } from '../core/input-file.js';
 import type { Logger } from '../core/log.js';
 
 export interface Credentials {
@@ -20,13 +22,35 @@ function hostKey(key: string): string {
   return k === 'index.docker.io' || k === 'registry-1.docker.io' ? 'docker.io' : k;
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+/**
+ * A credentials file as JSON, or undefined when it is absent. One that exists but cannot be read or is not a
+ * JSON object would silently mean "no credentials" and end as a misleading 401: it is an error when the user
+ * named it (REGISTRY_AUTH_FILE) and a warning otherwise. Messages never quote the file's content (a JSON
+ * parser's message would), since it holds secrets.
+ */
+function readJson(file: string, explicit: boolean, log: Logger): Record<string, unknown> | undefined {
+  let text: string;
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-  } catch {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const { problem, reason } = fileProblem(err);
+    if (problem === 'not-found' && !explicit) return undefined;
+    if (explicit) throw inputFileError({ prefix: 'SOURCE_AUTH_FILE', what: 'REGISTRY_AUTH_FILE', path: file }, problem, reason);
+    log.warn(`cannot read the registry credentials in ${file} (${reason}); going on without them`);
     return undefined;
   }
+  let v: unknown;
+  try {
+    v = JSON.parse(text) as unknown;
+  } catch {
+    v = undefined;
+  }
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  if (explicit) {
+    throw new InputError('SOURCE_AUTH_FILE_MALFORMED', `REGISTRY_AUTH_FILE ${file} is not a JSON object`, { hint: 'it should be a containers auth.json: {"auths": {"HOST": {"auth": "<base64 user:password>"}}}' });
+  }
+  log.warn(`the registry credentials file ${file} is not a JSON object; going on without it`);
+  return undefined;
 }
 
 /** Where credentials are looked up, most specific first. */
@@ -41,7 +65,7 @@ export function credentialFiles(env: Readonly<Record<string, string | undefined>
 export function findCredentials(registry: string, env: Readonly<Record<string, string | undefined>>, log: Logger): Credentials | undefined {
   const want = hostKey(registry);
   for (const file of credentialFiles(env)) {
-    const cfg = readJson(file);
+    const cfg = readJson(file, file === env.REGISTRY_AUTH_FILE, log);
     if (cfg === undefined) continue;
     const auths = cfg.auths;
     if (typeof auths === 'object' && auths !== null) {

@@ -12,6 +12,7 @@ import type { LayerPlan } from './image/squash.js';
 import { tarStore, type LayoutStore } from './image/store.js';
 import { layerDescriptions, missingBlob, OciLayoutReader } from './oci-layout.js';
 import type { OpenSourceOptions } from './options.js';
+import { checkImagePlatform } from './platform.js';
 import { TarIndex } from './tar-index.js';
 import type { Source } from './types.js';
 
@@ -53,26 +54,36 @@ export async function openDockerArchiveIndex(index: TarIndex, name: string, pick
   }
   const entries = parseDockerManifest(parseJson(raw, `${name}: manifest.json`), name);
   let entry = entries[0]!;
-  if (pick !== undefined) {
+  const nth = pick === undefined ? undefined : /^@(\d{1,6})$/.exec(pick);
+  if (nth != null) {
+    // skopeo's `docker-archive:PATH:@N`: the Nth image of manifest.json (0-based), tagged or not.
+    const hit = entries[Number(nth[1])];
+    if (hit === undefined) throw new InputError('SOURCE_TAG_NOT_FOUND', `${name} has no image @${nth[1]} (it holds ${entries.length}, @0 to @${entries.length - 1})`, { hint: 'images are counted from @0 in manifest.json order' });
+    entry = hit;
+  } else if (pick !== undefined) {
     const hit = entries.find((e) => e.RepoTags.some((t) => t === pick || t.endsWith(`/${pick}`)));
     if (hit === undefined) {
       throw new InputError('SOURCE_TAG_NOT_FOUND', `${name} has no image tagged '${pick}'`, { hint: `tags there: ${entries.flatMap((e) => e.RepoTags).join(', ') || 'none'}` });
     }
     entry = hit;
+  } else if (entries.length > 1) {
+    // Reading the first of several images would be an SBOM of an image nobody named: fail closed.
+    const names = entries.slice(0, 5).map((e, i) => (e.RepoTags[0] !== undefined ? `${name}:${e.RepoTags[0]}` : `${name}:@${i}`));
+    throw new InputError('SOURCE_AMBIGUOUS_IMAGE', `${name} holds ${entries.length} images`, {
+      hint: `name one: ${names.join(' or ')}${entries.length > 5 ? ` (and ${entries.length - 5} more)` : ''}`,
+    });
   }
   return { store, entries, entry };
 }
 
 export async function openDockerArchive(file: string, name: string, pick: string | undefined, options: OpenSourceOptions): Promise<Source> {
   const index = await TarIndex.open(file, name);
-  const { store, entries, entry } = await openDockerArchiveIndex(index, name, pick);
-  if (entries.length > 1 && pick === undefined) {
-    options.log?.warn(`${name} holds ${entries.length} images; reading the first (${entry.RepoTags[0] ?? entry.Config}); name one with docker-archive:PATH:TAG`);
-  }
+  const { store, entry } = await openDockerArchiveIndex(index, name, pick);
   const configRaw = await store.read(entry.Config, METADATA_CAP);
   if (configRaw === undefined) throw missingBlob(name, entry.Config, 'config');
   const configDigest = `sha256:${createHash('sha256').update(configRaw).digest('hex')}`;
   const config = parseConfig(parseJson(configRaw, `${name}: config`), `${name}: config`);
+  checkImagePlatform(configPlatform(config), options.platform, name);
   const diffIds = config.rootfs?.diff_ids ?? [];
 
   // Docker >= 25 writes an OCI layout too: take the manifest digest and media types from it.

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import type { LayerDescription, Platform } from '../sbom/model.js';
+import { isFullReference } from '../sbom/subject.js';
 import { imageSource, type ImagePlan } from './image/image-source.js';
 import {
   configPlatform,
@@ -23,7 +24,7 @@ import {
 import { blobPath, type LayoutStore } from './image/store.js';
 import type { LayerPlan } from './image/squash.js';
 import type { OpenSourceOptions } from './options.js';
-import { formatPlatform, hostPlatform, parsePlatform, platformMatches } from './platform.js';
+import { checkImagePlatform, formatPlatform, hostPlatform, parsePlatform, platformMatches } from './platform.js';
 import type { Source } from './types.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -162,8 +163,36 @@ export function platformsOf(index: ImageIndex): Platform[] {
   return out;
 }
 
-/** Which top-level entry of a layout is the image: the only one, or the one tagged `tag`. */
-async function topDescriptor(reader: OciLayoutReader, tag: string | undefined): Promise<Descriptor> {
+/** `cosign save` marks each index entry with a `kind` annotation (cosign pkg/oci/layout/write.go). */
+const COSIGN_KIND = 'kind';
+const COSIGN_KIND_PREFIX = 'dev.cosignproject.cosign/';
+const COSIGN_IMAGE_KINDS = new Set(['dev.cosignproject.cosign/image', 'dev.cosignproject.cosign/imageIndex']);
+/** cosign's tag schema for attachments: `sha256-<hex>.sig|.att|.sbom` (and bare `sha256-<hex>` referrer indexes). */
+const COSIGN_TAG = /^sha(256|512)-[a-f0-9]+(\.\w+)?$/;
+/** An `artifactType` that still means "an image" (cosign v3 writes the config media type there). */
+const IMAGE_ARTIFACT_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+
+/**
+ * Is this index entry something attached to an image rather than an image: a `cosign save` signature,
+ * attestation or SBOM entry (`kind: dev.cosignproject.cosign/sigs|atts|sboms|...`), a cosign tag-schema
+ * entry, or an artifact manifest (an `artifactType` that is not an image config)?
+ */
+export function isAttachmentEntry(d: Descriptor): boolean {
+  const kind = d.annotations?.[COSIGN_KIND];
+  if (kind !== undefined && kind.startsWith(COSIGN_KIND_PREFIX)) return !COSIGN_IMAGE_KINDS.has(kind);
+  if (COSIGN_TAG.test(d.annotations?.[REF_NAME] ?? '')) return true;
+  return d.artifactType !== undefined && !IMAGE_ARTIFACT_TYPES.has(d.artifactType);
+}
+
+/**
+ * Which top-level entry of a layout is the image: the one tagged `tag` (a ref name, or a digest), or,
+ * without one, the only entry that is an image. Entries that are attached to an image (cosign save's
+ * signatures, attestations and SBOMs; referrers, which name their image as `subject`) are not images,
+ * so a `cosign save` layout holds one image and needs no `@digest`.
+ * @throws InputError SOURCE_TAG_NOT_FOUND, SOURCE_EMPTY_LAYOUT, SOURCE_AMBIGUOUS_IMAGE (whose hint names
+ *   each image in a form that picks it: `LABEL:TAG`, or `LABEL@sha256:...` for untagged entries)
+ */
+export async function pickLayoutImage(reader: OciLayoutReader, tag: string | undefined): Promise<Descriptor> {
   const idx = await reader.index();
   if (isDigest(tag)) {
     const listed = idx.manifests.find((d) => d.digest === tag);
@@ -180,8 +209,9 @@ async function topDescriptor(reader: OciLayoutReader, tag: string | undefined): 
     }
     return d;
   }
-  // Skip cosign-style signature/attestation entries stored beside the image.
-  let images = idx.manifests.filter((d) => !/^sha(256|512)-[a-f0-9]+(\.\w+)?$/.test(d.annotations?.[REF_NAME] ?? '') && d.artifactType === undefined);
+  const byDigest = new Map<string, Descriptor>();
+  for (const d of idx.manifests) if (!isAttachmentEntry(d) && !byDigest.has(d.digest)) byDigest.set(d.digest, d);
+  let images = [...byDigest.values()];
   if (images.length > 1) {
     // Referrers (signatures, SBOMs, attestations) stored in the layout name their image as `subject`.
     const subjects: Descriptor[] = [];
@@ -191,11 +221,20 @@ async function topDescriptor(reader: OciLayoutReader, tag: string | undefined): 
     }
     images = subjects;
   }
-  if (images.length === 0) throw new InputError('SOURCE_EMPTY_LAYOUT', `${reader.label} holds no image`, { hint: 'the index.json lists no manifests' });
+  if (images.length === 0) {
+    throw new InputError('SOURCE_EMPTY_LAYOUT', `${reader.label} holds no image`, {
+      hint: idx.manifests.length === 0 ? 'its index.json lists no manifests' : 'its index.json lists only signatures, attestations or other artifacts',
+    });
+  }
   if (images.length > 1) {
-    const names = images.map((d) => d.annotations?.[REF_NAME] ?? d.digest).join(', ');
-    throw new InputError('SOURCE_AMBIGUOUS_IMAGE', `${reader.label} holds ${images.length} images (${names})`, {
-      hint: `name one: ${reader.label}:TAG`,
+    const pick = (d: Descriptor): string => {
+      const name = d.annotations?.[REF_NAME];
+      return name !== undefined && !name.includes('@') ? `${reader.label}:${name}` : `${reader.label}@${d.digest}`;
+    };
+    const names = images.map((d) => d.annotations?.[REF_NAME] ?? d.digest);
+    const shown = images.slice(0, 5).map(pick);
+    throw new InputError('SOURCE_AMBIGUOUS_IMAGE', `${reader.label} holds ${images.length} images (${names.slice(0, 5).join(', ')}${images.length > 5 ? ', ...' : ''})`, {
+      hint: `name one: ${shown.join(' or ')}${images.length > 5 ? ` (and ${images.length - 5} more)` : ''}`,
     });
   }
   return images[0]!;
@@ -209,7 +248,7 @@ export interface ResolvedImage {
 }
 
 async function resolveImage(reader: OciLayoutReader, tag: string | undefined, want: Platform): Promise<ResolvedImage> {
-  const top = await topDescriptor(reader, tag);
+  const top = await pickLayoutImage(reader, tag);
   let d = top;
   let platforms: Platform[] | undefined;
   for (let depth = 0; depth < 4; depth++) {
@@ -264,9 +303,13 @@ export async function openOciLayout(
   const want = options.platform === undefined ? hostPlatform() : parsePlatform(options.platform);
   const img = await resolveImage(reader, tag, want);
   const config = parseConfig(parseJson(await reader.blob(img.manifest.config.digest, METADATA_CAP, 'config'), `${reader.label}: config`), `${reader.label}: config`);
-  const plans = await layerPlans(reader, img.manifest, config.rootfs?.diff_ids);
-  const tags = [img.top.annotations?.[CONTAINERD_NAME], img.top.annotations?.[REF_NAME]].filter((t): t is string => t !== undefined);
   const platform = configPlatform(config);
+  checkImagePlatform(platform, options.platform, name);
+  const plans = await layerPlans(reader, img.manifest, config.rootfs?.diff_ids);
+  // A ref name is usually a bare tag ('latest') that names the entry inside this layout, not the image:
+  // it is kept as `refName`, and only full references ('docker.io/x/app:1.0') count as repo tags.
+  const refName = img.top.annotations?.[REF_NAME];
+  const tags = [img.top.annotations?.[CONTAINERD_NAME], refName].filter((t): t is string => t !== undefined && isFullReference(t));
   const plan: ImagePlan = {
     description: {
       kind: 'image',
@@ -275,6 +318,7 @@ export async function openOciLayout(
       manifestDigest: img.manifestDigest,
       configDigest: img.manifest.config.digest,
       ...(tags.length > 0 ? { repoTags: [...new Set(tags)] } : {}),
+      ...(refName !== undefined && !isFullReference(refName) ? { refName } : {}),
       ...(platform === undefined ? {} : { platform }),
       layers: layerDescriptions(plans),
     },
@@ -286,7 +330,7 @@ export async function openOciLayout(
 
 /** Platforms an OCI layout's image offers (one for a single-platform image). */
 export async function listLayoutPlatforms(reader: OciLayoutReader, tag: string | undefined): Promise<Platform[]> {
-  const top = await topDescriptor(reader, tag);
+  const top = await pickLayoutImage(reader, tag);
   const m = await reader.manifest(top.digest, top.mediaType);
   if (m.index !== undefined) return platformsOf(m.index);
   const config = parseConfig(parseJson(await reader.blob(m.manifest!.config.digest, METADATA_CAP, 'config'), `${reader.label}: config`), `${reader.label}: config`);

@@ -18,7 +18,7 @@ export interface OpenSourceOptions {
   timeoutMs?: number;
   /** Cancel reads (the CLI's Ctrl-C signal). */
   signal?: AbortSignal;
-  /** Bytes of wanted files kept in memory before spilling to temp files (default 512 MiB). */
+  /** Bytes of wanted files kept in memory before spilling to temp files (default 64 MiB; files handed to a stream sink do not count). */
   memoryBudgetBytes?: number;
   /**
    * Hash local layer blobs while streaming and fail on a digest mismatch (registry blobs are always

@@ -1,5 +1,5 @@
 import { arch } from 'node:os';
-import { UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import type { Platform } from '../sbom/model.js';
 
 /** Node's arch names to OCI's (GOARCH). */
@@ -29,4 +29,19 @@ export function platformMatches(have: Partial<Platform>, want: Platform): boolea
   if (have.os !== want.os || have.architecture !== want.architecture) return false;
   if (want.variant === undefined || have.variant === undefined) return true;
   return have.variant === want.variant;
+}
+
+/**
+ * An explicit `--platform` against the image actually picked (a single-platform archive or layout, or
+ * the manifest an index pointed at): a mismatch is SOURCE_PLATFORM_NOT_FOUND listing what the image
+ * is, never a silent SBOM of another platform. Without `--platform` any platform is accepted (the
+ * host's is only a default for choosing inside an index).
+ */
+export function checkImagePlatform(have: Platform | undefined, wanted: string | undefined, label: string): void {
+  if (wanted === undefined) return;
+  const want = parsePlatform(wanted);
+  if (have !== undefined && platformMatches(have, want)) return;
+  throw new InputError('SOURCE_PLATFORM_NOT_FOUND', `${label} has no image for ${formatPlatform(want)} (it has: ${have === undefined ? 'one image that declares no platform' : formatPlatform(have)})`, {
+    hint: have === undefined ? 'drop --platform to read the image it holds' : `drop --platform, or pass --platform ${formatPlatform(have)}`,
+  });
 }

@@ -13,6 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { InputError, NetworkError } from '../core/errors.js';
+import { fileProblem, inputFileError } from '../core/input-file.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { findCredentials, type Credentials } from './credentials.js';
 import { apiHost, formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';
@@ -80,7 +81,8 @@ export class RegistryClient {
       try {
         this.ca = readFileSync(options.caFile);
       } catch (err) {
-        throw new InputError('SOURCE_CA_FILE', `cannot read the CA file ${options.caFile}`, { hint: 'pass a readable PEM file', cause: err });
+        const { problem, reason } = fileProblem(err);
+        throw inputFileError({ prefix: 'SOURCE_CA_FILE', what: 'CA file', path: options.caFile }, problem, reason, err);
       }
     }
   }

@@ -9,7 +9,7 @@ import type { LayerPlan } from './image/squash.js';
 import { formatImageRef, parseImageRef } from './image-ref.js';
 import { layerDescriptions, pickPlatform, platformsOf } from './oci-layout.js';
 import type { OpenSourceOptions } from './options.js';
-import { hostPlatform, parsePlatform } from './platform.js';
+import { checkImagePlatform, hostPlatform, parsePlatform } from './platform.js';
 import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
 import type { Source } from './types.js';
 
@@ -38,6 +38,7 @@ export async function openRegistrySource(rest: string, name: string, options: Op
   const manifest = m.manifest!;
   const configRaw = await client.getBlob(manifest.config.digest, METADATA_CAP);
   const config = parseConfig(parseJson(configRaw, `${label}: config`), `${label}: config`);
+  checkImagePlatform(configPlatform(config), options.platform, label);
   const diffIds = config.rootfs?.diff_ids;
   const layers: LayerPlan[] = manifest.layers.map((l, i) => ({
     digest: l.digest,

@@ -8,6 +8,7 @@ import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
+import { sourcePathError } from './fs-errors.js';
 import { normalizePath, resolveInRoot, type PathInfo } from './paths.js';
 
 export interface TarMember {
@@ -191,10 +192,14 @@ export class TarIndex {
     try {
       fh = await open(file, 'r');
     } catch (err) {
-      throw new InputError('SOURCE_NOT_FOUND', `cannot open ${label}`, { hint: 'check the path and its permissions', cause: err });
+      throw sourcePathError(err, label);
     }
     try {
-      const size = (await fh.stat()).size;
+      const st = await fh.stat();
+      if (st.isDirectory()) {
+        throw new InputError('SOURCE_IS_DIRECTORY', `${label} is a directory, not a tar archive`, { hint: 'for an OCI layout directory use oci-dir:, for a root filesystem dir:' });
+      }
+      const size = st.size;
       const members = new Map<string, TarMember>();
       const bad = (what: string): never => {
         throw new InputError('SOURCE_BAD_ARCHIVE', `${label} is not a valid tar archive (${what})`, {

@@ -8,6 +8,8 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors.js';
+import type { Incomplete } from '../core/incomplete.js';
+import { fileProblem, fileProblemHint } from '../core/input-file.js';
 import { normalizePath, parentOf, resolveInRoot } from './paths.js';
 import { readFullySync } from './tar-index.js';
 import type { FileEntry, FileResolver, Location, RandomAccessFile, Scope } from './types.js';
@@ -28,7 +30,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 /** A RandomAccessFile over a region of a local file (the whole file when `region` is absent). */
-function fileRandomAccess(file: string, region?: { offset: number; size: number }): RandomAccessFile {
+export function fileRandomAccess(file: string, region?: { offset: number; size: number }): RandomAccessFile {
   const fd = openSync(file, 'r');
   try {
     const base = region?.offset ?? 0;
@@ -50,6 +52,11 @@ function fileRandomAccess(file: string, region?: { offset: number; size: number 
     closeSync(fd);
     throw err;
   }
+}
+
+/** A RandomAccessFile over bytes in memory: reads are views, not copies (a 64 MB string-section scan would otherwise copy 64 MB). */
+export function bufferRandomAccess(data: Buffer): RandomAccessFile {
+  return { size: data.length, read: (o, n) => data.subarray(Math.max(0, o), Math.min(data.length, Math.max(0, o) + Math.max(0, n))), close: () => {} };
 }
 
 export interface TreeNode {
@@ -86,24 +93,28 @@ export class FileTree {
         old.layerIndex = node.layerIndex;
         return;
       }
-      this.removeSubtree(path, -2);
+      this.removeSubtree(path, -2, node.layerIndex);
     }
     this.nodes.set(path, node);
     this.childSet(parentOf(path)).add(path);
   }
 
-  /** Remove `path` and everything under it that a layer other than `keepLayer` put there. */
-  removeSubtree(path: string, keepLayer: number): void {
+  /**
+   * Remove `path` and everything under it that a layer other than `keepLayer` put there. Entries that
+   * layer `byLayer` itself wrote are not history: a layer that writes a path twice leaves only the
+   * later member (as a tar extraction does), so the earlier one never was in any layer's filesystem.
+   */
+  removeSubtree(path: string, keepLayer: number, byLayer?: number): void {
     const node = this.nodes.get(path);
     if (node === undefined || path === '/') return;
     const kids = this.children.get(path);
-    if (kids !== undefined) for (const k of [...kids]) this.removeSubtree(k, keepLayer);
+    if (kids !== undefined) for (const k of [...kids]) this.removeSubtree(k, keepLayer, byLayer);
     if (node.layerIndex === keepLayer) return;
     if ((this.children.get(path)?.size ?? 0) > 0) return; // still holds entries of keepLayer
     this.children.delete(path);
     this.nodes.delete(path);
     this.children.get(parentOf(path))?.delete(path);
-    if (this.keepHistory && node.entry.kind !== 'dir') this.history.push({ ...node, entry: { ...node.entry, deleted: true } });
+    if (this.keepHistory && node.entry.kind !== 'dir' && node.layerIndex !== byLayer) this.history.push({ ...node, entry: { ...node.entry, deleted: true } });
   }
 
   /** Opaque directory: hide every child that lower layers put under `dir`. */
@@ -126,11 +137,12 @@ export class FileTree {
     if (existing !== undefined) {
       if (existing.entry.kind === 'dir') return;
       // A file where a directory is needed: the later entry wins (as in a tar extraction).
-      this.removeSubtree(dir, -2);
+      this.removeSubtree(dir, -2, like.layerIndex);
     }
     this.ensureDir(parentOf(dir), like);
     this.nodes.set(dir, {
-      entry: { path: dir, kind: 'dir', size: 0, mode: 0o755, ...(like.entry.layer === undefined ? {} : { layer: like.entry.layer }) },
+      // One object shape for every entry (path, kind, size, mode, layer): spreads here gave each of a big image's 100k entries its own hidden class.
+      entry: like.entry.layer === undefined ? { path: dir, kind: 'dir', size: 0, mode: 0o755 } : { path: dir, kind: 'dir', size: 0, mode: 0o755, layer: like.entry.layer },
       layerIndex: like.layerIndex,
     });
     this.childSet(parentOf(dir)).add(dir);
@@ -148,6 +160,17 @@ export interface TreeResolverOptions {
   notRetainedHint?: string;
   /** Name of the source, for error messages. */
   sourceName: string;
+  /** What the source could not read while listing it (a `dir:` subdirectory it may not enter). */
+  incomplete?: readonly Incomplete[];
+}
+
+/** A file of the source that cannot be read now: the reason (permission denied, gone) is in the message. */
+function unreadable(path: string, sourceName: string, err: unknown): InputError {
+  const { problem, reason } = fileProblem(err);
+  return new InputError(problem === 'permission-denied' ? 'SOURCE_PERMISSION_DENIED' : 'SOURCE_UNREADABLE', `cannot read ${path} in ${sourceName}: ${reason}`, {
+    hint: problem === 'permission-denied' ? fileProblemHint(problem, 'file') : 'check that the source is still there and readable',
+    cause: err,
+  });
 }
 
 /** FileResolver over a FileTree. */
@@ -160,6 +183,10 @@ export class TreeResolver implements FileResolver {
     private readonly options: TreeResolverOptions,
   ) {
     this.scope = options.scope ?? 'squashed';
+  }
+
+  incomplete(): readonly Incomplete[] {
+    return this.options.incomplete ?? [];
   }
 
   entries(): Iterable<FileEntry> {
@@ -204,10 +231,7 @@ export class TreeResolver implements FileResolver {
       }
       return await readFile(c.file);
     } catch (err) {
-      throw new InputError('SOURCE_UNREADABLE', `cannot read ${loc.path} in ${this.options.sourceName}`, {
-        hint: 'check that the source is still there and readable',
-        cause: err,
-      });
+      throw unreadable(loc.path, this.options.sourceName, err);
     }
   }
 
@@ -216,16 +240,12 @@ export class TreeResolver implements FileResolver {
     const node = this.nodeFor(loc);
     const c = node.content;
     if (c === undefined || c.kind === 'buffer') {
-      const data = c === undefined ? await this.read(loc) : c.data;
-      return { size: data.length, read: (o, n) => Buffer.from(data.subarray(o, Math.min(data.length, o + n))), close: () => {} };
+      return bufferRandomAccess(c === undefined ? await this.read(loc) : c.data);
     }
     try {
       return fileRandomAccess(c.file, c.kind === 'range' ? c : undefined);
     } catch (err) {
-      throw new InputError('SOURCE_UNREADABLE', `cannot read ${loc.path} in ${this.options.sourceName}`, {
-        hint: 'check that the source is still there and readable',
-        cause: err,
-      });
+      throw unreadable(loc.path, this.options.sourceName, err);
     }
   }
 

@@ -2,6 +2,7 @@
  * The contract between sources (image/dir bytes) and catalogers (pure parsers).
  * A source is walked once; catalogers only see the resulting FileResolver.
  */
+import type { Incomplete } from '../core/incomplete.js';
 import type { Location, SourceDescription } from '../sbom/model.js';
 
 export type { Location, SourceDescription };
@@ -31,9 +32,42 @@ export interface ResolverOptions {
    * source keeps only these bytes while walking layers; everything else is metadata only.
    */
   wants?: (path: string) => boolean;
+  /**
+   * Regular files to hand over as their bytes stream past instead of keeping them (for paths `wants`
+   * rejects). A source that streams its layers (gzip or registry blobs) gives every version of such a
+   * file (every layer's, in layer order) to `take` and keeps nothing of its bytes; the resolver then
+   * lists the file but cannot read it (SOURCE_NOT_RETAINED). Sources that read files in place (dir:,
+   * uncompressed layers of a local file) never call `take`: their resolver reads those files as any other.
+   */
+  stream?: StreamSink;
   /** Progress lines (layers read, bytes); TTY only, decided by the CLI. */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+}
+
+/** One version of a regular file whose bytes are streaming past (see ResolverOptions.stream). */
+export interface StreamedFile {
+  /** Absolute, normalised path (for a hard link: the link's own path). */
+  path: string;
+  /** Digest of the layer this version comes from. */
+  layer: string;
+  size: number;
+  mode: number;
+  /** The whole file (a fresh read each call for a file too big to be held in memory). Valid only until `take` settles. */
+  read(): Promise<Buffer>;
+  /** Random access to the same bytes; close it when done. Valid only until `take` settles. */
+  open(): RandomAccessFile;
+}
+
+/** Receives the files a source hands over as they stream (ResolverOptions.stream). */
+export interface StreamSink {
+  /** True for the paths whose bytes `take` wants. */
+  takes(path: string): boolean;
+  /**
+   * One version of such a file. The source waits for the promise (one file at a time) and drops the
+   * bytes afterwards; it rejects only when the run must stop (abort): parse failures are the sink's own.
+   */
+  take(file: StreamedFile): Promise<void>;
 }
 
 /**
@@ -43,7 +77,7 @@ export interface ResolverOptions {
  */
 export interface RandomAccessFile {
   readonly size: number;
-  /** Up to `length` bytes from `offset` (fewer at the end of the file); a fresh buffer. */
+  /** Up to `length` bytes from `offset` (fewer at the end of the file): a fresh buffer, or a view of bytes held in memory (never write to it). */
   read(offset: number, length: number): Buffer;
   close(): void;
 }
@@ -62,6 +96,11 @@ export interface FileResolver {
   resolve(path: string): string | undefined;
   /** The entry at a path, without following the last symlink. */
   stat(path: string): FileEntry | undefined;
+  /**
+   * What the source itself could not read while building this view (a directory it may not list,
+   * a file it may not open): the catalog result carries these as incomplete input.
+   */
+  incomplete?(): readonly Incomplete[];
 }
 
 export interface Source extends AsyncDisposable {

@@ -18,4 +18,5 @@ export {
 } from './exec.js';
 export { redactSecrets, secretValues, REDACTED } from './redact.js';
 export { TRIVY, TRIVY_OFFLINE_FLAGS, trivySbom, trivySbomArgs, wantsJavaDb, type TrivySbomOptions, type TrivySbomRun, type TrivySbomTarget } from './trivy.js';
+export { GRYPE, grypeScan, grypeScanArgs } from './grype.js';
 export { SYFT, syftScan, syftScanArgs, type SyftScanOptions, type SyftScanRun } from './syft.js';

@@ -9,7 +9,7 @@ export const SYFT: ToolSpec = {
   name: 'syft',
   envVar: 'CUSTODY_SYFT_PATH',
   timeoutMs: 10 * 60_000,
-  install: 'https://github.com/anchore/syft#installation',
+  install: 'https://github.com/anchore/syft#installation (or `node scripts/install-peers.mjs syft` from a custody checkout, which builds it and prints CUSTODY_SYFT_PATH=...)',
   versionArgs: ['--version'],
 };
 
@@ -19,9 +19,13 @@ export interface SyftScanOptions extends ToolOptions {
   plainHttp?: boolean | undefined;
 }
 
-/** argv for one scan (exported for tests and `--debug`). */
+/**
+ * argv for one scan (exported for tests and `--debug`). No `-q`: with it syft exits 1 without a word on a
+ * source it cannot read (measured with syft 1.57.2), so TOOL_FAILED could not say why; without a terminal
+ * syft prints nothing but its error lines on stderr.
+ */
 export function syftScanArgs(source: string, opts: { platform?: string | undefined } = {}): string[] {
-  return ['scan', source, '-o', 'syft-json', '-q', ...(opts.platform !== undefined ? ['--platform', opts.platform] : [])];
+  return ['scan', source, '-o', 'syft-json', ...(opts.platform !== undefined ? ['--platform', opts.platform] : [])];
 }
 
 export interface SyftScanRun {
@@ -36,7 +40,9 @@ export interface SyftScanRun {
  *   TOOL_BAD_OUTPUT, TOOL_TIMEOUT, TOOL_CANCELLED.
  */
 export async function syftScan(source: string, opts: SyftScanOptions = {}): Promise<SyftScanRun> {
-  const env = { ...opts.env, ...(opts.plainHttp ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' } : {}) };
+  // syft asks anchore's servers for a newer release on every run unless told not to: no network the user
+  // did not ask for (an explicit SYFT_CHECK_FOR_APP_UPDATE in the environment wins).
+  const env = { SYFT_CHECK_FOR_APP_UPDATE: 'false', ...opts.env, ...(opts.plainHttp ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' } : {}) };
   const run = await runTool(SYFT, syftScanArgs(source, opts), { ...opts, env });
   if (run.exitCode !== 0) throw toolFailed(SYFT, run, `cataloguing ${source}`);
   return { doc: parseToolJson(SYFT, run.stdout, run), run };

@@ -12,7 +12,7 @@ export const TRIVY: ToolSpec = {
   envVar: 'CUSTODY_TRIVY_PATH',
   timeoutMs: 10 * 60_000,
   install:
-    'https://trivy.dev/latest/getting-started/installation/ (or `node scripts/install-trivy.mjs` from a custody checkout, which prints the path to use)',
+    'https://trivy.dev/latest/getting-started/installation/ (or `node scripts/install-peers.mjs trivy` from a custody checkout, which builds it and prints CUSTODY_TRIVY_PATH=...)',
   versionArgs: ['--version'],
 };
 

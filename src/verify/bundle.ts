@@ -61,6 +61,18 @@ export interface VerifyBundleInput {
   /** Label of where the bundle came from. */
   source?: string;
   options?: VerifyOptions;
+  /**
+   * What the user actually gave, when it was not a Sigstore bundle (a cosign detached signature, an image
+   * signature layer, a bare DSSE envelope verified through an equivalent bundle): the report's first check
+   * is named after it, so it never shows a `bundle` check for a bundle nobody gave.
+   */
+  material?: SignatureMaterial;
+}
+
+/** The first line of a report: the check name and what was read (`signature-file`: "cosign signature, base64"). */
+export interface SignatureMaterial {
+  check: string;
+  detail: string;
 }
 
 const KNOWN_MEDIA_TYPES = new Set([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE]);
@@ -79,19 +91,22 @@ export function verifyBundle(input: VerifyBundleInput): VerifyResult {
   const subject = input.subject ?? describeArtifact(input.artifact);
   const base = { subject, ...(input.source !== undefined ? { source: input.source } : {}) };
   precompile(input.policy);
+  const what = input.material === undefined ? 'bundle' : 'signature material';
   let bundle: Bundle;
+  let notes: string[];
+  let digestFromArtifact: boolean;
   try {
-    bundle = parseBundle(input.bundle);
+    ({ bundle, notes, digestFromArtifact } = parseBundle(input.bundle, input.artifact));
   } catch (err) {
-    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `bundle ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace('bundle  is', 'bundle is'));
+    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `${what} ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace(`${what}  is`, `${what} is`), input.material);
   }
   let entity: SignedEntity;
   try {
     entity = toSignedEntity(bundle, input.artifact && 'bytes' in input.artifact ? input.artifact.bytes : Buffer.alloc(0));
   } catch (err) {
-    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `bundle ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace('bundle  is', 'bundle is'));
+    return malformedResult(base, 'VERIFY_BUNDLE_MALFORMED', `${what} ${input.source ?? ''} is malformed: ${errorMessage(err)}`.replace(`${what}  is`, `${what} is`), input.material);
   }
-  return verifyEntity({ ...input, ...base }, bundle, entity);
+  return verifyEntity({ ...input, ...base, notes, digestFromArtifact }, bundle, entity);
 }
 
 /**
@@ -116,9 +131,11 @@ export function verifyDsseEnvelope(input: {
   let certDer: Buffer | undefined;
   try {
     if (input.certificate !== undefined) certDer = X509Certificate.parse(typeof input.certificate === 'string' ? input.certificate : Buffer.from(input.certificate)).root.toDER();
-    envelopeFromJSON(input.envelope as Parameters<typeof envelopeFromJSON>[0]);
+    const env = envelopeFromJSON(input.envelope as Parameters<typeof envelopeFromJSON>[0]);
+    if (env.payload.length === 0) throw new Error('its payload is empty (a DSSE envelope signs a statement)');
+    if (env.signatures.length !== 1) throw new Error(`it has ${env.signatures.length} signatures; exactly one is verified (Sigstore bundle spec)`);
   } catch (err) {
-    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`);
+    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`, ENVELOPE);
   }
   const bundleJson = {
     mediaType: BUNDLE_V03_MEDIA_TYPE,
@@ -134,9 +151,9 @@ export function verifyDsseEnvelope(input: {
     bundle = bundleFromJSON(bundleJson);
     entity = toSignedEntity(bundle, Buffer.alloc(0));
   } catch (err) {
-    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`);
+    return malformedResult(base, 'VERIFY_DSSE_MALFORMED', `DSSE envelope ${input.source ?? ''} is malformed: ${errorMessage(err)}`, ENVELOPE);
   }
-  return verifyEntity({ ...input, ...base }, bundle, entity);
+  return verifyEntity({ ...input, ...base, material: ENVELOPE }, bundle, entity);
 }
 
 function precompile(policy: VerifyPolicy): void {
@@ -152,19 +169,37 @@ function describeArtifact(a: ArtifactInput | undefined): string {
   return `sha256:${createHash('sha256').update(a.bytes).digest('hex')}`;
 }
 
-function malformedResult(base: { subject: string; source?: string }, code: string, message: string): VerifyResult {
+/** A bare DSSE envelope is verified as an equivalent bundle; its report says envelope. */
+const ENVELOPE: SignatureMaterial = { check: 'envelope', detail: 'DSSE envelope (not a Sigstore bundle)' };
+
+function malformedResult(base: { subject: string; source?: string }, code: string, message: string, material?: SignatureMaterial): VerifyResult {
   return {
     ...base,
     verified: false,
-    checks: [{ name: 'bundle', ok: false, detail: message }],
-    error: { code, message, hint: 'the bundle must be a Sigstore bundle (v0.1, v0.2 or v0.3) as written by cosign, sigstore-js/python/go/java' },
+    checks: [{ name: material?.check ?? 'bundle', ok: false, detail: message }],
+    error: {
+      code,
+      message,
+      hint: material === undefined
+        ? 'the bundle must be a Sigstore bundle (v0.1, v0.2 or v0.3) as written by cosign, sigstore-js/python/go/java'
+        : material === ENVELOPE
+          ? 'the envelope must be a DSSE envelope (payloadType, payload, signatures) as cosign or the SLSA generators write it'
+          : 'pass the signature, certificate and Rekor bundle as cosign writes them',
+    },
     warnings: [],
   };
 }
 
-/** Validate the JSON shape strictly: known media type, no unknown top-level fields, exactly one content. */
-function parseBundle(json: unknown): Bundle {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+/**
+ * Validate the JSON shape: known media type, no unknown top-level fields, exactly one content; then read it
+ * as leniently as the Sigstore protobuf-specs allow (protos/sigstore_bundle.proto, sigstore_common.proto,
+ * sigstore_rekor.proto), where @sigstore/bundle's validation is stricter than the spec (README "Sigstore
+ * bundles: what the specification allows"). `notes` say what was accepted that the library would refuse.
+ */
+function parseBundle(json: unknown, artifact: ArtifactInput | undefined): { bundle: Bundle; notes: string[]; digestFromArtifact: boolean } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new Error(`not a JSON object (${json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`})`);
+  }
   const obj = json as Record<string, unknown>;
   for (const k of Object.keys(obj)) if (!TOP_LEVEL.has(k)) throw new Error(`unknown field ${JSON.stringify(k)}`);
   if (typeof obj.mediaType !== 'string' || !KNOWN_MEDIA_TYPES.has(obj.mediaType)) {
@@ -173,12 +208,79 @@ function parseBundle(json: unknown): Bundle {
   if ((obj.messageSignature === undefined) === (obj.dsseEnvelope === undefined)) {
     throw new Error('it must carry exactly one of messageSignature and dsseEnvelope');
   }
-  const bundle = bundleFromJSON(obj);
+  const { json: normalised, notes, digestFromArtifact } = toLibraryShape(obj, artifact);
+  const bundle = bundleFromJSON(normalised);
   if (bundle.verificationMaterial.tlogEntries.length > MAX_BUNDLE_TLOG_ENTRIES) throw new Error('too many tlog entries');
-  return bundle;
+  return { bundle, notes, digestFromArtifact };
+}
+
+const HASH_NAMES: Record<string, string> = { sha256: 'SHA2_256', sha384: 'SHA2_384', sha512: 'SHA2_512' };
+
+/** The digest algorithm a hashedrekord log entry of the bundle names (sha256, sha384, sha512), if any. */
+function loggedDigestAlgorithm(obj: Record<string, unknown>): string | undefined {
+  const vm = obj.verificationMaterial as { tlogEntries?: unknown } | undefined;
+  const entries = Array.isArray(vm?.tlogEntries) ? (vm.tlogEntries as { canonicalizedBody?: unknown }[]) : [];
+  for (const e of entries.slice(0, MAX_BUNDLE_TLOG_ENTRIES)) {
+    if (typeof e?.canonicalizedBody !== 'string' || e.canonicalizedBody.length > 1 << 20) continue;
+    try {
+      const body = JSON.parse(Buffer.from(e.canonicalizedBody, 'base64').toString('utf8')) as { spec?: { data?: { hash?: { algorithm?: unknown } } } };
+      const alg = body.spec?.data?.hash?.algorithm;
+      if (typeof alg === 'string' && alg in HASH_NAMES) return alg;
+    } catch {
+      // not JSON: the tlog-body check reports it
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Fill in what the spec makes optional and @sigstore/bundle requires, from what custody knows itself, never
+ * from the bundle:
+ * - `messageSignature.messageDigest` is optional: "Message digest can be used to identify the artifact.
+ *   Clients MUST NOT attempt to use this digest to verify the associated signature" (sigstore_common.proto).
+ *   When it is absent, custody computes it from the artifact it was given (the algorithm a hashedrekord
+ *   log entry names, else SHA-256), so the signature and log-entry checks run against the real artifact.
+ * - a v0.3 bundle may carry an X.509 chain (form 2): the spec requires the single-certificate form only for
+ *   keyless signing with the public-good instance, and tells verifiers to ignore superfluous intermediates;
+ *   the leaf is kept and the chain is built from the trusted root, as for every other bundle.
+ */
+function toLibraryShape(obj: Record<string, unknown>, artifact: ArtifactInput | undefined): { json: Record<string, unknown>; notes: string[]; digestFromArtifact: boolean } {
+  const notes: string[] = [];
+  let digestFromArtifact = false;
+  let out = obj;
+  const ms = obj.messageSignature;
+  if (ms !== null && typeof ms === 'object' && !Array.isArray(ms)) {
+    const md = (ms as Record<string, unknown>).messageDigest as { digest?: unknown } | undefined;
+    const missing = md === undefined || md === null || typeof md !== 'object' || md.digest === undefined || md.digest === '';
+    if (missing && artifact !== undefined) {
+      let digest: { algorithm: string; digest: string };
+      if ('bytes' in artifact) {
+        const alg = loggedDigestAlgorithm(obj) ?? 'sha256';
+        digest = { algorithm: HASH_NAMES[alg]!, digest: createHash(alg).update(artifact.bytes).digest('base64') };
+      } else {
+        digest = { algorithm: HASH_NAMES[artifact.digest.algorithm]!, digest: Buffer.from(artifact.digest.hex, 'hex').toString('base64') };
+      }
+      out = { ...out, messageSignature: { ...(ms as Record<string, unknown>), messageDigest: digest } };
+      digestFromArtifact = true;
+      notes.push('the bundle carries no messageDigest (optional in the Sigstore spec: it only identifies the artifact); the signature and the log entry were checked against the artifact given');
+    }
+  }
+  const vm = obj.verificationMaterial as Record<string, unknown> | undefined;
+  const chain = (vm?.x509CertificateChain as { certificates?: unknown } | undefined)?.certificates;
+  if ((obj.mediaType === BUNDLE_V03_MEDIA_TYPE || obj.mediaType === BUNDLE_V03_LEGACY_MEDIA_TYPE) && Array.isArray(chain) && chain.length > 0 && vm !== undefined) {
+    const { x509CertificateChain: _chain, ...rest } = vm;
+    out = { ...out, verificationMaterial: { ...rest, certificate: chain[0] } };
+    notes.push(`a v0.3 bundle with an X.509 certificate chain (${chain.length} certificate(s)): its leaf was used and the chain built from the trusted root`);
+  }
+  return { json: out, notes, digestFromArtifact };
 }
 
 interface EntityInput {
+  material?: SignatureMaterial;
+  /** What parseBundle accepted that @sigstore/bundle would refuse; reported as warnings. */
+  notes?: readonly string[];
+  /** The bundle had no messageDigest: the one it carries now was computed from the artifact by custody. */
+  digestFromArtifact?: boolean;
   artifact?: ArtifactInput;
   policy: VerifyPolicy;
   trustedRoot: TrustedRootHandle;
@@ -189,7 +291,7 @@ interface EntityInput {
 
 function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity): VerifyResult {
   const checks: VerifyCheck[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = [...(input.notes ?? [])];
   // Key-based signatures are trusted through the key the user named; a log proof is checked when present and
   // its absence is reported (cosign 1.x semantics, and what private key-signed registries produce). Keyless
   // signatures need a log proof (or RFC 3161 timestamp + --insecure-ignore-tlog): a certificate alone proves nothing.
@@ -201,14 +303,20 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
     return ok;
   };
   const isDsse = bundle.content.$case === 'dsseEnvelope';
-  checks.push({ name: 'bundle', ok: true, detail: `${bundle.mediaType}, ${isDsse ? 'DSSE envelope' : 'message signature'}` });
+  // What the user gave: a bundle, or a signature/envelope verified through an equivalent bundle.
+  const noun = input.material === undefined ? 'the bundle' : input.material.check === 'envelope' ? 'the envelope' : 'the signature';
+  checks.push(
+    input.material !== undefined
+      ? { name: input.material.check, ok: true, detail: input.material.detail }
+      : { name: 'bundle', ok: true, detail: `${bundle.mediaType}, ${isDsse ? 'DSSE envelope' : 'message signature'}` },
+  );
 
   // Policy kind must fit the verification material.
   const keyKind = entity.key.$case;
   let publicKey: KeyObject | undefined;
   if (input.policy.kind === 'key') {
     if (keyKind !== 'public-key') {
-      check('key', false, 'the bundle is signed with a certificate (keyless); verify it with --certificate-identity and --certificate-oidc-issuer, not --key');
+      check('key', false, `${noun} is signed with a certificate (keyless); verify it with --certificate-identity and --certificate-oidc-issuer, not --key`);
       return finish(input, checks, warnings, undefined, bundle);
     }
     try {
@@ -218,7 +326,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
       return finish(input, checks, warnings, undefined, bundle);
     }
   } else if (keyKind !== 'certificate') {
-    check('identity', false, 'the bundle is signed with a public key, not a certificate: verify it with --key');
+    check('identity', false, `${noun} is signed with a public key, not a certificate: verify it with --key`);
     return finish(input, checks, warnings, undefined, bundle);
   }
 
@@ -292,7 +400,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
     if (times.length > 0) check('timestamp', true, timeDetails.join('; '));
     else if (noTransparency) check('timestamp', false, 'no verified signing time: without a transparency log an RFC 3161 timestamp from a trusted timestamp authority is required');
     else if (allowMissingTlog) warnings.push(`signing time not checked: no log entry or verified RFC 3161 timestamp (${why})`);
-    else check('timestamp', false, 'no verified signing time: the bundle has neither a log entry with an integrated time nor an RFC 3161 timestamp');
+    else check('timestamp', false, `no verified signing time: ${noun} has neither a log entry with an integrated time nor an RFC 3161 timestamp`);
   }
 
   // 2. Signing key: certificate chain at every signing time + SCT, or the given key.
@@ -321,7 +429,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
       ? `[${kp.validFrom?.toISOString() ?? '-'}, ${kp.validUntil?.toISOString() ?? '-'}]`
       : undefined;
     try {
-      if (window !== undefined && times.length === 0) throw new Error(`the key is trusted only for ${window} and the bundle proves no signing time (no log entry, no RFC 3161 timestamp)`);
+      if (window !== undefined && times.length === 0) throw new Error(`the key is trusted only for ${window} and ${noun} proves no signing time (no log entry, no RFC 3161 timestamp)`);
       const outside = window !== undefined ? times.find((t) => (kp?.validFrom !== undefined && t < kp.validFrom) || (kp?.validUntil !== undefined && t > kp.validUntil)) : undefined;
       if (outside) throw new Error(`signing time ${outside.toISOString()} is outside the key's validity window ${window}`);
       signingKey = verifyPublicKey(entity.key.hint, times, trust).key;
@@ -341,6 +449,15 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   }
   for (const entry of entries) {
     const label = `log index ${entry.logIndex}`;
+    if (entry.canonicalizedBody.length === 0) {
+      // Optional in sigstore_rekor.proto ("clients are responsible for constructing an equivalent payload"):
+      // custody does not rebuild log entries, and without the body neither the SET, the Merkle leaf nor the
+      // entry-to-signature binding can be checked. Fail closed, saying why.
+      const why = 'the entry has no canonicalizedBody (optional in the Sigstore spec); custody does not rebuild log entries, so this log proof cannot be checked offline';
+      check('tlog-inclusion', false, `${label}: ${why}`);
+      check('tlog-body', false, `${label}: ${why}`);
+      continue;
+    }
     try {
       const note = verifyInclusion(entry, trust);
       const how = [entry.inclusionPromise ? 'SET' : '', entry.inclusionProof ? 'inclusion proof against a signed checkpoint' : ''].filter(Boolean).join(' + ');
@@ -381,7 +498,7 @@ function verifyEntity(input: EntityInput, bundle: Bundle, entity: SignedEntity):
   }
 
   // 5. Artifact.
-  checkArtifact(input.artifact, bundle, check);
+  checkArtifact(input.artifact, bundle, check, noun, input.digestFromArtifact === true);
 
   // 6. Identity policy.
   if (input.policy.kind === 'identity') {
@@ -523,7 +640,7 @@ function certificateFailure(err: unknown, leaf: X509Certificate, at: Date[]): st
   return `certificate not trusted: ${msg}`;
 }
 
-function checkArtifact(artifact: ArtifactInput | undefined, bundle: Bundle, check: (n: string, ok: boolean, d: string) => boolean): void {
+function checkArtifact(artifact: ArtifactInput | undefined, bundle: Bundle, check: (n: string, ok: boolean, d: string) => boolean, noun = 'the bundle', digestFromArtifact = false): void {
   if (bundle.content.$case === 'messageSignature') {
     const md = bundle.content.messageSignature.messageDigest;
     if (artifact === undefined) {
@@ -531,13 +648,18 @@ function checkArtifact(artifact: ArtifactInput | undefined, bundle: Bundle, chec
       return;
     }
     if (md === undefined) return; // the signature check above covers bytes; digest subjects need no messageDigest
+    if (digestFromArtifact) {
+      // Nothing in the bundle to compare: the signature check (over these bytes or this digest) binds the artifact.
+      check('artifact', true, `${noun} names no digest (optional in the spec); the signature was checked over the artifact given`);
+      return;
+    }
     const mdHex = Buffer.from(md.digest).toString('hex');
     const alg = md.algorithm === 3 ? 'sha512' : md.algorithm === 2 ? 'sha384' : 'sha256';
     const have = 'bytes' in artifact ? createHash(alg).update(artifact.bytes).digest('hex') : artifact.digest.algorithm === alg ? artifact.digest.hex.toLowerCase() : undefined;
     if (have === undefined) {
-      check('artifact', false, `the bundle signs a ${alg} digest; the artifact was given as ${'digest' in artifact ? artifact.digest.algorithm : '?'}`);
+      check('artifact', false, `${noun} signs a ${alg} digest; the artifact was given as ${'digest' in artifact ? artifact.digest.algorithm : '?'}`);
     } else {
-      check('artifact', have === mdHex, have === mdHex ? `artifact ${alg}:${have} matches the bundle` : `artifact is ${alg}:${have}, the bundle signs ${alg}:${mdHex}`);
+      check('artifact', have === mdHex, have === mdHex ? `artifact ${alg}:${have} matches ${noun}` : `artifact is ${alg}:${have}, ${noun} signs ${alg}:${mdHex}`);
     }
     return;
   }

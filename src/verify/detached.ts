@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
-import { errorMessage } from '../core/errors.js';
-import { verifyBundle, type VerifyOptions } from './bundle.js';
+import { InputError, errorMessage } from '../core/errors.js';
+import { verifyBundle, type SignatureMaterial, type VerifyOptions } from './bundle.js';
 import type { ArtifactInput, VerifyPolicy, VerifyResult } from './model.js';
 import type { TrustedRootHandle } from './trust.js';
 
@@ -32,9 +32,30 @@ export interface DetachedSignatureInput {
   subject?: string;
   source?: string;
   options?: VerifyOptions;
+  /** What the report calls it (default: a `signature-file` check, cosign sign-blob's detached signature). */
+  material?: SignatureMaterial;
 }
 
-/** A cosign `.sig` file is base64 text; accept raw DER signatures too. */
+/**
+ * A `--signature` file as the user gave it: cosign sign-blob writes base64 text (whitespace and line
+ * breaks allowed); a binary file is taken as the raw signature (DER ECDSA, Ed25519, RSA). An empty file
+ * or text that is not base64 is refused here rather than verified as garbage (which would read as a
+ * signature that does not verify, exit 1, where the input itself is wrong, exit 3).
+ * @throws InputError VERIFY_SIGNATURE_EMPTY / VERIFY_SIGNATURE_MALFORMED naming `label`
+ */
+export function parseSignatureFile(data: Buffer, label: string): Buffer {
+  const hint = 'pass the file cosign sign-blob --output-signature wrote (base64 text), or the raw signature bytes';
+  const isText = data.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f));
+  if (!isText) return data;
+  const compact = data.toString('latin1').replace(/\s+/g, '');
+  if (compact === '') throw new InputError('VERIFY_SIGNATURE_EMPTY', `signature ${label} is empty`, { hint });
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+    throw new InputError('VERIFY_SIGNATURE_MALFORMED', `signature ${label} is text but not base64`, { hint });
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+/** A cosign `.sig` file or annotation is base64 text; accept raw DER signatures too (lenient: annotations). */
 export function decodeSignatureFile(data: Buffer): Buffer {
   const text = data.toString('utf8').trim();
   if (/^[A-Za-z0-9+/=\r\n]+$/.test(text) && text.length > 0) {
@@ -48,6 +69,10 @@ export function decodeSignatureFile(data: Buffer): Buffer {
 export function verifyDetachedSignature(input: DetachedSignatureInput): VerifyResult {
   let certDer: Buffer | undefined;
   let tlogEntries: unknown[] = [];
+  const material: SignatureMaterial = input.material ?? {
+    check: 'signature-file',
+    detail: `cosign detached signature${input.certificate !== undefined ? ' with its certificate' : ''}${input.rekorBundle !== undefined ? ' and Rekor bundle' : ''}`,
+  };
   const base = { subject: input.subject ?? ('digest' in input.artifact ? `${input.artifact.digest.algorithm}:${input.artifact.digest.hex}` : `sha256:${createHash('sha256').update(input.artifact.bytes).digest('hex')}`), ...(input.source !== undefined ? { source: input.source } : {}) };
   try {
     if (input.certificate !== undefined) {
@@ -58,7 +83,7 @@ export function verifyDetachedSignature(input: DetachedSignatureInput): VerifyRe
     return {
       ...base,
       verified: false,
-      checks: [{ name: 'bundle', ok: false, detail: `signature material is malformed: ${errorMessage(err)}` }],
+      checks: [{ name: material.check, ok: false, detail: `signature material is malformed: ${errorMessage(err)}` }],
       error: { code: 'VERIFY_SIGNATURE_MALFORMED', message: `signature material ${input.source ?? ''} is malformed: ${errorMessage(err)}`, hint: 'pass the .sig (base64), .crt (PEM) and Rekor bundle as cosign writes them' },
       warnings: [],
     };
@@ -79,7 +104,7 @@ export function verifyDetachedSignature(input: DetachedSignatureInput): VerifyRe
     },
     messageSignature: { messageDigest: digest, signature: input.signature.toString('base64') },
   };
-  return verifyBundle({ ...input, bundle });
+  return verifyBundle({ ...input, bundle, material });
 }
 
 export function rekorBundleEntry(raw: unknown): unknown {

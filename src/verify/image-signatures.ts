@@ -9,12 +9,9 @@
  * The image verifies when at least one signature verifies (as cosign); otherwise every candidate's failures are
  * reported. Reads go through source/ (registry client, OCI layout reader).
  */
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { stat } from 'node:fs/promises';
 import { AuditError, InputError, UsageError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
-import { OciLayoutReader, type Descriptor, type FetchedManifest } from '../source/index.js';
-import { dirStore } from '../source/image/store.js';
+import { openLayoutReader, pickLayoutImage, type Descriptor, type FetchedManifest } from '../source/index.js';
 import { createRegistryClient } from '../source/registry-client.js';
 import { verifyBundle, type VerifyOptions } from './bundle.js';
 import { decodeSignatureFile, verifyDetachedSignature } from './detached.js';
@@ -38,6 +35,11 @@ export interface ImageSignatureStore {
   manifest(digest: string): Promise<FetchedManifest>;
   blob(digest: string, cap: number): Promise<Buffer>;
   referrers(digest: string): Promise<Descriptor[]>;
+  /**
+   * Manifests a `cosign save` layout lists with `kind: dev.cosignproject.cosign/<kind>` (`sigs`, `atts`,
+   * `sboms`): signatures and attestations stored another way than the `.sig`/`.att` tags. Layouts only.
+   */
+  cosignSaveManifests?(kind: 'sigs' | 'atts' | 'sboms'): Promise<FetchedManifest[]>;
 }
 
 export interface OpenImageOptions {
@@ -49,7 +51,7 @@ export interface OpenImageOptions {
 }
 
 /** Image transports `custody verify` accepts. */
-export const IMAGE_REF = /^(registry|oci-dir|oci):/;
+export const IMAGE_REF = /^(registry|oci-dir|oci|oci-archive):/;
 
 /**
  * Open `registry:HOST/REPO[:TAG][@DIGEST]` or `oci-dir:PATH[:TAG|@DIGEST]` for signature discovery.
@@ -83,57 +85,23 @@ export async function openImageSignatureStore(ref: string, o: OpenImageOptions):
       referrers: (d) => client.getReferrers(d),
     };
   }
-  if (transport === 'oci-dir' || transport === 'oci') return openLayout(ref, rest, o);
+  if (transport === 'oci-dir' || transport === 'oci' || transport === 'oci-archive') return openLayout(ref, o);
   throw new UsageError('VERIFY_UNSUPPORTED_IMAGE_REF', `cannot look up signatures of ${ref}`, {
     hint: 'signatures live next to the image in a registry or an OCI layout: use registry:HOST/REPO@sha256:... or oci-dir:PATH',
   });
 }
 
-async function openLayout(ref: string, rest: string, o: OpenImageOptions): Promise<ImageSignatureStore> {
-  let path = rest;
-  let tag: string | undefined;
-  let digest: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at > 0 && /^sha(256|512):[0-9a-f]+$/.test(rest.slice(at + 1))) {
-    digest = rest.slice(at + 1);
-    path = rest.slice(0, at);
-  }
-  const host = (p: string): string => (isAbsolute(p) ? p : resolvePath(o.cwd, p));
-  if (digest === undefined && !(await stat(host(path)).catch(() => undefined))) {
-    const i = path.lastIndexOf(':');
-    if (i > 0) {
-      tag = path.slice(i + 1);
-      path = path.slice(0, i);
-    }
-  }
-  const st = await stat(host(path)).catch(() => undefined);
-  if (!st?.isDirectory()) {
-    throw new InputError('VERIFY_IMAGE_NOT_FOUND', `${ref}: ${path} is not an OCI layout directory`, { hint: 'copy the image with skopeo copy docker://... oci:DIR, then pass oci-dir:DIR' });
-  }
-  const reader = new OciLayoutReader(dirStore(host(path), ref));
-  const isSignatureTag = (t: string): boolean => /^sha(256|512)-[0-9a-f]+(\.sig|\.att|\.sbom)?$/.test(t);
+/** `cosign save` marks the signature, attestation and SBOM manifests it writes beside the image (pkg/oci/layout). */
+const COSIGN_KIND_PREFIX = 'dev.cosignproject.cosign/';
+
+async function openLayout(ref: string, o: OpenImageOptions): Promise<ImageSignatureStore> {
+  const { reader, tag } = await openLayoutReader(ref, { cwd: o.cwd });
+  let digest: Promise<string> | undefined;
   return {
     label: ref,
-    async imageDigest() {
-      if (digest !== undefined) return digest;
-      const tags = await reader.tags();
-      if (tag !== undefined) {
-        const d = tags.get(tag);
-        if (!d) throw new InputError('VERIFY_IMAGE_NOT_FOUND', `${ref}: no image tagged ${tag} in the layout`, { hint: `tags: ${[...tags.keys()].join(', ') || '(none)'}` });
-        return d.digest;
-      }
-      const images = (await reader.index()).manifests.filter((d) => !isSignatureTag(d.annotations?.['org.opencontainers.image.ref.name'] ?? '') && d.artifactType === undefined);
-      const subjects: string[] = [];
-      for (const d of images) {
-        const m = await reader.manifest(d.digest, d.mediaType);
-        if (m.manifest?.subject === undefined) subjects.push(d.digest);
-      }
-      const only = subjects.length === 1 ? subjects[0] : undefined;
-      if (only === undefined) {
-        throw new UsageError('VERIFY_AMBIGUOUS_IMAGE', `${ref} holds ${subjects.length} images`, { hint: 'name one: oci-dir:PATH:TAG or oci-dir:PATH@sha256:...' });
-      }
-      return only;
-    },
+    // The image is picked as every command picks it (source/pickLayoutImage): signature, attestation and
+    // SBOM entries of a `cosign save` layout are not images, and real ambiguity is SOURCE_AMBIGUOUS_IMAGE.
+    imageDigest: () => (digest ??= pickLayoutImage(reader, tag).then((d) => d.digest)),
     async manifestByTag(t) {
       const d = (await reader.tags()).get(t);
       return d ? reader.manifest(d.digest, d.mediaType) : undefined;
@@ -141,6 +109,10 @@ async function openLayout(ref: string, rest: string, o: OpenImageOptions): Promi
     manifest: (d) => reader.manifest(d),
     blob: (d, cap) => reader.blob(d, cap, 'signature blob'),
     referrers: (d) => reader.referrers(d),
+    async cosignSaveManifests(kind) {
+      const entries = (await reader.index()).manifests.filter((d) => d.annotations?.kind === `${COSIGN_KIND_PREFIX}${kind}`).slice(0, MAX_SIGNATURES);
+      return Promise.all(entries.map((d) => reader.manifest(d.digest, d.mediaType)));
+    },
   };
 }
 
@@ -160,11 +132,16 @@ export async function verifyImageSignatures(input: VerifyImageInput): Promise<Ve
   const sigTag = `${digest.replace(':', '-')}.sig`;
   const sigManifest = await store.manifestByTag(sigTag);
   let cosignCount = 0;
-  if (sigManifest?.manifest) {
-    const layers = sigManifest.manifest.layers.slice(0, MAX_SIGNATURES);
-    for (const [i, layer] of layers.entries()) {
+  const sigManifests: { m: FetchedManifest; label: string }[] = sigManifest?.manifest ? [{ m: sigManifest, label: sigTag }] : [];
+  for (const m of (await store.cosignSaveManifests?.('sigs')) ?? []) {
+    if (m.digest !== sigManifest?.digest) sigManifests.push({ m, label: `cosign save signatures ${m.digest.slice(0, 19)}` });
+  }
+  for (const { m, label } of sigManifests) {
+    // Each layer's payload names the image it signs (critical.image.docker-manifest-digest), checked below.
+    for (const [i, layer] of (m.manifest?.layers ?? []).slice(0, MAX_SIGNATURES).entries()) {
+      if (cosignCount >= MAX_SIGNATURES) break;
       cosignCount++;
-      results.push(await verifyCosignLayer(input, layer, digest, subject, `${sigTag} layer ${i + 1}`));
+      results.push(await verifyCosignLayer(input, layer, digest, subject, `${label} layer ${i + 1}`));
     }
   }
   let referrerCount = 0;
@@ -177,7 +154,7 @@ export async function verifyImageSignatures(input: VerifyImageInput): Promise<Ve
     name: 'discovery',
     ok: results.length > 0,
     detail: results.length > 0
-      ? `${cosignCount} cosign signature(s) in ${sigTag}, ${referrerCount} Sigstore bundle referrer(s)`
+      ? `${cosignCount} cosign signature(s) in ${sigManifests.map((x) => x.label).join(', ') || sigTag}, ${referrerCount} Sigstore bundle referrer(s)`
       : `no signature found for ${digest}: no ${sigTag} tag and no Sigstore bundle referrer`,
   };
   const good = results.find((r) => r.verified);
@@ -229,6 +206,7 @@ async function verifyCosignLayer(input: VerifyImageInput, layer: Descriptor, dig
     }
   }
   const r = verifyDetachedSignature({
+    material: { check: 'signature-layer', detail: `cosign signature layer (simple-signing payload${ann[ANN_CERT] ? ', certificate' : ''}${rekorBundle !== undefined ? ', Rekor bundle' : ''})` },
     signature: decodeSignatureFile(Buffer.from(sigB64)),
     ...(ann[ANN_CERT] ? { certificate: ann[ANN_CERT] } : {}),
     ...(rekorBundle !== undefined ? { rekorBundle } : {}),

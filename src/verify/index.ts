@@ -36,13 +36,18 @@ export { builtInTrustedRoot, loadTrustedRoot, parseTrustedRoot, refreshTrustedRo
  * verifyDsseEnvelope({envelope, certificate?, ...}): a bare DSSE envelope; needs options.allowMissingTlog.
  */
 export { verifyBundle, verifyDsseEnvelope, type VerifyBundleInput, type VerifyOptions } from './bundle.js';
-/** compileMatcher: anchored regexp / exact matcher used by the identity policy. */
+/**
+ * compileMatcher: anchored regexp / exact matcher used by the identity policy. assertPublicKeyPem(pem, label,
+ * prefix): one PEM public key custody verifies with; throws InputError <prefix>_KEY_IS_PRIVATE /
+ * _KEY_IS_CERTIFICATE / _BAD_KEY.
+ */
 export { assertPublicKeyPem, checkIdentity, compileMatcher } from './policy.js';
 /**
  * verifyDetachedSignature: cosign sign-blob signatures (--signature [--certificate]) and image signature layers,
- * verified as an equivalent bundle. decodeSignatureFile: base64 .sig text -> bytes.
+ * verified as an equivalent bundle. decodeSignatureFile: base64 .sig text -> bytes (lenient, for annotations).
+ * parseSignatureFile(bytes, label): a --signature file; throws InputError VERIFY_SIGNATURE_EMPTY / _MALFORMED.
  */
-export { decodeSignatureFile, verifyDetachedSignature, type DetachedSignatureInput } from './detached.js';
+export { decodeSignatureFile, parseSignatureFile, verifyDetachedSignature, type DetachedSignatureInput } from './detached.js';
 /**
  * openImageSignatureStore(ref, {cwd, plainHttp, ...}) + verifyImageSignatures({store, policy, trustedRoot}):
  * cosign `.sig` signatures and Sigstore-bundle referrers of an image (registry: or oci-dir:). Throws

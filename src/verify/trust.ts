@@ -5,11 +5,12 @@
  * `@sigstore/tuf` package's seeds.json (the same bytes sigstore-js ships as its offline seed), together with the
  * TUF root.json it was signed under, whose version and expiry `--show-trust` prints.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { InputError, NetworkError, errorMessage } from '../core/errors.js';
+import { readInputFileSync } from '../core/input-file.js';
 import type { TrustedRootSummary } from './model.js';
 
 /** A parsed trusted root. Opaque outside verify/: pass it back to verifyBundle & co. */
@@ -31,16 +32,7 @@ const require = createRequire(import.meta.url);
  */
 export function loadTrustedRoot(path?: string): TrustedRootHandle {
   if (path === undefined) return builtInTrustedRoot();
-  let text: string;
-  try {
-    if (statSync(path).size > MAX_TRUST_FILE) throw new Error(`larger than ${MAX_TRUST_FILE} bytes`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError('VERIFY_TRUST_UNREADABLE', `cannot read trusted root ${path}: ${errorMessage(err)}`, {
-      hint: 'pass a trusted_root.json file to --trusted-root, or omit it to use the built-in public-good root',
-      cause: err,
-    });
-  }
+  const text = readInputFileSync(path, { prefix: 'VERIFY_TRUST', what: 'trusted root', maxBytes: MAX_TRUST_FILE }).toString('utf8');
   return parseTrustedRoot(text, 'file', path);
 }
 

@@ -56,3 +56,19 @@ export { resolveSeverity, scoreVector, severityOfLabel, severityOfScore } from '
 
 /** The `custody scan -o json` document. */
 export { scanJson, SCAN_JSON_SCHEMA } from './json.js';
+
+/**
+ * The local vulnerability database (`custody vulndb`): which data a command uses (`openVulnData`:
+ * --osv-db beats the cache; none is InputError VULN_NO_DATABASE), and update/import/prune/status.
+ * Network only in `updateVulnDb`, through `createHttpClient`.
+ */
+export { hasLocalVulnData, openVulnData, type OpenedVulnData, type VulnDataChoice } from './database.js';
+export { DEFAULT_MAX_VULNDB_AGE_SECONDS, formatAge, parseDuration } from './age.js';
+export { resolveVulnDbDir, type DatasetMeta } from './vulndb/layout.js';
+export { createHttpClient, type HttpClient, type HttpClientOptions } from './vulndb/fetch.js';
+export { redactUrl, resolveCredentials } from './vulndb/credentials.js';
+export { DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_SOURCE, updateVulnDb, type DatasetOutcome, type UpdateOptions, type UpdateResult } from './vulndb/update.js';
+export { importVulnDb, type ImportResult } from './vulndb/import.js';
+export { pruneVulnDb, type PruneResult } from './vulndb/prune.js';
+export { VULNDB_STATUS_SCHEMA, vulnDbStatus, type DatasetStatus, type VulnDbStatus } from './vulndb/status.js';
+export type { CoverageEntry, OwnedPackage, VulnData, VulnDataSet } from './model.js';

@@ -1,3 +1,5 @@
+import type { Incomplete } from '../core/incomplete.js';
+
 /**
  * One finding model for every engine (grype, trivy, osv-scanner reports and the native OSV matcher).
  * `custody scan -o json` prints `ScanResult` as documented in docs/readme/scan.md ("JSON schema").
@@ -58,8 +60,12 @@ export interface FindingPackage {
   /** 'deb', 'npm', 'java-archive'... as the engine names it. */
   type?: string;
   purl?: string;
-  /** Where the package was found (files; layer digests for images). */
+  /** Where the package was found: paths inside the image or directory ('/opt/app/app.war!/WEB-INF/lib/x.jar'). */
   locations: string[];
+  /** Digest of the layer of each location, where the SBOM records it (same order as `locations`; '' when unknown). */
+  layers?: string[];
+  /** With --scope all-layers SBOMs: a later layer deleted the package (such findings are left out unless --include-deleted). */
+  deleted?: boolean;
 }
 
 /** How the engine tied the advisory to the package. */
@@ -111,13 +117,90 @@ export interface SuppressedFinding {
   suppression: Suppression;
 }
 
+/** The image (or directory) an SBOM describes, as reports name it: image → path → package@version. */
+export interface ScanSubject {
+  kind: 'image' | 'directory' | 'file' | 'unknown';
+  /** As recorded: what the user typed, or the SBOM's document name. */
+  name: string;
+  /** How a responder reads it: registry reference or repo tag, else the path and OCI ref name. */
+  label: string;
+  digest?: string;
+  tags?: string[];
+}
+
 export interface ScanTarget {
   /** 'image' | 'sbom' | 'report' */
   kind: 'image' | 'sbom' | 'report';
   name: string;
+  /** What the scanned SBOM or image describes (native OSV engine; tools' reports do not say). */
+  subject?: ScanSubject;
   /** Detected report / SBOM format, e.g. 'grype-json', 'trivy-json', 'cyclonedx-json'. */
   format?: string;
   distro?: string;
+}
+
+/** One dataset of the vulnerability data a native scan used. */
+export interface VulnDataSet {
+  /** 'Maven', 'Debian' (osv.dev directory / ecosystem family), or the --osv-db path. */
+  name: string;
+  records: number;
+  /** When it was downloaded (cache datasets from `vulndb update`). */
+  fetchedAt?: string;
+  /** Newest record `modified` (the age of data without a fetch time: `vulndb import`, `--osv-db`). */
+  newestModified?: string;
+  /** 'download' | 'import' | 'osv-db'. */
+  origin: 'download' | 'import' | 'osv-db';
+  /** Where it came from (URL without credentials, or a path). */
+  source: string;
+}
+
+/** Which vulnerability data a native scan used, and how old it is (README "custody scan": data and coverage). */
+export interface VulnData {
+  /** 'cache': the local database (`custody vulndb`); 'osv-db': `--osv-db PATH`. */
+  kind: 'cache' | 'osv-db';
+  /** The cache directory, or the --osv-db path. */
+  location: string;
+  /** The cache generation read. */
+  generation?: string;
+  /** The datasets the scan read (only those its packages needed; all for --osv-db). */
+  datasets: VulnDataSet[];
+  /** Records in the datasets read. */
+  records: number;
+  /** The moment the data is current as of: the oldest fetch of the datasets read, else their newest record. */
+  asOf?: string;
+  /** How `asOf` was decided. */
+  asOfBasis: 'fetched' | 'newest-record' | 'unknown';
+  /** now - asOf, in seconds. */
+  ageSeconds?: number;
+  /** The age over which the data is stale, in seconds, and whether the threshold was given explicitly. */
+  maxAgeSeconds: number;
+  maxAgeExplicit: boolean;
+  stale: boolean;
+}
+
+/** How much of an SBOM's ecosystem (or distro release, or package kind) the data covers. */
+export interface CoverageEntry {
+  /** 'npm', 'Maven', 'Debian 12', 'Ubuntu 22.04', or a kind OSV has no ecosystem for ('binary (runtime)', 'rpm (centos)'). */
+  ecosystem: string;
+  packages: number;
+  /** Records the data has for it. */
+  records: number;
+  /** False: its packages were not checked ("0 findings" says nothing about them). */
+  covered: boolean;
+  /** Why not covered. */
+  reason?: string;
+  /** Packages not covered (name@version; at most 50 named, `packages` counts all). */
+  notCovered?: string[];
+}
+
+/** A language package matched through the OS package that installed it, not on its own. */
+export interface OwnedPackage {
+  name: string;
+  version: string;
+  purl?: string;
+  /** The owning OS package ('python3-requests 2.28.1+dfsg-1'). */
+  owner: string;
+  ownerPurl?: string;
 }
 
 /** What the engines produced, before the gate. */
@@ -129,7 +212,23 @@ export interface ScanResult {
   findings: Finding[];
   /** Number of packages scanned (native matcher / SBOM inputs), when known. */
   packagesScanned?: number;
+  /** Native scans: the data used and its age. */
+  vulnerabilityData?: VulnData;
+  /** Native scans: coverage per ecosystem. */
+  coverage?: CoverageEntry[];
+  /** Native scans: language packages left to their owning OS package (unless --match-owned-language-packages). */
+  ownedPackages?: OwnedPackage[];
+  /** Findings in packages a later layer deleted, left out (without --include-deleted). */
+  hiddenDeleted?: number;
   warnings: string[];
+  /**
+   * What was not read or not scanned (README "Completeness"): the SBOM's own list, an SBOM that declares
+   * itself incomplete, files of an image custody could not read, findings of a report that could not be
+   * read, what the tool says it could not scan (grype's database error, trivy's end-of-service-life OS),
+   * uncovered ecosystems with --require-coverage. A gate that passes over any of it exits 3 unless
+   * --allow-incomplete.
+   */
+  incomplete?: Incomplete[];
 }
 
 export type FailOn = 'none' | 'low' | 'medium' | 'high' | 'critical';

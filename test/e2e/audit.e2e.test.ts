@@ -101,20 +101,24 @@ describe('custody audit: bad policy or manifest exit 3', () => {
     const missing = await runBuilt(['audit', 'k8s', join(dir, 'absent.yaml'), '--policy', p]);
     expect(missing.code).toBe(3);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toContain(`manifest path ${join(dir, 'absent.yaml')} does not exist`);
+    expect(missing.stderr).toContain(`error [AUDIT_INPUT_NOT_FOUND]: cannot read manifest path ${join(dir, 'absent.yaml')}: no such file or directory`);
+    // An unparseable manifest is incomplete input: the report says what was not read, never "passed".
     const broken = w('broken.yaml', 'apiVersion: v1\nkind: Pod\nspec: {containers: [\n');
     const b = await runBuilt(['audit', 'k8s', broken, '--policy', p]);
     expect(b.code).toBe(3);
-    expect(b.stdout).toBe('');
-    expect(b.stderr).toContain(broken);
+    expect(b.stdout).not.toMatch(/audit passed/);
+    expect(b.stdout).toMatch(/^audit incomplete \(1 not read or not checked\): 0\/0 images pass/m);
+    expect(b.stderr).toMatch(new RegExp(`^incomplete: 1 input not read: manifest ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid YAML or JSON`, 'm'));
   });
 
   it('garbage on stdin', async () => {
     const p = w('ok5.yaml', 'images: {requireDigest: true}\n');
-    const r = await runBuilt(['audit', 'k8s', '-', '--policy', p], { stdin: '{"kind": "List", "items": [' });
+    const r = await runBuilt(['audit', 'k8s', '-', '--policy', p, '-o', 'json'], { stdin: '{"kind": "List", "items": [' });
     expect(r.code).toBe(3);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/error \[AUDIT_/);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; incomplete: { kind: string; path: string; reason: string }[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.incomplete).toEqual([{ kind: 'manifest', path: '-', reason: expect.stringMatching(/^not valid YAML or JSON/) }]);
+    expect(r.stderr).toMatch(/^incomplete: 1 input not read: manifest -: not valid YAML or JSON/m);
   });
 });
 

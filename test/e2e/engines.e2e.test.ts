@@ -57,7 +57,7 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('error [TOOL_NOT_INSTALLED]: trivy not found at /nonexistent/trivy (from CUSTODY_TRIVY_PATH)');
     expect(r.stderr).toContain('hint: point CUSTODY_TRIVY_PATH at the trivy executable');
-    expect(r.stderr).toContain('scripts/install-trivy.mjs');
+    expect(r.stderr).toContain('scripts/install-peers.mjs trivy');
   });
 
   it('trivy not on PATH', async () => {
@@ -129,7 +129,7 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     expect(Date.now() - started).toBeLessThan(50_000);
   });
 
-  it('Ctrl-C (SIGINT) while stand-in syft runs: the tool is stopped, TOOL_CANCELLED', async () => {
+  it('Ctrl-C (SIGINT) while stand-in syft runs: the tool is stopped, exit 130 and one "interrupted" line', async () => {
     const argvLog = join(work, 'sigint.argv');
     const child = spawn(process.execPath, [BIN, 'sbom', 'generate', `docker-archive:${TAR}`, '--engine', 'syft'], {
       env: { ...process.env, NO_COLOR: '1', CUSTODY_SYFT_PATH: STANDIN_SYFT, SYFT_STANDIN_MODE: 'hang', SYFT_STANDIN_ARGV_LOG: argvLog },
@@ -145,9 +145,10 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    expect(code).toBe(4);
+    expect(code).toBe(130);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`error [TOOL_CANCELLED]: syft at ${STANDIN_SYFT} was cancelled`);
+    expect(stderr).toContain('custody: interrupted (SIGINT)\n');
+    expect(stderr).not.toMatch(/TOOL_CANCELLED|internal error/);
     expect(Date.now() - started).toBeLessThan(50_000);
   });
 });

@@ -170,7 +170,7 @@ describe('provenance vsa: usage (exit 2) and malformed input (exit 3)', () => {
     expect(notJson.stderr).toContain('[PROVENANCE_MALFORMED_ATTESTATION]');
     const noFile = await vsa('nope.jsonl');
     expect(noFile.code).toBe(3);
-    expect(noFile.stderr).toContain('[PROVENANCE_INPUT_UNREADABLE]');
+    expect(noFile.stderr).toContain('[PROVENANCE_INPUT_NOT_FOUND]');
     const badKey = await vsa('app.vsa.jsonl', { '--key': join(F, 'app.vsa.jsonl') });
     expect(badKey.code).toBe(3);
     expect(badKey.stderr).toContain('[PROVENANCE_BAD_KEY]');

@@ -306,10 +306,10 @@ describe('provenance check: malformed input (exit 3) and usage (exit 2)', () => 
   it('missing files are input errors', async () => {
     const a = await check(join(F, 'nope'), 'app.intoto.jsonl');
     expect(a.code).toBe(3);
-    expect(a.stderr).toContain('[PROVENANCE_ARTIFACT_UNREADABLE]');
+    expect(a.stderr).toContain('[PROVENANCE_ARTIFACT_NOT_FOUND]');
     const b = await runBuilt(['provenance', 'check', ART, '--attestation', join(F, 'nope.jsonl')]);
     expect(b.code).toBe(3);
-    expect(b.stderr).toContain('[PROVENANCE_INPUT_UNREADABLE]');
+    expect(b.stderr).toContain('[PROVENANCE_INPUT_NOT_FOUND]');
     expect(b.stdout).toBe('');
   });
 

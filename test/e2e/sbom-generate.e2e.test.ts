@@ -60,8 +60,8 @@ describe('custody sbom generate (built CLI)', () => {
     const xml = join(tmp, 'img.cdx.xml');
     const r = await runBuilt(['sbom', 'generate', EXAMPLE, '-o', 'table', '-o', `spdx-json=${spdx}`, '-o', `cyclonedx-xml=${xml}`]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+VERSION\s+TYPE\s+FOUND-BY$/);
-    expect(r.stdout).toMatch(/^zlib1g\s+1:1\.2\.13\.dfsg-1\s+deb\s+dpkg-db-cataloger$/m);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+VERSION\s+TYPE\s+FOUND-BY\s+PATH$/);
+    expect(r.stdout).toMatch(/^zlib1g\s+1:1\.2\.13\.dfsg-1\s+deb\s+dpkg-db-cataloger\s+\/var\/lib\/dpkg\/status$/m);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR (runBuilt) / not a TTY
     expect(r.stderr).toContain(`wrote spdx-json to ${spdx}`);
     const doc = JSON.parse(readFileSync(spdx, 'utf8')) as { spdxVersion: string; packages: { name: string; licenseDeclared: string; primaryPackagePurpose?: string }[] };

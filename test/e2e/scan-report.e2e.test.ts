@@ -1,4 +1,6 @@
 // custody scan --report: gate existing grype/trivy reports through the built CLI (exit code, stdout, stderr).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuilt } from '../helpers/run-cli.js';
@@ -18,7 +20,7 @@ describe('custody scan --report (e2e)', () => {
     expect(r.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+1\.2\.4-1/);
     expect(r.stdout).toMatch(/^MEDIUM \(1\)$/m);
     expect(r.stdout).toMatch(/^UNSCORED \(1\)$/m);
-    expect(r.stdout).toMatch(/GHSA-tst5-medi-nofx\s+fixture-web\s+1\.0\.0\s+\(no fix\)/);
+    expect(r.stdout).toMatch(/GHSA-tst5-medi-nofx\s+fixture-web\s+1\.0\.0\s+\(no fix\)\s+4\.8\s+\/app\/requirements\.txt\s+CVE-2099-1001/);
     expect(r.stdout).toContain('gate: no gate (--fail-on none): report only; 1 unscored finding(s) listed');
   });
 
@@ -47,13 +49,13 @@ describe('custody scan --report (e2e)', () => {
     expect(r1.code, r1.stderr).toBe(1);
     const r2 = await scan(...base, '--only-fixed');
     expect(r2.code, r2.stderr).toBe(0);
-    expect(r2.stdout).toMatch(/GHSA-tst5-medi-nofx\s+fixture-web\s+1\.0\.0\s+only-fixed\s+no fix available \(not-fixed\)/);
+    expect(r2.stdout).toMatch(/GHSA-tst5-medi-nofx\s+fixture-web\s+1\.0\.0\s+\/app\/requirements\.txt\s+only-fixed\s+no fix available \(not-fixed\)/);
   });
 
   it('ignore rules: active suppresses (exit 0); expired stops applying, is reported, exit 1', async () => {
     const active = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'active.yaml'));
     expect(active.code, active.stderr).toBe(0);
-    expect(active.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+ignore\s+fixture - not reachable \(until 2099-12-31\)/);
+    expect(active.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+\/var\/lib\/dpkg\/status\s+ignore\s+fixture - not reachable \(until 2099-12-31\)/);
     expect(active.stderr).toBe('');
     const expired = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--ignore', join(V, 'ignore', 'expired.yaml'));
     expect(expired.code, expired.stderr).toBe(1);
@@ -64,7 +66,7 @@ describe('custody scan --report (e2e)', () => {
   it('VEX not_affected suppresses (exit 0); a statement matching nothing is a warning', async () => {
     const r = await scan('--report', report('grype.json'), '--fail-on', 'critical', '--vex', join(V, 'vex', 'openvex-not-affected.json'), '--vex', join(V, 'vex', 'openvex-unmatched.json'));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+vex\s+not_affected: vulnerable_code_not_in_execute_path/);
+    expect(r.stdout).toMatch(/CVE-2099-1000\s+zlib1g\s+1\.2\.3-1\s+\/var\/lib\/dpkg\/status\s+vex\s+not_affected: vulnerable_code_not_in_execute_path/);
     expect(r.stderr).toMatch(/warning: VEX statement in .*openvex-unmatched\.json \(CVE-2099-9999, not_affected, pkg:deb\/debian\/zlib1g@1\.2\.3-1\) matched no finding/);
     const without = await scan('--report', report('grype.json'), '--fail-on', 'critical');
     expect(without.code, without.stderr).toBe(1);
@@ -75,7 +77,7 @@ describe('custody scan --report (e2e)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('gate: passed: no finding at or above high');
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['schema', 'custody', 'target', 'engine', 'tools', 'gate', 'counts', 'findings', 'suppressed', 'expiredIgnores', 'unmatchedVex', 'warnings']);
+    expect(Object.keys(doc)).toEqual(['schema', 'custody', 'target', 'engine', 'tools', 'gate', 'counts', 'findings', 'suppressed', 'expiredIgnores', 'unmatchedVex', 'warnings', 'incomplete']);
     expect(doc.schema).toBe('custody.scan/v1');
     expect(doc.counts).toEqual({ critical: 0, high: 0, medium: 1, low: 0, negligible: 0, unknown: 1 });
     expect(doc.suppressed).toHaveLength(1);
@@ -104,7 +106,7 @@ describe('custody scan --report (e2e)', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('## custody scan: fixture/app:1.0');
     expect(r.stdout).toContain('**Gate:** ❌ failed: 1 finding(s) at or above high');
-    expect(r.stdout).toContain('| high (7.5) | CVE-2099-2000 | libcrypto3 | 3.1.0-r0 | 3.1.1-r0 |  |');
+    expect(r.stdout).toContain('| high (7.5) | CVE-2099-2000 | libcrypto3 | 3.1.0-r0 | 3.1.1-r0 | fixture/app:1.0 (alpine 3.19.0) |  |');
     expect(r.stderr).toContain('gate: failed');
   });
 
@@ -112,7 +114,7 @@ describe('custody scan --report (e2e)', () => {
     const missing = await scan('--report', join(V, 'reports', 'nope.json'));
     expect(missing.code, missing.stderr).toBe(3);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toMatch(/error \[VULN_INPUT_UNREADABLE\]: cannot read report .*nope\.json/);
+    expect(missing.stderr).toMatch(/error \[VULN_INPUT_NOT_FOUND\]: cannot read report .*nope\.json: no such file or directory/);
     const unknown = await scan('--report', report('not-a-report.json'));
     expect(unknown.code, unknown.stderr).toBe(3);
     expect(unknown.stderr).toContain('error [VULN_UNKNOWN_REPORT]');
@@ -131,8 +133,10 @@ describe('custody scan --report (e2e)', () => {
     const nothing = await scan();
     expect(nothing.code, nothing.stderr).toBe(2);
     expect(nothing.stderr).toContain('SCAN_NO_TARGET');
-    const noEngine = await scan(join(V, 'sbom', 'app-fixed.cdx.json'));
-    expect(noEngine.code, noEngine.stderr).toBe(2);
-    expect(noEngine.stderr).toContain('SCAN_NO_ENGINE');
+    // No engine named: the native one, which needs data; an empty local database is exit 3 with the hint.
+    const noData = await scan(join(V, 'sbom', 'app-fixed.cdx.json'), '--vulndb-dir', mkdtempSync(join(tmpdir(), 'custody-empty-vulndb-')));
+    expect(noData.code, noData.stderr).toBe(3);
+    expect(noData.stderr).toContain('error [VULN_NO_DATABASE]');
+    expect(noData.stderr).toContain('custody vulndb update');
   });
 });

@@ -85,7 +85,7 @@ describe('custody verify (e2e)', () => {
   it('a key validity window needs a proven signing time: without one the key is refused (exit 1)', async () => {
     const r = await runBuilt(['verify', f('artifact.txt'), '--signature', f('artifact.p256.sig'), '--key', f('p256.pub'), '--key-valid-until', '2030-01-01T00:00:00Z']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ key +public key not accepted: the key is trusted only for \[-, 2030-01-01T00:00:00\.000Z\] and the bundle proves no signing time/);
+    expect(r.stdout).toMatch(/✗ key +public key not accepted: the key is trusted only for \[-, 2030-01-01T00:00:00\.000Z\] and the signature proves no signing time/);
     expect(r.stdout).not.toContain('✓ verified');
     expect(r.stderr).toBe('');
   });

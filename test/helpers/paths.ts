@@ -8,6 +8,9 @@ export const CORPUS = join(SHARED, 'corpus');
 /** Real images from ../shared/tools/build-images.sh (the real tier's global setup builds them). */
 export const IMAGES = process.env.CUSTODY_IMAGES_DIR ?? '/tmp/images';
 export const FIXTURES = join(PROJECT_ROOT, 'fixtures');
+/** The project's own test images (test/images/<name>.image.sh), built with the shared ones. */
+export const PROJECT_IMAGES_DIR = join(PROJECT_ROOT, 'test', 'images');
+export const EXTRA_IMAGES_FILE = join(PROJECT_IMAGES_DIR, 'extra-images.sh');
 export const GENERATED = join(FIXTURES, 'generated');
 
 export function hasShared(): boolean {

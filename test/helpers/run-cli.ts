@@ -25,6 +25,19 @@ export interface RunOptions {
   stdin?: string | Buffer;
   tty?: boolean;
   timeoutMs?: number;
+  /**
+   * Run the built CLI as another user (spawn's uid/gid): tests run as root here, and root reads every
+   * file, so EACCES is only reachable by dropping privileges (see `NOBODY`).
+   */
+  user?: { uid: number; gid: number };
+}
+
+/** The unprivileged user of Debian (nobody:nogroup), for permission-denied tests. */
+export const NOBODY = { uid: 65534, gid: 65534 };
+
+/** True when tests can drop to another user (they run as root). */
+export function canDropPrivileges(): boolean {
+  return process.getuid?.() === 0;
 }
 
 export async function runInProcess(argv: string[], opts: RunOptions = {}): Promise<CliResult> {
@@ -46,7 +59,7 @@ export function runBuilt(argv: string[], opts: RunOptions = {}): Promise<CliResu
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...opts.env })) if (v !== undefined) env[k] = v;
-    const child = spawn(process.execPath, [BIN, ...argv], { cwd: opts.cwd ?? PROJECT_ROOT, env });
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd: opts.cwd ?? PROJECT_ROOT, env, ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -24,5 +24,9 @@ export const FORMATS: Record<string, (pkgs: { name: string; purl?: string; extra
     artifacts: pkgs.map((p, i) => ({ id: `a${i}`, name: p.name, version: '2.14.1', type: 'java-archive', ...(p.purl ? { purl: p.purl } : {}), ...p.extra })),
   }),
   github: (pkgs, extra) => ({ sbom: FORMATS.spdx2!(pkgs, extra) }),
+  custody: (pkgs, extra) => ({
+    custodySbomVersion: 1, created: '2024-01-01T00:00:00.000Z', subject: { kind: 'image', name: 'img' }, relationships: [], tools: [], ...extra,
+    packages: pkgs.map((p, i) => ({ id: `p${i}`, name: p.name, version: '2.14.1', type: 'java-archive', licenses: [], locations: [], foundBy: [], ...(p.purl ? { purl: p.purl } : {}), ...p.extra })),
+  }),
 };
 

@@ -43,7 +43,7 @@ describe('--engine syft (stand-in replaying recorded syft output)', () => {
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(0);
     // custody ran "syft scan <source> -o syft-json" with its own source prefix and an absolute path
-    expect(readFileSync(argvLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[])).toEqual([['scan', `docker-archive:${IMAGE}`, '-o', 'syft-json', '-q']]);
+    expect(readFileSync(argvLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[])).toEqual([['scan', `docker-archive:${IMAGE}`, '-o', 'syft-json']]);
 
     const want = recorded.artifacts.map((a) => `${a.name}@${a.version}`).sort();
     // (re-read CycloneDX also carries the distro as an operating-system component: compare the apk packages)
@@ -82,7 +82,7 @@ describe('--engine syft (stand-in replaying recorded syft output)', () => {
     });
     expect(r.code).toBe(0);
     const rows = r.stdout.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/FOUND-BY\s+AGREEMENT$/);
+    expect(rows[0]).toMatch(/FOUND-BY\s+AGREEMENT\s+PATH$/);
     const body = rows.slice(1, -2).map((l) => l.split(/\s{2,}/));
     expect(body.filter((c) => c[2] === 'apk').every((c) => c[3] === 'syft' && c[4] === 'not native')).toBe(true);
     expect(body.filter((c) => c[2] === 'deb').every((c) => c[3] === 'native' && c[4] === 'not syft')).toBe(true);
@@ -98,7 +98,7 @@ describe('--engine syft (stand-in replaying recorded syft output)', () => {
       env: { CUSTODY_SYFT_PATH: STANDIN, SYFT_STANDIN_ARGV_LOG: argvLog },
     });
     expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(argvLog, 'utf8').trim())).toEqual(['scan', 'registry:127.0.0.1:5000/sbomtest/debian-min:latest', '-o', 'syft-json', '-q']);
+    expect(JSON.parse(readFileSync(argvLog, 'utf8').trim())).toEqual(['scan', 'registry:127.0.0.1:5000/sbomtest/debian-min:latest', '-o', 'syft-json']);
     expect(JSON.parse(r.stdout).subject).toMatchObject({ name: 'registry:127.0.0.1:5000/sbomtest/debian-min:latest', transport: 'registry' });
   });
 });

@@ -52,7 +52,10 @@ const ALLOWED: Record<string, readonly string[]> = {
 const HOMES: Record<string, readonly string[]> = {
   execa: ['tools/exec.ts'],
   '@cyclonedx/cyclonedx-library': ['sbom/cyclonedx/'],
-  'better-sqlite3': ['query/index/', 'catalog/rpm/'],
+  // vuln/vulndb/ keeps the local vulnerability database's per-ecosystem indexes in SQLite (README "Architecture").
+  'better-sqlite3': ['query/index/', 'catalog/rpm/', 'vuln/vulndb/index-db.ts'],
+  // The one HTTP client of the vulnerability data path (proxies, CA files): nothing else may reach the network through it.
+  undici: ['vuln/vulndb/fetch.ts'],
   sigstore: ['verify/'],
   '@sigstore/': ['verify/'],
   chalk: ['cli/', 'report/'],

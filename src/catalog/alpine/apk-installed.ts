@@ -11,25 +11,42 @@ import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { distroQualifier } from '../os-release.js';
 
 const MAX_RECORDS = 200_000;
+/** At most this many installed files per record (for the runner's ownership rules). */
+const MAX_OWNED_FILES = 500_000;
 
 type ApkRecord = Map<string, string[]>;
 
-/** Records of the installed db: each key maps to all its values in order (F/R repeat). */
+/**
+ * Under this key (never a one-letter field name) a record keeps the files it installed: each `R:`
+ * file joined to the `F:` directory before it (`F:usr/bin` + `R:busybox` → `/usr/bin/busybox`).
+ */
+export const APK_FILES = 'files';
+
+/** Records of the installed db: each key maps to all its values in order (F/R repeat), plus {@link APK_FILES}. */
 export function parseApkRecords(text: string): ApkRecord[] {
   const out: ApkRecord[] = [];
   let cur: ApkRecord = new Map();
+  let dir = '';
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') {
       if (cur.size > 0) out.push(cur);
       cur = new Map();
+      dir = '';
       if (out.length >= MAX_RECORDS) break;
       continue;
     }
     if (line.length < 2 || line[1] !== ':') continue;
     const key = line[0]!;
+    const value = line.slice(2);
     const list = cur.get(key);
-    if (list) list.push(line.slice(2));
-    else cur.set(key, [line.slice(2)]);
+    if (list) list.push(value);
+    else cur.set(key, [value]);
+    if (key === 'F') dir = value.replace(/^\/+|\/+$/g, '');
+    else if (key === 'R' && value !== '') {
+      const files = cur.get(APK_FILES) ?? [];
+      if (files.length < MAX_OWNED_FILES) files.push(dir === '' ? `/${value}` : `/${dir}/${value}`);
+      cur.set(APK_FILES, files);
+    }
   }
   if (cur.size > 0) out.push(cur);
   return out;
@@ -65,15 +82,16 @@ export function parseApkInstalled(file: CatalogFile, ctx: CatalogContext): Parse
   const packages: Package[] = [];
   const deps = new Map<Package, string[]>();
   const provides = new Map<string, Package>();
+  const ownedFiles = new Map<Package, readonly string[]>();
   for (const r of records) {
     const name = r.get('P')?.[0]?.trim();
     const version = r.get('V')?.[0]?.trim();
     if (!name || /\s/.test(name)) {
-      ctx.warn('skipped a record without a valid P: (name) line', file.location);
+      ctx.incomplete('a record without a valid P: (name) line');
       continue;
     }
     if (!version) {
-      ctx.warn(`package ${name} has no V: (version) line; skipped`, file.location);
+      ctx.incomplete(`package ${name} has no V: (version) line`);
       continue;
     }
     const arch = r.get('A')?.[0]?.trim() ?? '';
@@ -108,6 +126,9 @@ export function parseApkInstalled(file: CatalogFile, ctx: CatalogContext): Parse
     if (maintainer) pkg.supplier = maintainer;
     pkg.id = packageId(pkg);
     packages.push(pkg);
+    const files = r.get(APK_FILES) ?? [];
+    if (files.length >= MAX_OWNED_FILES) ctx.warn(`package ${name} lists more than ${MAX_OWNED_FILES} files; the rest are not used for ownership`, file.location);
+    ownedFiles.set(pkg, files);
     deps.set(pkg, names(r.get('D')?.[0]));
     for (const p of names(r.get('p')?.[0])) if (!provides.has(p)) provides.set(p, pkg);
   }
@@ -119,5 +140,5 @@ export function parseApkInstalled(file: CatalogFile, ctx: CatalogContext): Parse
       if (t && t !== p) relationships.push({ from: p.id, to: t.id, type: 'depends-on' });
     }
   }
-  return { packages, relationships };
+  return { packages, relationships, ownedFiles };
 }

@@ -6,5 +6,5 @@ export const apkDbCataloger = defineCataloger({
   name: 'apk-db-cataloger',
   ecosystem: 'apk',
   tags: ['os', 'installed', 'image', 'directory', 'apk', 'alpine'],
-  parsers: [{ globs: ['/lib/apk/db/installed'], parse: parseApkInstalled }],
+  parsers: [{ globs: ['/lib/apk/db/installed'], usesDistro: true, parse: parseApkInstalled }],
 });

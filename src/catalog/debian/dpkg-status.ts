@@ -12,6 +12,11 @@ import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { distroQualifier } from '../os-release.js';
 
 export const DPKG_COPYRIGHT_GLOB = '/usr/share/doc/*/copyright';
+/** The file lists dpkg keeps per installed package (`<pkg>.list`, `<pkg>:<arch>.list` for Multi-Arch: same). */
+export const DPKG_FILE_LIST_GLOB = '/var/lib/dpkg/info/*.list';
+
+/** At most this many paths per package's file list (the biggest Debian packages list ~30,000). */
+const MAX_OWNED_FILES = 500_000;
 
 /** At most this many stanzas per file: a status file of a huge image has ~5,000. */
 const MAX_STANZAS = 200_000;
@@ -80,6 +85,36 @@ function isInstalled(status: string | undefined): boolean {
   return state !== 'not-installed' && state !== 'config-files';
 }
 
+/**
+ * The files a package installed, for the runner's ownership rules: dpkg's `info/<pkg>[:<arch>].list`
+ * (absolute paths, directories included), or for a distroless `status.d/<pkg>` file the `<pkg>.md5sums`
+ * beside it (`<md5>  usr/bin/x`, relative to the root). Undefined when neither is there.
+ */
+async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ctx: CatalogContext): Promise<string[] | undefined> {
+  if (ctx.read === undefined) return undefined;
+  const distroless = statusPath.startsWith('/var/lib/dpkg/status.d/');
+  const candidates = distroless
+    ? [`${statusPath.replace(/\.md5sums$/, '')}.md5sums`]
+    : [`/var/lib/dpkg/info/${name}.list`, ...(arch !== '' ? [`/var/lib/dpkg/info/${name}:${arch}.list`] : [])];
+  for (const path of candidates) {
+    const bytes = await ctx.read(path);
+    if (bytes === undefined) continue;
+    const files: string[] = [];
+    for (const raw of bytes.toString('utf8').split('\n')) {
+      let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (distroless) line = `/${line.replace(/^[0-9a-f]+\s+/, '').replace(/^\.?\/+/, '')}`;
+      if (!line.startsWith('/') || line === '/' || line === '/.') continue;
+      if (files.length >= MAX_OWNED_FILES) {
+        ctx.warn(`the file list of ${name} has more than ${MAX_OWNED_FILES} paths; the rest are not used for ownership`, { path });
+        break;
+      }
+      files.push(line);
+    }
+    return files;
+  }
+  return undefined;
+}
+
 /** Parse a dpkg status file (or one status.d file) into packages and their depends-on relationships. */
 export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   if (/\.md5sums$/.test(file.location.path)) return { packages: [] };
@@ -88,18 +123,20 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
   const namespace = ctx.distro?.id ?? 'debian';
   const packages: Package[] = [];
   const depends = new Map<Package, string[][]>();
+  const ownedFiles = new Map<Package, readonly string[]>();
   for (const s of stanzas) {
     const name = s.get('package');
     const version = s.get('version');
     if (name === undefined || name === '' || /\s/.test(name)) {
-      if (name !== undefined || s.has('version')) ctx.warn('skipped a stanza without a valid Package field', file.location);
-      continue;
-    }
-    if (version === undefined || version === '') {
-      ctx.warn(`package ${name} has no Version; skipped`, file.location);
+      // A record of the package database that cannot be read: a package may be missing.
+      if (name !== undefined || s.has('version')) ctx.incomplete('a stanza without a valid Package field');
       continue;
     }
     if (!isInstalled(s.get('status'))) continue;
+    if (version === undefined || version === '') {
+      ctx.incomplete(`installed package ${name} has no Version`);
+      continue;
+    }
     const arch = s.get('architecture') ?? '';
     const source = parseSource(s.get('source'));
     const upstream =
@@ -147,6 +184,8 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
     pkg.id = packageId(pkg);
     packages.push(pkg);
     depends.set(pkg, [...dependencyNames(s.get('pre-depends')), ...dependencyNames(s.get('depends'))]);
+    const owned = await dpkgOwnedFiles(file.location.path, name, arch, ctx);
+    if (owned !== undefined) ownedFiles.set(pkg, owned);
   }
   // depends-on edges to the installed package (or provider) that satisfies each group.
   const byName = new Map<string, Package>();
@@ -159,5 +198,5 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
       if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
     }
   }
-  return { packages, relationships };
+  return { packages, relationships, ownedFiles };
 }

@@ -1,5 +1,8 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseDepsJson } from './deps-json.js';
+import { parsePackagesConfig } from './packages-config.js';
+import { parsePackagesLock } from './packages-lock.js';
+import { parsePackagesProps } from './packages-props.js';
 
 /** NuGet packages of .NET apps from *.deps.json, with depends-on relationships. */
 export const dotnetDepsCataloger = defineCataloger({
@@ -7,4 +10,28 @@ export const dotnetDepsCataloger = defineCataloger({
   ecosystem: 'nuget',
   tags: ['language', 'installed', 'image', 'directory', 'dotnet', 'nuget', 'csharp'],
   parsers: [{ globs: ['**/*.deps.json'], parse: parseDepsJson }],
+});
+
+/** Declared NuGet packages from packages.lock.json (Direct, Transitive, CentralTransitive; not Project), with depends-on relationships. */
+export const dotnetPackagesLockCataloger = defineCataloger({
+  name: 'dotnet-packages-lock-cataloger',
+  ecosystem: 'nuget',
+  tags: ['language', 'declared', 'directory', 'dotnet', 'nuget', 'csharp'],
+  parsers: [{ globs: ['**/packages.lock.json'], parse: parsePackagesLock }],
+});
+
+/** Declared NuGet packages from packages.config (development dependencies marked dev). */
+export const dotnetPackagesConfigCataloger = defineCataloger({
+  name: 'dotnet-packages-config-cataloger',
+  ecosystem: 'nuget',
+  tags: ['language', 'declared', 'directory', 'dotnet', 'nuget', 'csharp'],
+  parsers: [{ globs: ['**/packages.config'], parse: parsePackagesConfig }],
+});
+
+/** Declared NuGet versions from Directory.Packages.props (central package management) and packages.props. */
+export const dotnetPackagesPropsCataloger = defineCataloger({
+  name: 'dotnet-packages-props-cataloger',
+  ecosystem: 'nuget',
+  tags: ['language', 'declared', 'directory', 'dotnet', 'nuget', 'csharp'],
+  parsers: [{ globs: ['**/Directory.Packages.props', '**/directory.packages.props', '**/Packages.props', '**/packages.props'], parse: parsePackagesProps }],
 });

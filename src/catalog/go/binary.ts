@@ -2,14 +2,17 @@
  * Go binaries: every module in the embedded build information (main module, dependencies with
  * their go.sum `h1:` hash, replacements applied) plus the Go standard library (`stdlib`, version of
  * the toolchain, as syft and govulncheck name it). Binaries built in GOPATH mode (Debian's) carry
- * no modules: only stdlib is reported, with the main package path in its metadata.
- * Files that are not ELF, or ELF without `.go.buildinfo`, give nothing and no warning.
+ * no modules: only stdlib is reported, with the main package path in its metadata. A main module
+ * built as `(devel)` takes the version its `-ldflags -X …version=` gives, when exactly one (ldflags.ts).
+ * Files that are not ELF, or ELF without `.go.buildinfo`, give nothing and no warning; a `.go.buildinfo`
+ * section that cannot be read is incomplete input.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { langPackage } from '../lang-common.js';
-import { readGoBuildInfo, type GoModule } from './buildinfo.js';
+import { hasGoBuildInfoSection, readGoBuildInfo, type GoModule } from './buildinfo.js';
 import { golangPurl } from './common.js';
+import { versionFromLdflags } from './ldflags.js';
 
 const CATALOGER = 'go-binary-cataloger';
 
@@ -22,9 +25,12 @@ const CATALOGER = 'go-binary-cataloger';
 export const EXECUTABLE_GLOBS = ['**/bin/*', '**/sbin/*', '/usr/libexec/**', '/*', '/app/*', '/ko-app/*', '/opt/*/*'];
 
 /** Reads only the ELF header, section table and `.go.buildinfo` of each executable. */
-export function parseGoBinary(file: RandomAccessCatalogFile, _ctx: CatalogContext): ParseResult {
+export function parseGoBinary(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
   const info = readGoBuildInfo(file.file);
-  if (!info) return { packages: [] };
+  if (!info) {
+    if (hasGoBuildInfoSection(file.file)) ctx.incomplete('a .go.buildinfo section that cannot be read: its modules are not listed');
+    return { packages: [] };
+  }
   const settings = Object.fromEntries(info.settings);
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
@@ -53,7 +59,10 @@ export function parseGoBinary(file: RandomAccessCatalogFile, _ctx: CatalogContex
   };
   let main: Package | undefined;
   if (info.main) {
-    main = modulePackage(info.main, true);
+    const ldflags = settings['-ldflags'];
+    const fromLdflags = info.main.version === '(devel)' && !info.main.replace && ldflags !== undefined ? versionFromLdflags(info.main.path, ldflags) : undefined;
+    main = modulePackage(fromLdflags ? { ...info.main, version: fromLdflags } : info.main, true);
+    if (fromLdflags) main.metadata = { ...main.metadata, versionSource: '-ldflags' };
     packages.push(main);
   }
   for (const d of info.deps) {

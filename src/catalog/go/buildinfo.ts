@@ -170,3 +170,12 @@ export function readGoBuildInfo(bytes: Buffer | ByteSource): GoBuildInfo | undef
   const s = readGoBuildInfoStrings(bytes);
   return s ? parseModInfo(s.version, s.modinfo) : undefined;
 }
+
+/**
+ * An ELF file with a `.go.buildinfo` section: a Go binary whose build information `readGoBuildInfo`
+ * could not read is incomplete input, not "not a Go binary" (README "Completeness").
+ */
+export function hasGoBuildInfoSection(bytes: Buffer | ByteSource): boolean {
+  const src = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
+  return isElf(src) && (readElf(src)?.sections.some((s) => s.name === '.go.buildinfo') ?? false);
+}

@@ -1,7 +1,8 @@
 /**
  * go.mod (https://go.dev/ref/mod#go-mod-file): `require` lines and blocks (with `// indirect`),
- * `replace` directives applied to them. The `h1:` hashes come from the go.sum beside it, read
- * through ctx.read. The module itself has no version and is not a package.
+ * `replace` directives applied to them, `exclude` directives removing them (an excluded version is
+ * never selected: https://go.dev/ref/mod#go-mod-file-exclude). The `h1:` hashes come from the go.sum
+ * beside it, read through ctx.read. The module itself has no version and is not a package.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -18,8 +19,15 @@ function unquote(s: string): string {
   return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s.startsWith('`') && s.endsWith('`') ? s.slice(1, -1) : s;
 }
 
-export function parseGoModText(text: string): { module?: string; goVersion?: string; requires: Require[]; replaces: Map<string, { from?: string; path: string; version: string }> } {
+export function parseGoModText(text: string): {
+  module?: string;
+  goVersion?: string;
+  requires: Require[];
+  replaces: Map<string, { from?: string; path: string; version: string }>;
+  excludes: Set<string>;
+} {
   const requires: Require[] = [];
+  const excludes = new Set<string>();
   const replaces = new Map<string, { from?: string; path: string; version: string }>();
   let module: string | undefined;
   let goVersion: string | undefined;
@@ -50,6 +58,7 @@ export function parseGoModText(text: string): { module?: string; goVersion?: str
     if (verb === 'module' && f[0]) module = f[0];
     else if (verb === 'go' && f[0]) goVersion = f[0];
     else if (verb === 'require' && f[0] && f[1]) requires.push({ path: f[0], version: f[1], indirect });
+    else if (verb === 'exclude' && f[0] && f[1]) excludes.add(`${f[0]}@${f[1]}`);
     else if (verb === 'replace') {
       const arrow = f.indexOf('=>');
       if (arrow < 1) return;
@@ -60,7 +69,7 @@ export function parseGoModText(text: string): { module?: string; goVersion?: str
       replaces.set(fromVersion ? `${from}@${fromVersion}` : from, { path, version: f[arrow + 2] ?? '' });
     }
   }
-  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces };
+  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces, excludes };
 }
 
 /** go.sum lines `path version h1:...` (the `/go.mod` lines are skipped). */
@@ -80,6 +89,11 @@ export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promis
   const sums = sumBytes ? parseGoSum(textOf(sumBytes)) : new Map<string, string>();
   const packages: Package[] = [];
   for (const r of mod.requires) {
+    if (mod.excludes.has(`${r.path}@${r.version}`)) {
+      // Go ignores a requirement on an excluded version (Go >= 1.16); the version it selects instead is not in go.mod
+      ctx.warn(`require ${r.path} ${r.version} is excluded by an exclude directive; not reported`, file.location);
+      continue;
+    }
     const rep = mod.replaces.get(`${r.path}@${r.version}`) ?? mod.replaces.get(r.path);
     const local = rep !== undefined && rep.version === '';
     const path = rep && !local ? rep.path : r.path;

@@ -1,6 +1,11 @@
 /**
- * Java archives (.jar .war .ear .jpi .hpi) and the archives nested inside them, read from memory with
- * yauzl. Identity, per archive:
+ * Java archives and the archives nested inside them, read from memory with yauzl. The extensions are
+ * syft's (https://github.com/anchore/syft, java `archiveFormatGlobs`), trivy's `.jar .war .ear .par`
+ * among them: Java, web, enterprise and Spring/JBoss (`.par`, `.sar`) archives, NiFi (`.nar`), Karaf
+ * (`.kar`), Liferay (`.lpkg`), Jenkins plugins (`.jpi`, `.hpi`), resource adapters (`.rar`) and ZAP
+ * add-ons (`.zap`). The ambiguous ones (`.rar`, `.nar`, `.kar`, `.far`, `.zap` also name non-Java
+ * formats) are read only when they start with a zip signature; anything else is a warning, not a loss.
+ * Identity, per archive:
  *  1. every META-INF/maven/<g>/<a>/pom.properties gives one package (a shaded "fat" jar yields one per
  *     embedded artifact). The one that describes the archive itself — its artifactId is the file
  *     name's stem (`log4j-core-2.19.0.jar`, `log4j-core.jar`, `log4j-core-debian.jar`) or the
@@ -13,16 +18,17 @@
  * the compression ratio of every entry we inflate; each hit is a warning naming the archive entry.
  */
 import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Location, Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, CatalogLimits, ParseResult } from '../cataloger.js';
 import { baseOf, langPackage } from '../lang-common.js';
+import { listEntries, MAX_ZIP_ENTRIES as MAX_ENTRIES, openZip, readEntry, type ZipEntry, type ZipFile } from '../zip.js';
 import { parseManifestSections } from './manifest.js';
-import { parsePomProperties, POM_PROPERTIES, type PomProperties } from './pom-properties.js';
+import { parsePomProperties, type PomProperties } from './pom-properties.js';
 
-export const JAVA_ARCHIVE_EXTENSIONS = ['.jar', '.war', '.ear', '.jpi', '.hpi'] as const;
+export const JAVA_ARCHIVE_EXTENSIONS = ['.jar', '.war', '.ear', '.par', '.sar', '.nar', '.jpi', '.hpi', '.kar', '.far', '.lpkg', '.rar', '.zap'] as const;
+/** Extensions other formats use as well: without a zip signature such a file is not a Java archive. */
+const AMBIGUOUS_EXTENSIONS = ['.rar', '.nar', '.kar', '.far', '.zap'];
 export const JAVA_ARCHIVE_GLOBS = JAVA_ARCHIVE_EXTENSIONS.flatMap((e) => [`**/*${e}`, `**/*${e.toUpperCase()}`]);
 const CATALOGER = 'java-archive-cataloger';
 
@@ -30,8 +36,6 @@ const CATALOGER = 'java-archive-cataloger';
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 /** Metadata files (manifest, pom.properties) larger than this are not read. */
 const MAX_METADATA_BYTES = 1024 * 1024;
-/** Central directories with more entries than this are not walked further. */
-const MAX_ENTRIES = 500_000;
 
 interface Budget {
   inflated: number;
@@ -43,70 +47,9 @@ function isJavaArchiveName(name: string): boolean {
   return JAVA_ARCHIVE_EXTENSIONS.some((e) => lower.endsWith(e));
 }
 
-function openZip(buf: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (err, zip) => {
-      if (err || !zip) reject(err ?? new Error('no zip'));
-      else resolve(zip);
-    });
-  });
-}
-
-function listEntries(zip: yauzl.ZipFile): Promise<{ entries: yauzl.Entry[]; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const entries: yauzl.Entry[] = [];
-    zip.on('entry', (e: yauzl.Entry) => {
-      entries.push(e);
-      if (entries.length >= MAX_ENTRIES) {
-        resolve({ entries, truncated: true });
-        return;
-      }
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve({ entries, truncated: false }));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-}
-
-/**
- * An entry's bytes, at most `cap` once inflated. yauzl locates the entry and hands over its raw bytes;
- * deflate is undone here in one synchronous call (these are small metadata files and nested jars held
- * in memory: a thread-pool round trip per entry cost more than the inflating), capped by
- * `maxOutputLength`, and the result must have the size the central directory gives (as yauzl's
- * validateEntrySizes).
- */
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): Promise<Buffer> {
-  const method = entry.compressionMethod;
-  if (method !== 0 && method !== 8) return Promise.reject(new Error(`unsupported compression method ${method}`));
-  if (entry.isEncrypted()) return Promise.reject(new Error('entry is encrypted'));
-  if (entry.uncompressedSize > cap) return Promise.reject(new Error(`entry inflates past ${cap} bytes`));
-  return new Promise<Buffer>((resolve, reject) => {
-    zip.openReadStream(entry, { decodeFileData: false }, (err, stream) => {
-      if (err || !stream) {
-        reject(err ?? new Error('no stream'));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', reject);
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
-    });
-  }).then((raw) => {
-    let data: Buffer;
-    if (method === 0) data = raw;
-    else {
-      try {
-        // One byte more than the directory promises is enough to catch a lie without inflating a bomb.
-        data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new Error(`entry inflates past the ${entry.uncompressedSize} bytes its directory says`);
-        throw e;
-      }
-    }
-    if (data.length !== entry.uncompressedSize) throw new Error(`entry holds ${data.length} bytes, its directory says ${entry.uncompressedSize}`);
-    return data;
-  });
+/** A local file header (`PK\x03\x04`) or an empty archive's end record (`PK\x05\x06`) at the start. */
+function hasZipSignature(buf: Buffer): boolean {
+  return buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && ((buf[2] === 3 && buf[3] === 4) || (buf[2] === 5 && buf[3] === 6));
 }
 
 /** File name → artifact name and version: the version starts at the last '-' followed by a digit. */
@@ -163,24 +106,114 @@ function manifestMetadata(m: Map<string, string>): Record<string, string> | unde
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Identity from the manifest, then the file name (no pom.properties describes the archive). */
+/** One artifact-like word: no whitespace (multi-word titles are display names, not artifact ids). */
+const isWord = (s: string | undefined): s is string => s !== undefined && s !== '' && !/\s/.test(s);
+
+/** A dotted OSGi symbolic name or JPMS module name ('org.apache.commons.lang3'). */
+const DOTTED = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$/;
+
+/**
+ * The artifact a dotted name denotes: what follows the group when the manifest names the group
+ * (`com.fasterxml.jackson.core.jackson-databind` with vendor id `com.fasterxml.jackson.core` →
+ * `jackson-databind`), else its last segment (the felix bundle plugin builds `${groupId}.${artifactId}`,
+ * https://felix.apache.org/documentation/subprojects/apache-felix-maven-bundle-plugin-bnd.html).
+ */
+function artifactOfDotted(dotted: string, vendorId: string): { name: string; group: string } {
+  if (vendorId !== '' && dotted.startsWith(`${vendorId}.`) && dotted.length > vendorId.length + 1) return { name: dotted.slice(vendorId.length + 1), group: vendorId };
+  const i = dotted.lastIndexOf('.');
+  return { name: dotted.slice(i + 1), group: dotted.slice(0, i) };
+}
+
+/**
+ * True when the file name's artifact agrees with what the manifest names and only says it more
+ * fully: `commons-lang3` for `…commons.lang3`'s `lang3`, `bcprov-jdk18on` for `bcprov`, `slf4j-api`
+ * for `slf4j.api`, `org.eclipse.osgi` for the symbolic name `org.eclipse.osgi`.
+ */
+function fileNameRefines(stem: string, name: string, dotted: string | undefined): boolean {
+  const s = stem.toLowerCase();
+  const n = name.toLowerCase();
+  if (s === '' || n === '') return false;
+  if (s === n || s.endsWith(`-${n}`) || s.endsWith(`.${n}`) || s.endsWith(`_${n}`)) return true;
+  // a qualifier after the name ('bcprov-jdk18on'), not a version ('log4j-1.2' is Debian's file for log4j)
+  if (s.startsWith(`${n}-`) && /^[a-z]/.test(s.slice(n.length + 1))) return true;
+  const flat = (x: string): string => x.toLowerCase().replace(/[._]/g, '-');
+  return dotted !== undefined && flat(dotted) === flat(stem);
+}
+
+/**
+ * The version: the manifest's (`Implementation-Version`, `Bundle-Version`, `Specification-Version`),
+ * unless the file name gives the same release in Maven's spelling (`1.77` for `1.77.00.0`, `3.18.0`
+ * for the OSGi `3.18.0.v20220516-2155`, `1.9.22` for `1.9.22-release-704`); else the file name's.
+ */
+function archiveVersion(manifestVersion: string, fileVersion: string): string {
+  if (manifestVersion === '') return fileVersion;
+  if (fileVersion === '') return manifestVersion;
+  const trim = (v: string): string => v.replace(/(\.0+)+$/, '');
+  if (trim(manifestVersion) === trim(fileVersion)) return fileVersion;
+  if (manifestVersion.startsWith(`${fileVersion}.`) || manifestVersion.startsWith(`${fileVersion}-`)) return fileVersion;
+  return manifestVersion;
+}
+
+/**
+ * Identity from the manifest, then the file name (no pom.properties describes the archive). The
+ * manifest names the artifact, in this order (syft's sources of names, `parse_java_manifest.go`):
+ * the felix bundle plugin's `Bundle-SymbolicName` (`Created-By: Apache Maven Bundle Plugin`, unless
+ * it is just the vendor id); `Implementation-Title` when it is one word; `Bundle-SymbolicName`; a
+ * dotted `Automatic-Module-Name` (`group.artifact`; a one-word module name such as `okhttp3` is not
+ * an artifact id); a one-word `Bundle-Name`. Multi-word titles and names (`Apache Commons Lang`) are
+ * display names, not artifact ids. The file name is used only when the manifest names nothing, or to
+ * say the same name more fully (`commons-lang3-3.12.0.jar` for `org.apache.commons.lang3`), never
+ * instead of a name the manifest gives.
+ */
 function manifestIdentity(m: Map<string, string>, fileName: string): { name: string; version: string; group: string; source: string } {
   const fromFile = parseArchiveFileName(fileName);
   const title = m.get('Implementation-Title')?.trim();
+  const vendorId = m.get('Implementation-Vendor-Id')?.trim() ?? '';
   const sym = m.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
-  const name = title && !/\s/.test(title) ? title : fromFile.name;
+  const module = m.get('Automatic-Module-Name')?.trim();
+  const bundleName = m.get('Bundle-Name')?.trim();
+  const createdBy = `${m.get('Created-By') ?? ''} ${m.get('Tool') ?? ''}`;
+  // OSGi localisation keys (`%systemBundle`) and placeholders are not names
+  const usable = (v: string | undefined): v is string => isWord(v) && /^[A-Za-z_$][\w$.-]*$/.test(v);
+  let named: { name: string; group: string } | undefined;
+  let dotted: string | undefined;
+  // a name taken from a symbolic/module name may be a shortened artifact id ('lang3', 'core', 'bcprov')
+  let shortened = false;
+  if (usable(sym) && DOTTED.test(sym) && createdBy.includes('Apache Maven Bundle Plugin') && sym !== vendorId) {
+    dotted = sym;
+    const i = sym.lastIndexOf('.');
+    named = { name: sym.slice(i + 1), group: sym.slice(0, i) };
+    shortened = true;
+  } else if (usable(title)) named = { name: title, group: '' };
+  else if (usable(sym)) {
+    if (DOTTED.test(sym)) {
+      dotted = sym;
+      named = artifactOfDotted(sym, vendorId);
+    } else named = { name: sym, group: '' };
+    shortened = true;
+  } else if (usable(module) && DOTTED.test(module)) {
+    dotted = module;
+    named = artifactOfDotted(module, vendorId);
+    shortened = true;
+  } else if (usable(bundleName)) named = { name: bundleName, group: '' };
+  let name = named?.name ?? fromFile.name;
+  if (named && shortened) {
+    // the same name spelled more fully: by the file name, else by the display name
+    // ('Spring Core' for org.springframework.core: spring-core)
+    const display = (bundleName ?? '').trim().toLowerCase().replace(/\s+/g, '-');
+    if (fromFile.name.toLowerCase() !== named.name.toLowerCase() && fileNameRefines(fromFile.name, named.name, dotted)) name = fromFile.name;
+    else if (/^[a-z0-9][a-z0-9-]*$/.test(display) && display.endsWith(`-${named.name.toLowerCase()}`)) name = display;
+  }
   const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || '';
-  const version = mver || fromFile.version;
-  let group = m.get('Implementation-Vendor-Id')?.trim() ?? '';
+  const version = archiveVersion(mver.trim(), fromFile.version);
+  let group = vendorId;
+  if (group === '' && named?.group) group = named.group;
   if (group === '' && SELF_GROUPED.has(name)) group = name;
   if (group === '' && sym && sym.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = sym.slice(0, sym.length - name.length - 1);
-  if (group === '') {
-    const mod = m.get('Automatic-Module-Name')?.trim();
-    if (mod && mod.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = mod.slice(0, mod.length - name.length - 1);
-  }
+  if (group === '' && module && module.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = module.slice(0, module.length - name.length - 1);
   // Old artifacts (log4j:log4j, commons-logging:commons-logging) use the artifact name as groupId.
   if (group === '') group = name;
-  const source = mver !== '' || (title && !/\s/.test(title)) ? 'manifest' : 'filename';
+  const source = mver !== '' || named !== undefined ? 'manifest' : 'filename';
   return { name, version, group, source };
 }
 
@@ -238,40 +271,46 @@ function loc(w: Walk, path: string): Location {
 
 /** Catalog one archive (bytes) shown as `display`; returns the archive's own package, if any. */
 async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number): Promise<Package | undefined> {
-  let zip: yauzl.ZipFile;
+  const lower = display.toLowerCase();
+  if (AMBIGUOUS_EXTENSIONS.some((e) => lower.endsWith(e)) && !hasZipSignature(buf)) {
+    w.ctx.warn('no zip signature: not a Java archive; skipped', loc(w, display));
+    return undefined;
+  }
+  let zip: ZipFile;
   try {
     zip = await openZip(buf);
   } catch (err) {
-    w.ctx.warn(`not a readable zip archive (${(err as Error).message}); skipped`, loc(w, display));
+    w.ctx.incomplete(`not a readable zip archive (${(err as Error).message}); skipped`, loc(w, display));
     return undefined;
   }
   try {
-    let listed: { entries: yauzl.Entry[]; truncated: boolean };
+    let listed: { entries: ZipEntry[]; truncated: boolean };
     try {
       listed = await listEntries(zip);
     } catch (err) {
-      w.ctx.warn(`corrupt zip archive (${(err as Error).message}); skipped`, loc(w, display));
+      w.ctx.incomplete(`corrupt zip archive (${(err as Error).message}); skipped`, loc(w, display));
       return undefined;
     }
-    if (listed.truncated) w.ctx.warn(`more than ${MAX_ENTRIES} entries; the rest not read`, loc(w, display));
+    if (listed.truncated) w.ctx.incomplete(`more than ${MAX_ENTRIES} entries; the rest not read`, loc(w, display));
     const poms: PomProperties[] = [];
     let manifest = new Map<string, string>();
-    const nested: yauzl.Entry[] = [];
+    const nested: ZipEntry[] = [];
     for (const e of listed.entries) {
       const name = e.fileName;
       if (name.endsWith('/')) continue;
-      const isPom = POM_PROPERTIES.test(name);
+      // any pom.properties, as syft and trivy read them (shaded jars do not always keep META-INF/maven/<g>/<a>/)
+      const isPom = name === 'pom.properties' || name.endsWith('/pom.properties');
       const isManifest = name.toUpperCase() === 'META-INF/MANIFEST.MF';
       if (isPom || isManifest) {
         if (e.uncompressedSize > MAX_METADATA_BYTES) {
-          w.ctx.warn(`${name} is ${e.uncompressedSize} bytes, over ${MAX_METADATA_BYTES}; not read`, loc(w, display));
+          w.ctx.incomplete(`${name} is ${e.uncompressedSize} bytes, over ${MAX_METADATA_BYTES}; not read`, loc(w, display));
           continue;
         }
         let data: Buffer;
         try {
           data = await readEntry(zip, e, MAX_METADATA_BYTES);
         } catch (err) {
-          w.ctx.warn(`cannot read ${name} (${(err as Error).message})`, loc(w, display));
+          w.ctx.incomplete(`cannot read ${name} (${(err as Error).message})`, loc(w, display));
           continue;
         }
         const text = data.toString('utf8');
@@ -279,7 +318,7 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
         else {
           const p = parsePomProperties(text, name);
           if (p) poms.push(p);
-          else w.ctx.warn(`${name} has no groupId/artifactId/version; ignored`, loc(w, display));
+          else w.ctx.incomplete(`${name} has no groupId/artifactId/version; ignored`, loc(w, display));
         }
       } else if (isJavaArchiveName(name)) nested.push(e);
     }
@@ -350,16 +389,16 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
     for (const e of nested) {
       const inner = `${display}!/${e.fileName}`;
       if (depth + 1 > w.limits.maxNestingDepth) {
-        w.ctx.warn(`nested archive ${e.fileName} is deeper than the nesting limit of ${w.limits.maxNestingDepth}; not opened`, loc(w, display));
+        w.ctx.incomplete(`nested archive ${e.fileName} is deeper than the nesting limit of ${w.limits.maxNestingDepth}; not opened`, loc(w, display));
         continue;
       }
       if (e.uncompressedSize > w.limits.maxFileBytes) {
-        w.ctx.warn(`nested archive ${e.fileName} is ${e.uncompressedSize} bytes, over the ${w.limits.maxFileBytes}-byte file limit; not opened`, loc(w, display));
+        w.ctx.incomplete(`nested archive ${e.fileName} is ${e.uncompressedSize} bytes, over the ${w.limits.maxFileBytes}-byte file limit; not opened`, loc(w, display));
         continue;
       }
       const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
       if (e.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > w.limits.maxCompressionRatio) {
-        w.ctx.warn(
+        w.ctx.incomplete(
           `nested archive ${e.fileName} has compression ratio ${Math.round(ratio)}:1, over the limit of ${w.limits.maxCompressionRatio}:1 (zip bomb?); not opened`,
           loc(w, display),
         );
@@ -367,7 +406,7 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
       }
       if (w.budget.inflated + e.uncompressedSize > w.limits.maxTotalBytes) {
         if (!w.budget.totalExceededWarned) {
-          w.ctx.warn(`inflating ${e.fileName} would pass the ${w.limits.maxTotalBytes}-byte total limit for nested archives; it and the rest are not opened`, loc(w, display));
+          w.ctx.incomplete(`inflating ${e.fileName} would pass the ${w.limits.maxTotalBytes}-byte total limit for nested archives; it and the rest are not opened`, loc(w, display));
           w.budget.totalExceededWarned = true;
         }
         continue;
@@ -377,7 +416,7 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
       try {
         data = await readEntry(zip, e, Math.min(w.limits.maxFileBytes, e.uncompressedSize));
       } catch (err) {
-        w.ctx.warn(`cannot inflate nested archive ${e.fileName} (${(err as Error).message}); skipped`, loc(w, display));
+        w.ctx.incomplete(`cannot inflate nested archive ${e.fileName} (${(err as Error).message}); skipped`, loc(w, display));
         continue;
       }
       const child = await walkArchive(w, data, inner, depth + 1);

@@ -1,5 +1,6 @@
 import { defineCataloger } from '../cataloger.js';
 import { JAVA_ARCHIVE_GLOBS, parseJavaArchive } from './archive.js';
+import { parseGradleLockfile } from './gradle-lockfile.js';
 
 /**
  * Java archives (.jar .war .ear .jpi .hpi) and archives nested in them: one package per
@@ -11,4 +12,15 @@ export const javaArchiveCataloger = defineCataloger({
   ecosystem: 'maven',
   tags: ['language', 'installed', 'image', 'directory', 'java', 'maven', 'jar'],
   parsers: [{ globs: JAVA_ARCHIVE_GLOBS, parse: parseJavaArchive }],
+});
+
+/**
+ * Declared Maven modules from Gradle lock files (`gradle.lockfile`, `dependency-locks/*.lockfile`);
+ * modules locked only for test configurations are marked dev.
+ */
+export const javaGradleLockfileCataloger = defineCataloger({
+  name: 'java-gradle-lockfile-cataloger',
+  ecosystem: 'maven',
+  tags: ['language', 'declared', 'directory', 'java', 'maven', 'gradle'],
+  parsers: [{ globs: ['**/gradle.lockfile', '**/dependency-locks/*.lockfile'], parse: parseGradleLockfile }],
 });

@@ -23,7 +23,7 @@ export const NPM_INSTALLED_GLOBS = [
 export function parseInstalledPackageJson(file: CatalogFile, ctx: CatalogContext): ParseResult {
   const pj = parseJsonText(file.contents, 'package.json');
   if (!isRecord(pj)) {
-    ctx.warn('package.json is not a JSON object; skipped', file.location);
+    ctx.incomplete('package.json is not a JSON object');
     return { packages: [] };
   }
   const name = str(pj, 'name');

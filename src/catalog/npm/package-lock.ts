@@ -4,6 +4,11 @@
  * `packages`, keyed by install path (`node_modules/a/node_modules/b`). Links (workspaces) and the root
  * project are not packages. Relationships resolve each dependency the way node does: nearest
  * `node_modules` upward from the dependent.
+ *
+ * Dev status: a package nested under a dev-only package (`node_modules/a/node_modules/b`, or v1's
+ * `dependencies` inside a `dev: true` entry) is reachable only through it, so it is dev as well even
+ * when its own entry does not say so; and a name@version installed at several paths is dev only when
+ * every copy is (the SBOM reports it once).
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -47,7 +52,7 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
     const name = str(e, 'name') ?? nameFromInstallPath(key);
     const version = str(e, 'version');
     if (!name || !version) {
-      ctx.warn(`lock entry ${JSON.stringify(key)} has no name or version; skipped`, file.location);
+      ctx.incomplete(`lock entry ${JSON.stringify(key)} has no name or version; skipped`, file.location);
       continue;
     }
     const metadata: Record<string, unknown> = { installPath: key };
@@ -55,12 +60,13 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
     if (resolved) metadata.resolved = resolved;
     const integrity = str(e, 'integrity');
     if (integrity) metadata.integrity = integrity;
-    if (e.dev === true) metadata.dev = true;
+    if (e.dev === true || devAncestor(key, entries)) metadata.dev = true;
     const lic = str(e, 'license');
     const p = npmPackage({ name, version, location: file.location, foundBy: CATALOGER, licenses: lic ? [lic] : [], metadata });
     byPath.set(key, p);
     packages.push(p);
   }
+  settleDev(packages);
   const relationships: Relationship[] = [];
   const resolve = (from: string, dep: string): Package | undefined => {
     let base = from;
@@ -82,6 +88,21 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
   return { packages, relationships };
 }
 
+/** True when an install path's enclosing package (`node_modules/a` of `node_modules/a/node_modules/b`) is dev. */
+function devAncestor(key: string, entries: Record<string, unknown>): boolean {
+  for (let i = key.lastIndexOf('/node_modules/'); i > 0; i = key.lastIndexOf('/node_modules/', i - 1)) {
+    const parent = entries[key.slice(0, i)];
+    if (isRecord(parent) && parent.dev === true) return true;
+  }
+  return false;
+}
+
+/** A name@version that is not dev at one of its paths is not dev-only: drop `dev` from every copy. */
+function settleDev(packages: readonly Package[]): void {
+  const prod = new Set(packages.filter((p) => p.metadata?.dev !== true).map((p) => `${p.name}@${p.version}`));
+  for (const p of packages) if (p.metadata?.dev === true && prod.has(`${p.name}@${p.version}`)) delete p.metadata.dev;
+}
+
 function parseV1(root: Record<string, unknown>, file: CatalogFile, ctx: CatalogContext): ParseResult {
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
@@ -90,17 +111,17 @@ function parseV1(root: Record<string, unknown>, file: CatalogFile, ctx: CatalogC
     byName: Map<string, Package>;
   }
   const pending: { p: Package; requires: string[]; scope: Scope }[] = [];
-  const walk = (deps: Record<string, unknown>, parent: Scope | undefined, depth: number): Scope => {
+  const walk = (deps: Record<string, unknown>, parent: Scope | undefined, depth: number, devParent: boolean): Scope => {
     const scope: Scope = { parent, byName: new Map() };
     if (depth > MAX_DEPTH) {
-      ctx.warn(`dependencies nest deeper than ${MAX_DEPTH}; the rest skipped`, file.location);
+      ctx.incomplete(`dependencies nest deeper than ${MAX_DEPTH}; the rest skipped`, file.location);
       return scope;
     }
     for (const [name, e] of Object.entries(deps)) {
       if (!isRecord(e)) continue;
       const version = str(e, 'version');
       if (!version) {
-        ctx.warn(`lock entry ${JSON.stringify(name)} has no version; skipped`, file.location);
+        ctx.incomplete(`lock entry ${JSON.stringify(name)} has no version; skipped`, file.location);
         continue;
       }
       // v1 aliases: "version": "npm:real-name@1.2.3"; file/git deps keep their spec as version.
@@ -110,9 +131,12 @@ function parseV1(root: Record<string, unknown>, file: CatalogFile, ctx: CatalogC
       if (resolved) metadata.resolved = resolved;
       const integrity = str(e, 'integrity');
       if (integrity) metadata.integrity = integrity;
-      if (e.dev === true) metadata.dev = true;
+      if (e.dev === true || devParent) metadata.dev = true;
+      // some writers key nested entries by install path ("node_modules/async")
+      const realName = alias ? alias[1]! : (nameFromInstallPath(name) ?? name);
+      if (alias) metadata.alias = name;
       const p = npmPackage({
-        name: alias ? alias[1]! : name,
+        name: realName,
         version: alias ? alias[2]! : version,
         location: file.location,
         foundBy: CATALOGER,
@@ -124,13 +148,14 @@ function parseV1(root: Record<string, unknown>, file: CatalogFile, ctx: CatalogC
     }
     for (const [name, e] of Object.entries(deps)) {
       if (!isRecord(e) || !isRecord(e.dependencies)) continue;
-      const child = walk(e.dependencies, scope, depth + 1);
+      const child = walk(e.dependencies, scope, depth + 1, devParent || e.dev === true);
       const owner = scope.byName.get(name);
       if (owner) for (const item of pending) if (item.p === owner) item.scope = child;
     }
     return scope;
   };
-  walk(root, undefined, 0);
+  walk(root, undefined, 0, false);
+  settleDev(packages);
   for (const { p, requires, scope } of pending) {
     for (const dep of requires) {
       let s: Scope | undefined = scope;

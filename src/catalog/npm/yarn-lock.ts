@@ -3,7 +3,12 @@
  * - classic (v1): its own indented format — `"a@^1", a@~1.2:` headers, `version "1.2.3"`,
  *   `dependencies:` blocks of `name "range"`;
  * - berry (v2+): YAML with `__metadata`, keys `name@npm:range`, `resolution: name@npm:1.2.3`;
- *   workspace/link/portal entries are the project itself, not packages.
+ *   workspace/link/portal entries are the project itself, not packages (local tarballs are).
+ * Aliases (`my-ms@npm:ms@2.1.3`) are reported as the package actually installed: berry's
+ * `resolution` names it; in classic, the tarball URL of the public registry does
+ * (`https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz`), else the `npm:` target of the descriptor.
+ * A berry lock is one YAML mapping; when it does not parse as a whole (a duplicate key, one broken
+ * entry), each top-level entry is parsed on its own, so one bad entry loses only itself.
  */
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
@@ -19,6 +24,27 @@ const CATALOGER = 'npm-lock-cataloger';
 export function descriptorName(d: string): string {
   const at = d.indexOf('@', d.startsWith('@') ? 1 : 0);
   return at < 0 ? d : d.slice(0, at);
+}
+
+/** The package an alias descriptor installs: 'my-ms@npm:ms@2.1.3' → 'ms'; undefined when not an alias. */
+export function aliasTarget(d: string): string | undefined {
+  const name = descriptorName(d);
+  const rest = d.slice(name.length + 1);
+  if (!rest.startsWith('npm:')) return undefined;
+  const target = rest.slice(4);
+  // 'npm:^1.2.3' is a plain range of the same package, 'npm:ms@2.1.3' / 'npm:@s/x@1' an alias
+  if (!/^(@[^/@\s]+\/)?[^@\s/][^@\s]*@/.test(target)) return undefined;
+  return descriptorName(target);
+}
+
+/**
+ * Name of the package a public-registry tarball URL downloads
+ * ('https://registry.yarnpkg.com/@s/x/-/x-1.0.0.tgz' → '@s/x'); undefined for other URLs (private
+ * registries put their own path segments in front of the name).
+ */
+export function registryTarballName(url: string): string | undefined {
+  const m = /^https?:\/\/registry\.(?:yarnpkg\.com|npmjs\.org)\/((?:@[^/]+\/)?[^/@]+)\/-\/[^/]+\.tgz(?:[#?].*)?$/.exec(url);
+  return m?.[1];
 }
 
 function unquote(s: string): string {
@@ -60,13 +86,15 @@ export function parseClassicYarnLock(text: string): Entry[] {
     }
     if (!cur) continue;
     if (indent <= 2) {
-      inDeps = /^(dependencies|optionalDependencies):$/.test(line);
-      const m = /^(\S+)\s+(.+)$/.exec(line);
+      // npm writes yarn.lock files too, with every key quoted: `"version" "3.6.0"`, `"dependencies":`
+      inDeps = /^"?(dependencies|optionalDependencies)"?:$/.test(line);
+      const m = /^("[^"]+"|\S+)\s+(.+)$/.exec(line);
       if (m && !inDeps) {
+        const key = unquote(m[1]!);
         const v = unquote(m[2]!);
-        if (m[1] === 'version') cur.version = v;
-        else if (m[1] === 'resolved') cur.resolved = v;
-        else if (m[1] === 'integrity') cur.integrity = v;
+        if (key === 'version') cur.version = v;
+        else if (key === 'resolved') cur.resolved = v;
+        else if (key === 'integrity') cur.integrity = v;
       }
       continue;
     }
@@ -78,12 +106,13 @@ export function parseClassicYarnLock(text: string): Entry[] {
   return out;
 }
 
-function parseBerry(doc: Record<string, unknown>): Entry[] {
+function parseBerry(doc: Iterable<[string, unknown]>): Entry[] {
   const out: Entry[] = [];
-  for (const [key, v] of Object.entries(doc)) {
+  for (const [key, v] of doc) {
     if (key === '__metadata' || !isRecord(v)) continue;
     const resolution = str(v, 'resolution') ?? '';
-    if (/@(workspace|link|portal|file):/.test(resolution) || str(v, 'linkType') === 'soft') continue;
+    // the project's own workspaces and links are not packages; a local tarball (`file:x.tgz`, linkType hard) is
+    if (/@(workspace|link|portal):/.test(resolution) || str(v, 'linkType') === 'soft') continue;
     const descriptors = key.split(/,\s*/).map((d) => d.trim());
     const name = descriptorName(resolution || descriptors[0] || '');
     const version = typeof v.version === 'string' || typeof v.version === 'number' ? String(v.version) : '';
@@ -101,32 +130,94 @@ function parseBerry(doc: Record<string, unknown>): Entry[] {
   return out;
 }
 
+const YAML_OPTIONS = { maxAliasCount: 100, logLevel: 'error' } as const;
+
+/** First line of a YAML error (the library appends a multi-line excerpt of the file), optionally without its position. */
+function firstLine(err: unknown, position = true): string {
+  const line = ((err as Error).message ?? String(err)).split('\n')[0]!.trim();
+  return position ? line : line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * The entries of a berry lock that does not parse as one mapping: each top-level key (a line starting
+ * in column 0 that is not a comment) and its indented lines are parsed on their own. A block that is
+ * not valid YAML is one lost entry (incomplete, naming its line); a key seen twice is read both times
+ * (a warning: nothing is lost).
+ */
+function lenientBerryEntries(text: string, ctx: CatalogContext, file: CatalogFile): [string, unknown][] {
+  const lines = text.split(/\r?\n/);
+  const blocks: { line: number; text: string[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (/^[^\s#]/.test(l)) blocks.push({ line: i + 1, text: [l] });
+    else blocks.at(-1)?.text.push(l);
+  }
+  const out: [string, unknown][] = [];
+  const seen = new Map<string, number>();
+  for (const b of blocks) {
+    const head = JSON.stringify(b.text[0]!.slice(0, 120));
+    let doc: unknown;
+    try {
+      doc = yaml().parse(b.text.join('\n'), YAML_OPTIONS);
+    } catch (err) {
+      ctx.incomplete(`yarn.lock entry ${head} at line ${b.line} is not valid YAML (${firstLine(err, false)}); skipped`, file.location);
+      continue;
+    }
+    const pairs = isRecord(doc) ? Object.entries(doc) : [];
+    if (pairs.length !== 1) {
+      ctx.incomplete(`yarn.lock entry ${head} at line ${b.line} is not one key and its fields; skipped`, file.location);
+      continue;
+    }
+    const [key, value] = pairs[0]!;
+    const before = seen.get(key);
+    if (before !== undefined) ctx.warn(`yarn.lock key ${JSON.stringify(key)} appears at lines ${before} and ${b.line}; both read`, file.location);
+    else seen.set(key, b.line);
+    out.push([key, value]);
+  }
+  return out;
+}
+
+/** A berry lock's top-level entries: one parse of the whole file, else entry by entry. */
+function berryEntries(text: string, ctx: CatalogContext, file: CatalogFile): [string, unknown][] {
+  let doc: unknown;
+  try {
+    doc = yaml().parse(text, YAML_OPTIONS);
+  } catch (err) {
+    ctx.warn(`yarn.lock is not valid YAML as a whole (${firstLine(err)}); reading it entry by entry`, file.location);
+    return lenientBerryEntries(text, ctx, file);
+  }
+  if (!isRecord(doc)) throw new Error('yarn.lock is not a YAML mapping');
+  return Object.entries(doc);
+}
+
+/**
+ * Classic entries name the package in their header; an alias header names the alias, so the tarball
+ * URL of the public registry (what was downloaded) and then the `npm:` target take precedence.
+ */
+function classicName(e: Entry): string {
+  const d = e.descriptors[0] ?? '';
+  return (e.resolved ? registryTarballName(e.resolved) : undefined) ?? aliasTarget(d) ?? e.name;
+}
+
 export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
   const text = textOf(file.contents);
   const berry = /^__metadata:/m.test(text);
-  let entries: Entry[];
-  if (berry) {
-    let doc: unknown;
-    try {
-      doc = yaml().parse(text, { maxAliasCount: 100, logLevel: 'error' });
-    } catch (err) {
-      throw new Error(`invalid YAML in yarn.lock: ${(err as Error).message}`, { cause: err });
-    }
-    if (!isRecord(doc)) throw new Error('yarn.lock is not a YAML mapping');
-    entries = parseBerry(doc);
-  } else entries = parseClassicYarnLock(text);
+  const entries = berry ? parseBerry(berryEntries(text, ctx, file)) : parseClassicYarnLock(text);
   const packages: Package[] = [];
   const byDescriptor = new Map<string, Package>();
   const withPkg: [Entry, Package][] = [];
   for (const e of entries) {
     if (e.name === '' || e.version === '') {
-      ctx.warn(`yarn.lock entry ${JSON.stringify(e.descriptors.join(', '))} has no version; skipped`, file.location);
+      ctx.incomplete(`yarn.lock entry ${JSON.stringify(e.descriptors.join(', '))} has no version; skipped`, file.location);
       continue;
     }
+    const name = berry ? e.name : classicName(e);
     const metadata: Record<string, unknown> = {};
     if (e.resolved) metadata.resolved = e.resolved;
     if (e.integrity) metadata.integrity = e.integrity;
-    const p = npmPackage({ name: e.name, version: e.version, location: file.location, foundBy: CATALOGER, metadata });
+    const declared = descriptorName(e.descriptors[0] ?? '');
+    if (declared !== '' && declared !== name) metadata.alias = declared;
+    const p = npmPackage({ name, version: e.version, location: file.location, foundBy: CATALOGER, metadata });
     packages.push(p);
     withPkg.push([e, p]);
     for (const d of e.descriptors) byDescriptor.set(d, p);

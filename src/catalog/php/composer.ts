@@ -25,7 +25,7 @@ function fromEntries(list: unknown[], file: CatalogFile, ctx: CatalogContext, fo
     const name = str(e, 'name');
     const version = str(e, 'version');
     if (!name || !version || !isRecord(e)) {
-      ctx.warn(`composer entry ${JSON.stringify(name ?? '?')} has no name or version; skipped`, file.location);
+      ctx.incomplete(`composer entry ${JSON.stringify(name ?? '?')} has no name or version`);
       continue;
     }
     const licenses = Array.isArray(e.license) ? e.license.filter((l): l is string => typeof l === 'string') : typeof e.license === 'string' ? [e.license] : [];

@@ -1,16 +1,21 @@
 import { defineCataloger } from '../cataloger.js';
-import { parsePipfileLock, parsePoetryLock, parseRequirements, parseUvLock } from './lock-files.js';
+import { parsePdmLock, parsePipfileLock, parsePoetryLock, parseUvLock } from './lock-files.js';
+import { parseEggArchive, PYTHON_EGG_GLOBS } from './egg.js';
 import { parsePythonMetadata, PYTHON_INSTALLED_GLOBS } from './metadata.js';
+import { parseRequirements } from './requirements.js';
 
-/** Installed Python distributions: *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info files. */
+/** Installed Python distributions: *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info files, EGG-INFO/PKG-INFO, zipped *.egg. */
 export const pythonInstalledCataloger = defineCataloger({
   name: 'python-installed-cataloger',
   ecosystem: 'pypi',
   tags: ['language', 'installed', 'image', 'directory', 'python', 'pypi'],
-  parsers: [{ globs: PYTHON_INSTALLED_GLOBS, parse: parsePythonMetadata }],
+  parsers: [
+    { globs: PYTHON_INSTALLED_GLOBS, parse: parsePythonMetadata },
+    { globs: PYTHON_EGG_GLOBS, parse: parseEggArchive },
+  ],
 });
 
-/** Declared Python dependencies: requirements*.txt (pinned), poetry.lock, Pipfile.lock, uv.lock. */
+/** Declared Python dependencies: requirements*.txt (pinned; the rest warned about or incomplete), poetry.lock, Pipfile.lock, uv.lock, pdm.lock. */
 export const pythonLockCataloger = defineCataloger({
   name: 'python-lock-cataloger',
   ecosystem: 'pypi',
@@ -20,5 +25,6 @@ export const pythonLockCataloger = defineCataloger({
     { globs: ['**/poetry.lock'], parse: parsePoetryLock },
     { globs: ['**/Pipfile.lock'], parse: parsePipfileLock },
     { globs: ['**/uv.lock'], parse: parseUvLock },
+    { globs: ['**/pdm.lock'], parse: parsePdmLock },
   ],
 });

@@ -1,6 +1,7 @@
 /**
- * Declared Python dependencies: requirements*.txt (pinned `==`/`===` lines only; ranges are not
- * versions), poetry.lock and uv.lock (TOML `[[package]]`), Pipfile.lock (JSON `default`/`develop`).
+ * Declared Python dependencies: poetry.lock, uv.lock and pdm.lock (TOML `[[package]]`,
+ * https://pdm-project.org/en/latest/usage/lockfile/), Pipfile.lock (JSON `default`/`develop`).
+ * requirements*.txt: requirements.ts.
  */
 import { parse as parseToml } from 'smol-toml';
 import type { Package, Relationship } from '../../sbom/model.js';
@@ -10,24 +11,6 @@ import { normalizePythonName, pythonPackage } from './common.js';
 
 const CATALOGER = 'python-lock-cataloger';
 
-export function parseRequirements(file: CatalogFile, ctx: CatalogContext): ParseResult {
-  const packages: Package[] = [];
-  const lines = textOf(file.contents).replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line === '' || line.startsWith('-')) return; // options: -r, -e, --hash, --index-url ...
-    const spec = line.split(';')[0]!.replace(/\s--\S+.*$/, '').trim();
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;*]+)$/.exec(spec);
-    if (!m) {
-      if (/^[A-Za-z0-9]/.test(spec) && !/[<>~!]=?|@/.test(spec) && !/==/.test(spec)) return; // unpinned name
-      if (/==/.test(spec) && /[*]/.test(spec)) ctx.warn(`line ${i + 1}: wildcard pin ${JSON.stringify(spec)} is not a version; skipped`, file.location);
-      return;
-    }
-    packages.push(pythonPackage({ name: m[1]!, version: m[2]!, location: file.location, foundBy: CATALOGER, metadata: { line: i + 1 } }));
-  });
-  return { packages };
-}
-
 function tomlOf(file: CatalogFile, what: string): Record<string, unknown> {
   try {
     return parseToml(textOf(file.contents)) as Record<string, unknown>;
@@ -36,7 +19,11 @@ function tomlOf(file: CatalogFile, what: string): Record<string, unknown> {
   }
 }
 
-/** poetry.lock and uv.lock share `[[package]]` name/version; dependencies differ (table vs array). */
+/**
+ * poetry.lock, uv.lock and pdm.lock share `[[package]]` name/version; dependencies differ (poetry: a
+ * table, uv: an array of `{name}`, pdm: an array of PEP 508 strings). pdm writes a package once per
+ * set of extras: the SBOM keeps one.
+ */
 function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): ParseResult {
   const doc = tomlOf(file, what);
   const list = Array.isArray(doc.package) ? doc.package : [];
@@ -48,21 +35,31 @@ function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): Pa
     const name = str(e, 'name');
     const version = str(e, 'version');
     const source = e.source;
-    // uv: the project itself and workspace members are editable/virtual sources
+    // uv: the project itself and workspace members are editable/virtual sources; pdm: editable local members
     if (isRecord(source) && (source.editable !== undefined || source.virtual !== undefined)) continue;
+    if (e.editable === true) continue;
     if (!name || !version) {
-      ctx.warn(`${what} package ${JSON.stringify(name ?? '?')} has no version; skipped`, file.location);
+      ctx.incomplete(`${what} package ${JSON.stringify(name ?? '?')} has no version; skipped`, file.location);
       continue;
     }
     const metadata: Record<string, unknown> = {};
     const category = str(e, 'category');
     if (category) metadata.category = category;
+    if (Array.isArray(e.groups) && e.groups.every((g) => typeof g === 'string')) metadata.groups = e.groups;
     const p = pythonPackage({ name, version, location: file.location, foundBy: CATALOGER, description: str(e, 'description'), metadata });
     packages.push(p);
     byName.set(normalizePythonName(name), p);
     const names: string[] = [];
     if (isRecord(e.dependencies)) names.push(...Object.keys(e.dependencies));
-    else if (Array.isArray(e.dependencies)) for (const d of e.dependencies) if (str(d, 'name')) names.push(str(d, 'name')!);
+    else if (Array.isArray(e.dependencies)) {
+      for (const d of e.dependencies) {
+        if (str(d, 'name')) names.push(str(d, 'name')!);
+        else if (typeof d === 'string') {
+          const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(d);
+          if (m) names.push(m[1]!);
+        }
+      }
+    }
     deps.push([p, names]);
   }
   const relationships: Relationship[] = [];
@@ -81,6 +78,10 @@ export function parsePoetryLock(file: CatalogFile, ctx: CatalogContext): ParseRe
 
 export function parseUvLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
   return parseTomlLock(file, ctx, 'uv.lock');
+}
+
+export function parsePdmLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
+  return parseTomlLock(file, ctx, 'pdm.lock');
 }
 
 export function parsePipfileLock(file: CatalogFile, ctx: CatalogContext): ParseResult {

@@ -1,14 +1,17 @@
 /**
  * Installed Python distributions: `*.dist-info/METADATA` (wheels, core metadata
  * https://packaging.python.org/en/latest/specifications/core-metadata/), `*.egg-info/PKG-INFO` and
- * `*.egg-info` as a single file (setuptools/Debian). RFC 822-style headers up to the first blank line;
- * continuation lines start with whitespace.
+ * `*.egg-info` as a single file (setuptools/Debian), `EGG-INFO/PKG-INFO` of an egg unpacked into a
+ * directory (https://setuptools.pypa.io/en/latest/deprecated/python_eggs.html); zipped `.egg` files
+ * are read by egg.ts. RFC 822-style headers up to the first blank line; continuation lines start with
+ * whitespace. The globs are syft's (upper-case `DIST-INFO`/`EGG-INFO` included).
  */
+import type { Location } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { textOf } from '../lang-common.js';
 import { normalizePythonName, pythonPackage } from './common.js';
 
-export const PYTHON_INSTALLED_GLOBS = ['**/*.dist-info/METADATA', '**/*.egg-info/PKG-INFO', '**/*.egg-info'];
+export const PYTHON_INSTALLED_GLOBS = ['**/*dist-info/METADATA', '**/*DIST-INFO/METADATA', '**/*egg-info/PKG-INFO', '**/*EGG-INFO/PKG-INFO', '**/*.egg-info'];
 
 /** Headers of a METADATA/PKG-INFO file: key (lower-case) → every value, in order. */
 export function parseMetadataHeaders(text: string): Map<string, string[]> {
@@ -70,11 +73,21 @@ export function pythonLicenses(h: Map<string, string[]>): string[] {
 }
 
 export function parsePythonMetadata(file: CatalogFile, ctx: CatalogContext): ParseResult {
-  const h = parseMetadataHeaders(textOf(file.contents));
+  return metadataPackages(textOf(file.contents), file.location, ctx);
+}
+
+/** The package a METADATA/PKG-INFO text describes, found at `location`. */
+export function metadataPackages(text: string, location: Location, ctx: CatalogContext): ParseResult {
+  const h = parseMetadataHeaders(text);
   const name = h.get('name')?.[0];
   const version = h.get('version')?.[0];
-  if (!name || !version) {
-    ctx.warn(`python metadata without ${!name ? 'Name' : 'Version'}; skipped`, file.location);
+  if (!name) {
+    ctx.warn('python metadata without Name; skipped', location);
+    return { packages: [] };
+  }
+  if (!version) {
+    // a package is named but cannot be reported: the file was not read completely
+    ctx.incomplete(`python metadata of ${JSON.stringify(name)} without Version; skipped`, location);
     return { packages: [] };
   }
   const metadata: Record<string, unknown> = { normalizedName: normalizePythonName(name) };
@@ -90,7 +103,7 @@ export function parsePythonMetadata(file: CatalogFile, ctx: CatalogContext): Par
       pythonPackage({
         name,
         version,
-        location: file.location,
+        location,
         foundBy: 'python-installed-cataloger',
         licenses: pythonLicenses(h),
         description: h.get('summary')?.[0],

@@ -1,19 +1,27 @@
 import { defineCataloger } from '../cataloger.js';
-import { parseRpmLegacyDb, parseRpmSqlite } from './rpmdb.js';
+import { parseRpmDb } from './rpmdb.js';
 
 /**
- * Installed RPM packages: /var/lib/rpm/rpmdb.sqlite (and /usr/lib/sysimage/rpm/rpmdb.sqlite).
- * BerkeleyDB (`Packages`) and ndb (`Packages.db`) databases are recognised and reported as unread.
+ * Installed RPM packages from rpm's package database under /var/lib/rpm or /usr/lib/sysimage/rpm, in
+ * any of its three back ends: SQLite (`rpmdb.sqlite`), BerkeleyDB hash (`Packages`) and ndb
+ * (`Packages.db`), told apart by their content.
  */
 export const rpmDbCataloger = defineCataloger({
   name: 'rpm-db-cataloger',
   ecosystem: 'rpm',
   tags: ['os', 'installed', 'image', 'directory', 'rpm', 'redhat'],
   parsers: [
-    { globs: ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite'], parse: parseRpmSqlite },
     {
-      globs: ['/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db', '/usr/lib/sysimage/rpm/Packages', '/usr/lib/sysimage/rpm/Packages.db'],
-      parse: parseRpmLegacyDb,
+      globs: [
+        '/var/lib/rpm/rpmdb.sqlite',
+        '/var/lib/rpm/Packages',
+        '/var/lib/rpm/Packages.db',
+        '/usr/lib/sysimage/rpm/rpmdb.sqlite',
+        '/usr/lib/sysimage/rpm/Packages',
+        '/usr/lib/sysimage/rpm/Packages.db',
+      ],
+      usesDistro: true,
+      parse: parseRpmDb,
     },
   ],
 });

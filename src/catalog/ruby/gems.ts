@@ -37,7 +37,7 @@ export function parseGemspec(file: CatalogFile, ctx: CatalogContext): ParseResul
   const name = assigned(text, 'name');
   const version = assigned(text, 'version');
   if (!name || !version) {
-    ctx.warn(`gemspec without a literal ${!name ? 'name' : 'version'}; skipped`, file.location);
+    ctx.incomplete(`gemspec without a literal ${!name ? 'name' : 'version'}`);
     return { packages: [] };
   }
   const single = assigned(text, 'license');

@@ -41,7 +41,7 @@ export function parseCargoLock(file: CatalogFile, ctx: CatalogContext): ParseRes
     const name = str(e, 'name');
     const version = str(e, 'version');
     if (!name || !version) {
-      ctx.warn(`Cargo.lock package ${JSON.stringify(name ?? '?')} has no version; skipped`, file.location);
+      ctx.incomplete(`Cargo.lock package ${JSON.stringify(name ?? '?')} has no version`);
       continue;
     }
     const metadata: Record<string, unknown> = {};
@@ -77,7 +77,7 @@ export function parseCargoAuditable(file: RandomAccessCatalogFile, ctx: CatalogC
   try {
     json = parseJsonText(inflateSync(data, { maxOutputLength: MAX_INFLATED }), '.dep-v0');
   } catch (err) {
-    ctx.warn(`cargo-auditable .dep-v0 section unreadable (${(err as Error).message})`, file.location);
+    ctx.incomplete(`cargo-auditable .dep-v0 section unreadable (${(err as Error).message})`);
     return { packages: [] };
   }
   const list = isRecord(json) && Array.isArray(json.packages) ? json.packages : [];

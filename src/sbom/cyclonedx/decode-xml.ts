@@ -2,13 +2,13 @@
  * CycloneDX XML (1.0–1.7) → the JSON object shape, then decodeCycloneDxObject.
  * fast-xml-parser; documents declaring entities are refused (no entity expansion attacks).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { untrustedXmlParser } from '../../core/xml.js';
 import { InputError } from '../../core/errors.js';
 import { arr, obj, str, type DecodeContext } from '../decode.js';
 import type { Sbom } from '../model.js';
 import { decodeCycloneDxObject } from './decode.js';
 
-const ARRAYS = new Set(['component', 'license', 'hash', 'tool', 'dependency', 'property', 'reference', 'service', 'occurrence']);
+const ARRAYS = new Set(['component', 'license', 'hash', 'tool', 'dependency', 'property', 'reference', 'service', 'occurrence', 'composition', 'assembly']);
 
 function text(v: unknown): string | undefined {
   if (typeof v === 'object' && v !== null && '#text' in v) return str((v as Record<string, unknown>)['#text']);
@@ -53,16 +53,7 @@ export function decodeCycloneDxXml(xml: string, ctx: DecodeContext, specVersion?
       hint: 'remove the DOCTYPE/ENTITY declarations; CycloneDX documents do not need them',
     });
   }
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    removeNSPrefix: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    processEntities: true,
-    isArray: (name) => ARRAYS.has(name),
-  });
+  const parser = untrustedXmlParser(ARRAYS);
   let parsed: Record<string, unknown>;
   try {
     parsed = parser.parse(xml) as Record<string, unknown>;
@@ -85,7 +76,14 @@ export function decodeCycloneDxXml(xml: string, ctx: DecodeContext, specVersion?
       timestamp: text(metadata.timestamp),
       tools,
       component: metadata.component !== undefined ? toJsonComponent(arr(metadata.component)[0]) : undefined,
+      properties: arr(obj(metadata.properties).property).map((p) => ({ name: str(obj(p)['@_name']), value: text(p) })),
     },
+    // Completeness declarations (README "Completeness"): the same shape as in JSON.
+    compositions: arr(obj(bom.compositions).composition).map((c) => ({
+      aggregate: text(obj(c).aggregate),
+      assemblies: arr(obj(obj(c).assemblies).assembly).map((a) => str(obj(a)['@_ref'])),
+      dependencies: arr(obj(obj(c).dependencies).dependency).map((d) => str(obj(d)['@_ref'])),
+    })),
     components: arr(obj(bom.components).component).map(toJsonComponent),
     dependencies: arr(obj(bom.dependencies).dependency).map((d) => ({
       ref: str(obj(d)['@_ref']),

@@ -2,6 +2,9 @@
  * CycloneDX writer through @cyclonedx/cyclonedx-library (its models, normalizers and serializers for
  * spec 1.6, 1.5 and 1.4; JSON and XML). The image identity is `metadata.component` (type container)
  * with `custody:image:*` properties; what CycloneDX has no field for is a `custody:*` property.
+ * Package locations are written where the spec puts them, `evidence.occurrences[].location` (1.5+,
+ * https://cyclonedx.org/docs/1.6/json/#components_items_evidence_occurrences), which other tools read,
+ * and as `custody:location:<i>:path|layer` properties, which also carry the layer and serve 1.4.
  * Everything is deterministic: serial number derived from content, lists sorted, time from the clock.
  */
 // Sub-path imports: the package root also loads its validators (ajv) at start-up, which writing never needs.
@@ -15,8 +18,10 @@ import type { Clock } from '../../core/clock.js';
 import { buildPurl } from '../../core/ecosystem.js';
 import { isSpdxExpression } from '../../core/license.js';
 import { contentHash, contentUuid } from '../ids.js';
-import type { Package, Sbom, SourceDescription } from '../model.js';
+import { aggregateOf, completenessToWrite, incompleteProperties } from '../completeness.js';
+import type { Location, Package, Sbom, SourceDescription } from '../model.js';
 import { stableStringify } from '../native/encode.js';
+import { isFullReference, repositoryOf, repositoryShortName } from '../subject.js';
 
 export type CycloneDxVersion = '1.6' | '1.5' | '1.4';
 
@@ -100,28 +105,24 @@ function component(p: Package): Models.Component {
   return c;
 }
 
-/** The last path segment of a repository ('127.0.0.1:5000/sbomtest/app:1.0' → 'app'). */
-function imageShortName(subject: SourceDescription): string {
-  const ref = subject.repoTags?.[0] ?? subject.name;
-  const noDigest = ref.split('@')[0]!;
-  const last = noDigest.split('/').pop() ?? noDigest;
-  return last.replace(/:[^:]*$/, '') || last;
+/** The CycloneDX name of the subject: its full reference when it has one, else the name the user gave without its transport. */
+function subjectName(subject: SourceDescription): string {
+  return subject.repoTags?.find(isFullReference) ?? subject.name.replace(/^(?:oci-dir|oci-archive|docker-archive|registry|dir):/, '');
 }
 
 function subjectComponent(subject: SourceDescription): Models.Component {
   const isImage = subject.kind === 'image';
   const type = isImage ? Enums.ComponentType.Container : subject.kind === 'file' ? Enums.ComponentType.File : Enums.ComponentType.Application;
-  const name = isImage ? imageShortName(subject) : subject.name;
-  const c = new Models.Component(type, name, {
+  const c = new Models.Component(type, isImage ? subjectName(subject) : subject.name, {
     bomRef: `subject-${contentHash([subject.kind, subject.name, subject.manifestDigest ?? ''])}`,
     ...(subject.manifestDigest ? { version: subject.manifestDigest } : {}),
   });
   if (isImage && subject.manifestDigest) {
-    const repo = subject.repoTags?.[0]?.split('@')[0]?.replace(/:[^:/]*$/, '');
+    const repo = repositoryOf(subject);
     const slash = repo?.lastIndexOf('/') ?? -1;
     c.purl = buildPurl({
       type: 'oci',
-      name: name.toLowerCase(),
+      name: repositoryShortName(subject).toLowerCase(),
       version: subject.manifestDigest,
       qualifiers: repo && slash > 0 ? { repository_url: repo } : {},
     });
@@ -134,6 +135,7 @@ function subjectComponent(subject: SourceDescription): Models.Component {
   if (subject.configDigest) p.add(new Models.Property('custody:image:configDigest', subject.configDigest));
   for (const t of subject.repoTags ?? []) p.add(new Models.Property('custody:image:repoTag', t));
   for (const d of subject.repoDigests ?? []) p.add(new Models.Property('custody:image:repoDigest', d));
+  if (subject.refName) p.add(new Models.Property('custody:image:refName', subject.refName));
   if (subject.platform) {
     const pl = subject.platform;
     p.add(new Models.Property('custody:image:platform', `${pl.os}/${pl.architecture}${pl.variant ? `/${pl.variant}` : ''}`));
@@ -164,6 +166,8 @@ export function toCycloneDxBom(sbom: Sbom, clock: Clock): Models.Bom {
   }
   const root = subjectComponent(sbom.subject);
   bom.metadata.component = root;
+  // What could not be read, one entry per input (README "Completeness"); the aggregate is in `compositions`.
+  for (const p of incompleteProperties(sbom.incomplete ?? [])) bom.metadata.properties.add(new Models.Property(p.name, p.value));
   const byId = new Map<string, Models.Component>();
   for (const p of sbom.packages) {
     const c = component(p);
@@ -187,20 +191,134 @@ export function toCycloneDxBom(sbom: Sbom, clock: Clock): Models.Bom {
     if (!from || !to) continue;
     if (r.type === 'depends-on' || r.type === 'dev-depends-on') from.dependencies.add(to.bomRef);
     else if (r.type === 'contains') from.properties.add(new Models.Property('custody:contains', r.to));
+    // CycloneDX has no ownership field (syft drops ownership-by-file-overlap from CycloneDX): a property on the
+    // owned component naming the OS package that installed it.
+    else if (r.type === 'owns') to.properties.add(new Models.Property('custody:ownedBy', r.from));
   }
   return bom;
 }
 
+/** Locations by bom-ref, for the occurrences written after normalisation (the library has no model for them). */
+function occurrencesByRef(sbom: Sbom): Map<string, Location[]> {
+  return new Map(sbom.packages.filter((p) => p.locations.length > 0).map((p) => [p.id, p.locations]));
+}
+
+/** `evidence.occurrences` exists from spec 1.5 on. */
+const hasOccurrences = (v: CycloneDxVersion): boolean => v !== '1.4';
+
+/**
+ * The library's JSON serializer, adding what it has no model for:
+ * - `evidence.occurrences[].location` on each component with locations (spec 1.5+; `locations` undefined for 1.4);
+ * - `compositions` (1.3+): the completeness of the inventory of the subject (`metadata.component`), which is how a
+ *   CycloneDX BOM states that it is complete, incomplete or unknown as a whole
+ *   (https://cyclonedx.org/use-cases/compositions-components).
+ */
+class CustodyJsonSerializer extends Serialize.JsonSerializer {
+  constructor(
+    factory: Serialize.JSON.Normalize.Factory,
+    private readonly aggregate: string,
+    private readonly locations: Map<string, Location[]> | undefined,
+  ) {
+    super(factory);
+  }
+
+  protected override _normalize(bom: Models.Bom, options?: Serialize.Types.NormalizerOptions): Serialize.JSON.Types.Normalized.Bom {
+    const out = super._normalize(bom, options);
+    if (this.locations === undefined) return out;
+    for (const c of out.components ?? []) {
+      const locs = c['bom-ref'] !== undefined ? this.locations.get(c['bom-ref']) : undefined;
+      if (locs === undefined) continue;
+      const evidence = (c.evidence ?? {}) as Record<string, unknown>;
+      evidence.occurrences = locs.map((l) => ({ location: l.path }));
+      (c as { evidence?: unknown }).evidence = evidence;
+    }
+    return out;
+  }
+
+  protected override _serialize(bom: Serialize.JSON.Types.Normalized.Bom, options?: Serialize.Types.SerializerOptions): string {
+    const root = bom.metadata?.component?.['bom-ref'];
+    const compositions = [{ aggregate: this.aggregate, ...(root ? { assemblies: [root] } : {}) }];
+    return super._serialize({ ...bom, compositions } as Serialize.JSON.Types.Normalized.Bom, options);
+  }
+}
+
+type XmlElement = Serialize.XML.Types.SimpleXml.Element;
+
+/**
+ * The library's XML serializer, adding `<evidence><occurrences>` (last child: nothing custody writes follows it in
+ * the XSD sequence; 1.5+) and `<compositions>` (see CustodyJsonSerializer).
+ */
+class CustodyXmlSerializer extends Serialize.XmlSerializer {
+  constructor(
+    factory: Serialize.XML.Normalize.Factory,
+    private readonly aggregate: string,
+    private readonly locations: Map<string, Location[]> | undefined,
+  ) {
+    super(factory);
+  }
+
+  protected override _normalize(bom: Models.Bom, options?: Serialize.Types.NormalizerOptions): XmlElement {
+    const out = super._normalize(bom, options);
+    if (this.locations === undefined) return out;
+    const components = childElements(out).find((e) => e.name === 'components');
+    for (const c of components ? childElements(components) : []) {
+      const ref = c.attributes?.['bom-ref'];
+      const locs = typeof ref === 'string' ? this.locations.get(ref) : undefined;
+      if (locs === undefined) continue;
+      const occurrences: XmlElement = {
+        type: 'element',
+        name: 'occurrences',
+        children: locs.map((l): XmlElement => ({ type: 'element', name: 'occurrence', children: [{ type: 'element', name: 'location', children: l.path }] })),
+      };
+      const children = childElements(c);
+      const evidence = children.find((e) => e.name === 'evidence');
+      if (evidence) evidence.children = [...childElements(evidence), occurrences];
+      else c.children = [...children, { type: 'element', name: 'evidence', children: [occurrences] }];
+    }
+    return out;
+  }
+
+  protected override _serialize(bom: XmlElement, options?: Serialize.Types.SerializerOptions): string {
+    const children = childElements(bom);
+    const metadata = children.find((c) => c.name === 'metadata');
+    const component = (metadata ? childElements(metadata) : []).find((c) => c.name === 'component');
+    const root = component?.attributes?.['bom-ref'];
+    const composition: XmlElement = {
+      type: 'element',
+      name: 'composition',
+      children: [
+        { type: 'element', name: 'aggregate', children: this.aggregate },
+        ...(root ? [{ type: 'element' as const, name: 'assemblies', children: [{ type: 'element' as const, name: 'assembly', attributes: { ref: root } }] }] : []),
+      ],
+    };
+    // XSD sequence: ... dependencies, compositions, properties, vulnerabilities, ...
+    const at = children.findIndex((c) => ['properties', 'vulnerabilities', 'annotations', 'formulation'].includes(c.name));
+    children.splice(at < 0 ? children.length : at, 0, { type: 'element', name: 'compositions', children: [composition] });
+    return super._serialize({ ...bom, children }, options);
+  }
+}
+
+function childElements(e: XmlElement): XmlElement[] {
+  const ch = e.children;
+  if (ch === undefined || typeof ch === 'string' || typeof ch === 'number') return [];
+  const list = [...ch].filter((x): x is XmlElement => x.type === 'element');
+  // Materialise iterables once, so the edits above land in the tree the serializer walks.
+  e.children = list;
+  return list;
+}
+
 /** Serialise an Sbom as CycloneDX JSON. */
 export function encodeCycloneDxJson(sbom: Sbom, options: CycloneDxEncodeOptions): string {
-  const spec = SPECS[options.specVersion ?? '1.6'];
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec));
+  const version = options.specVersion ?? '1.6';
+  const factory = new Serialize.JSON.Normalize.Factory(SPECS[version]);
+  const serializer = new CustodyJsonSerializer(factory, aggregateOf(completenessToWrite(sbom)), hasOccurrences(version) ? occurrencesByRef(sbom) : undefined);
   return `${serializer.serialize(toCycloneDxBom(sbom, options.clock), { sortLists: true, space: options.space ?? 2 })}\n`;
 }
 
 /** Serialise an Sbom as CycloneDX XML. */
 export function encodeCycloneDxXml(sbom: Sbom, options: CycloneDxEncodeOptions): string {
-  const spec = SPECS[options.specVersion ?? '1.6'];
-  const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec));
+  const version = options.specVersion ?? '1.6';
+  const factory = new Serialize.XML.Normalize.Factory(SPECS[version]);
+  const serializer = new CustodyXmlSerializer(factory, aggregateOf(completenessToWrite(sbom)), hasOccurrences(version) ? occurrencesByRef(sbom) : undefined);
   return `${serializer.serialize(toCycloneDxBom(sbom, options.clock), { sortLists: true, space: options.space ?? 2 })}\n`;
 }

@@ -193,6 +193,10 @@ export function mergeEngineSboms(parts: readonly EngineSbom[]): { sbom: Sbom; ag
     for (const [k, v] of Object.entries(sbom.subject)) if (fill[k] === undefined) fill[k] = v;
   }
   const merged: Sbom = { subject, packages, relationships, tools };
+  // What any engine could not read stays listed; the merge is complete when one engine declared so and none missed anything.
+  const incomplete = parts.flatMap((p) => p.sbom.incomplete ?? []);
+  if (incomplete.length > 0) merged.incomplete = incomplete;
+  merged.completeness = incomplete.length > 0 ? 'incomplete' : parts.some((p) => p.sbom.completeness === 'complete') ? 'complete' : 'not-declared';
   const distro = parts.map((p) => p.sbom.distro).find((d) => d !== undefined);
   if (distro) merged.distro = distro;
   return { sbom: sortPackages(merged), agreement: { engines, agreed, partial: partialCounts, notes } };

@@ -63,7 +63,8 @@ export function mapTrivyCycloneDx(doc: unknown, target: EngineTarget, log?: Logg
   };
   walk(doc.components, 0);
 
-  let distro: LinuxRelease | undefined;
+  // The decoder reads the operating-system component as the distro; an older decode kept it as a package.
+  let distro: LinuxRelease | undefined = decoded.distro ? { id: decoded.distro.id, ...(decoded.distro.versionId ? { versionId: decoded.distro.versionId } : {}) } : undefined;
   const packages: Package[] = [];
   for (const p of decoded.packages) {
     const c = raw.get(p.id) ?? {};

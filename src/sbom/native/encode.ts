@@ -4,6 +4,7 @@
  * written sorted, so the same model always gives the same bytes. Schema: README "The json model".
  */
 import type { Clock } from '../../core/clock.js';
+import { completenessToWrite } from '../completeness.js';
 import type { Sbom } from '../model.js';
 
 /** Bumped when a field changes meaning or is removed; additions keep the version. */
@@ -26,6 +27,8 @@ export function stableStringify(value: unknown, space = 2): string {
 }
 
 export function encodeNativeSbom(sbom: Sbom, options: { clock: Clock }): string {
-  const doc: NativeSbomDocument = { custodySbomVersion: NATIVE_SBOM_VERSION, created: options.clock.now().toISOString(), ...sbom };
+  // The declaration always matches the list (README "Completeness"): a model with unread inputs says incomplete.
+  const declare = sbom.completeness !== undefined || (sbom.incomplete ?? []).length > 0;
+  const doc: NativeSbomDocument = { custodySbomVersion: NATIVE_SBOM_VERSION, created: options.clock.now().toISOString(), ...sbom, ...(declare ? { completeness: completenessToWrite(sbom) } : {}) };
   return `${stableStringify(doc)}\n`;
 }

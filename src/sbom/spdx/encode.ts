@@ -1,15 +1,26 @@
 /**
  * SPDX 2.3 JSON, written natively (spdx-tools-ts is not on the npm registry) from our own types
  * (https://spdx.github.io/spdx-spec/v2.3/). The document DESCRIBES the subject package (the image,
- * primaryPackagePurpose CONTAINER), which CONTAINS every package. Identifiers derive from package ids,
- * the namespace from content, the creation time from the clock: the same input gives the same bytes.
+ * primaryPackagePurpose CONTAINER, named by its reference, with its digest), which CONTAINS every package.
+ * Identifiers derive from package ids, the namespace from content, the creation time from the clock: the
+ * same input gives the same bytes.
+ *
+ * Locations go in each package's `sourceInfo` ('found by <cataloger> at <path> (layer <digest>), …'), which
+ * SPDX 2.3 defines as free text about where the package information came from
+ * (https://spdx.github.io/spdx-spec/v2.3/package-information/#719-source-information-field), and which custody
+ * reads back with the layers. Not as File elements with CONTAINS relationships: SPDX 2.3 requires a SHA1
+ * checksum of every File, which custody does not have for most locations (a dpkg status file, a METADATA
+ * file, a package.json), and CONTAINS from a package to files is what syft uses for the files a package
+ * installed, a different fact.
  */
 import type { Clock } from '../../core/clock.js';
 import { buildPurl } from '../../core/ecosystem.js';
 import { isSpdxExpression } from '../../core/license.js';
 import { contentHash, contentUuid } from '../ids.js';
+import { spdxCompletenessComments } from '../completeness.js';
 import type { Package, Relationship, Sbom } from '../model.js';
 import { stableStringify } from '../native/encode.js';
+import { repositoryShortName, subjectLabel } from '../subject.js';
 
 export interface SpdxEncodeOptions {
   clock: Clock;
@@ -60,7 +71,15 @@ export interface SpdxRelationship {
   spdxElementId: string;
   relationshipType: string;
   relatedSpdxElement: string;
+  comment?: string;
 }
+
+/**
+ * SPDX 2.3 has no ownership relationship type: syft writes OTHER with a comment that starts with its
+ * relationship name (syft/format/common/spdxhelpers), and reads it back by that prefix. custody does both the same way.
+ */
+export const OWNERSHIP_COMMENT =
+  'ownership-by-file-overlap: indicates that the parent package claims ownership of a child package since the parent metadata indicates overlap with a location that a cataloger found the child package by';
 
 export interface SpdxExtractedLicense {
   licenseId: string;
@@ -78,6 +97,8 @@ export interface SpdxDocument {
   packages: SpdxPackage[];
   relationships: SpdxRelationship[];
   hasExtractedLicensingInfos?: SpdxExtractedLicense[];
+  /** Document-level: custody's completeness declaration (`custody:completeness=…`, `custody:incomplete:<i>={…}`). */
+  annotations?: SpdxAnnotation[];
 }
 
 /** SPDX ids allow [A-Za-z0-9.-] after 'SPDXRef-'. */
@@ -121,7 +142,7 @@ function declaredLicense(list: readonly string[], extracted: Map<string, SpdxExt
   return parts.join(' AND ');
 }
 
-function packageOf(p: Package, extracted: Map<string, SpdxExtractedLicense>): SpdxPackage {
+function packageOf(p: Package, extracted: Map<string, SpdxExtractedLicense>, note: (comment: string) => SpdxAnnotation): SpdxPackage {
   const externalRefs: SpdxExternalRef[] = [];
   if (p.purl) externalRefs.push({ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl });
   for (const cpe of p.cpes ?? []) {
@@ -141,7 +162,7 @@ function packageOf(p: Package, extracted: Map<string, SpdxExtractedLicense>): Sp
     downloadLocation: 'NOASSERTION',
     filesAnalyzed: false,
     ...(checksums.length > 0 ? { checksums } : {}),
-    sourceInfo: `found by ${p.foundBy.join(', ')}${where ? ` at ${where}` : ''}${p.deleted ? '; deleted by a later layer' : ''}`,
+    sourceInfo: `found${p.foundBy.length > 0 ? ` by ${p.foundBy.join(', ')}` : ''}${where ? ` at ${where}` : ''}${p.deleted ? '; deleted by a later layer' : ''}`,
     licenseConcluded: 'NOASSERTION',
     licenseDeclared: declaredLicense(p.licenses, extracted),
     copyrightText: 'NOASSERTION',
@@ -149,6 +170,10 @@ function packageOf(p: Package, extracted: Map<string, SpdxExtractedLicense>): Sp
     ...(externalRefs.length > 0 ? { externalRefs } : {}),
     primaryPackagePurpose: p.type === 'binary' ? 'APPLICATION' : 'LIBRARY',
   };
+  // SPDX 2.3 has no field for an rpm's module stream (RHEL 8 modularity), which the matcher needs:
+  // an annotation in the same `custody:<key>=<value>` form as the subject's, read back by the decoder.
+  const label = p.metadata?.modularityLabel;
+  if (typeof label === 'string' && label !== '') out.annotations = [note(`custody:metadata:modularityLabel=${label}`)];
   return out;
 }
 
@@ -165,6 +190,8 @@ function relationshipOf(r: Relationship, ids: Map<string, string>): SpdxRelation
       return { spdxElementId: from, relationshipType: 'CONTAINS', relatedSpdxElement: to };
     case 'describes':
       return { spdxElementId: from, relationshipType: 'DESCRIBES', relatedSpdxElement: to };
+    case 'owns':
+      return { spdxElementId: from, relationshipType: 'OTHER', relatedSpdxElement: to, comment: OWNERSHIP_COMMENT };
   }
 }
 
@@ -179,20 +206,26 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
     annotations.push({ annotationDate: created, annotationType: 'OTHER', annotator: `Tool: ${options.toolName ?? 'custody'}`, comment });
   };
   note(`custody:source:kind=${s.kind}`);
+  note(`custody:source:name=${s.name}`);
   if (s.transport) note(`custody:source:transport=${s.transport}`);
   if (s.manifestDigest) note(`custody:image:manifestDigest=${s.manifestDigest}`);
   if (s.configDigest) note(`custody:image:configDigest=${s.configDigest}`);
   for (const t of s.repoTags ?? []) note(`custody:image:repoTag=${t}`);
   for (const d of s.repoDigests ?? []) note(`custody:image:repoDigest=${d}`);
+  if (s.refName) note(`custody:image:refName=${s.refName}`);
   if (s.platform) note(`custody:image:platform=${s.platform.os}/${s.platform.architecture}${s.platform.variant ? `/${s.platform.variant}` : ''}`);
   (s.layers ?? []).forEach((l, i) => note(`custody:image:layer:${i}=${l.digest}${l.diffId ? ` diffId=${l.diffId}` : ''}`));
   const rootChecksums: SpdxChecksum[] = [];
   const digest = /^sha256:([0-9a-f]{64})$/.exec(s.manifestDigest ?? '');
   if (digest) rootChecksums.push({ algorithm: 'SHA256', checksumValue: digest[1]! });
+  // An image is named as a responder reads it (registry reference or repo tag; a layout's path and ref
+  // name), never by a bare ref name; what the user typed is the custody:source:name annotation.
+  const rootName = s.kind === 'image' ? subjectLabel(s) : s.name;
   const root: SpdxPackage = {
     SPDXID: rootId,
-    name: s.name,
-    ...(s.manifestDigest ? { versionInfo: s.manifestDigest } : {}),
+    name: rootName,
+    // The image's digest: the manifest's, else (a pre-25 `docker save` archive has no manifest blob) the config's, its image ID.
+    ...(s.manifestDigest || s.configDigest ? { versionInfo: (s.manifestDigest ?? s.configDigest)! } : {}),
     supplier: 'NOASSERTION',
     downloadLocation: 'NOASSERTION',
     filesAnalyzed: false,
@@ -207,7 +240,7 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
             {
               referenceCategory: 'PACKAGE-MANAGER' as const,
               referenceType: 'purl',
-              referenceLocator: buildPurl({ type: 'oci', name: (s.repoTags?.[0] ?? s.name).split('@')[0]!.replace(/:[^:/]*$/, '').split('/').pop()!.toLowerCase() || 'image', version: s.manifestDigest }),
+              referenceLocator: buildPurl({ type: 'oci', name: repositoryShortName(s).toLowerCase(), version: s.manifestDigest }),
             },
           ],
         }
@@ -217,7 +250,7 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
   const ids = new Map<string, string>();
   const packages: SpdxPackage[] = [root];
   for (const p of sbom.packages) {
-    const sp = packageOf(p, extracted);
+    const sp = packageOf(p, extracted, (comment) => ({ annotationDate: created, annotationType: 'OTHER', annotator: `Tool: ${options.toolName ?? 'custody'}`, comment }));
     ids.set(p.id, sp.SPDXID);
     packages.push(sp);
   }
@@ -236,6 +269,14 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
       copyrightText: 'NOASSERTION',
       ...(d.prettyName ? { description: d.prettyName } : {}),
       primaryPackagePurpose: 'OPERATING_SYSTEM',
+      ...(d.versionCodename || (d.idLike ?? []).length > 0
+        ? {
+            annotations: [
+              ...(d.versionCodename ? [`custody:distro:codename=${d.versionCodename}`] : []),
+              ...(d.idLike ?? []).map((l) => `custody:distro:idLike=${l}`),
+            ].map((comment) => ({ annotationDate: created, annotationType: 'OTHER' as const, annotator: `Tool: ${options.toolName ?? 'custody'}`, comment })),
+          }
+        : {}),
     });
     ids.set(`os:${d.id}`, osId);
   }
@@ -246,7 +287,7 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
     if (x) relationships.push(x);
   }
   const tools = [...sbom.tools].sort((a, b) => a.name.localeCompare(b.name)).map((t) => `Tool: ${t.name}-${t.version}`);
-  const name = s.name;
+  const name = rootName;
   const doc: SpdxDocument = {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -258,6 +299,9 @@ export function toSpdxDocument(sbom: Sbom, options: SpdxEncodeOptions): SpdxDocu
     relationships,
   };
   if (extracted.size > 0) doc.hasExtractedLicensingInfos = [...extracted.values()].sort((a, b) => (a.licenseId < b.licenseId ? -1 : 1));
+  // What could not be read travels inside the document (README "Completeness"): parseable annotations,
+  // written last (readers that rule a file out by its bytes look for the declaration at its end).
+  doc.annotations = spdxCompletenessComments(sbom).map((comment) => ({ annotationDate: created, annotationType: 'OTHER', annotator: `Tool: ${options.toolName ?? 'custody'}`, comment }));
   return doc;
 }
 

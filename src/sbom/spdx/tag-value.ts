@@ -1,7 +1,8 @@
 /**
  * SPDX tag-value (2.1–2.3) → the SPDX JSON object shape, then decodeSpdxObject.
  * `Tag: Value` lines; `<text>…</text>` values may span lines; a PackageName starts a package,
- * a FileName/SnippetSPDXID ends it.
+ * a FileName starts a file (its SPDXID and FileComment are kept: the decoder reads the files a package
+ * CONTAINS as its locations), a SnippetSPDXID or LicenseID ends either.
  */
 import type { Sbom } from '../model.js';
 import type { DecodeContext } from '../decode.js';
@@ -35,11 +36,15 @@ export function parseTagValuePairs(text: string): [string, string][] {
 }
 
 export function tagValueToObject(text: string): Record<string, unknown> {
-  const doc: Record<string, unknown> = { creationInfo: { creators: [] as string[] }, packages: [] as TvPackage[], relationships: [] as unknown[] };
+  const doc: Record<string, unknown> = { creationInfo: { creators: [] as string[] }, packages: [] as TvPackage[], relationships: [] as unknown[], files: [] as Record<string, unknown>[] };
+  const files = doc.files as Record<string, unknown>[];
+  let file: Record<string, unknown> | undefined;
   const creators = (doc.creationInfo as { creators: string[] }).creators;
   const packages = doc.packages as TvPackage[];
   const relationships = doc.relationships as unknown[];
   const describes: string[] = [];
+  // Annotations (Annotator starts one; SPDXREF names what it is about): the document's carry custody's completeness declaration.
+  const annotations: { ref?: string; comment?: string }[] = [];
   let pkg: TvPackage | undefined;
   for (const [tag, value] of parseTagValuePairs(text)) {
     switch (tag) {
@@ -63,18 +68,43 @@ export function tagValueToObject(text: string): Record<string, unknown> {
         if (m) relationships.push({ spdxElementId: m[1], relationshipType: m[2], relatedSpdxElement: m[3] });
         continue;
       }
+      case 'RelationshipComment': {
+        const last = relationships[relationships.length - 1] as Record<string, unknown> | undefined;
+        if (last !== undefined) last.comment = value;
+        continue;
+      }
       case 'DocumentDescribes':
         describes.push(...value.split(/[\s,]+/).filter(Boolean));
         continue;
+      case 'Annotator':
+        annotations.push({});
+        continue;
+      case 'SPDXREF':
+        if (annotations.length > 0) annotations[annotations.length - 1]!.ref = value;
+        continue;
+      case 'AnnotationComment':
+        if (annotations.length > 0) annotations[annotations.length - 1]!.comment = value;
+        continue;
       case 'PackageName':
         pkg = { name: value, externalRefs: [], checksums: [] };
+        file = undefined;
         packages.push(pkg);
         continue;
       case 'FileName':
+        pkg = undefined;
+        file = { fileName: value };
+        files.push(file);
+        continue;
       case 'SnippetSPDXID':
       case 'LicenseID':
         pkg = undefined;
+        file = undefined;
         continue;
+    }
+    if (file) {
+      if (tag === 'SPDXID') file.SPDXID = value;
+      else if (tag === 'FileComment') file.comment = value;
+      continue;
     }
     if (!pkg) {
       if (tag === 'SPDXID' && doc.SPDXID === undefined) doc.SPDXID = value;
@@ -111,6 +141,9 @@ export function tagValueToObject(text: string): Record<string, unknown> {
       case 'PrimaryPackagePurpose':
         pkg.primaryPackagePurpose = value;
         break;
+      case 'PackageAttributionText':
+        ((pkg.attributionTexts ??= []) as string[]).push(value);
+        break;
       case 'PackageChecksum': {
         const m = /^([\w-]+):\s*(\S+)/.exec(value);
         if (m) pkg.checksums.push({ algorithm: m[1]!, checksumValue: m[2]! });
@@ -124,6 +157,8 @@ export function tagValueToObject(text: string): Record<string, unknown> {
     }
   }
   if (describes.length > 0) doc.documentDescribes = describes;
+  const docAnnotations = annotations.filter((a) => a.ref === 'SPDXRef-DOCUMENT' && a.comment !== undefined).map((a) => ({ comment: a.comment }));
+  if (docAnnotations.length > 0) doc.annotations = docAnnotations;
   return doc;
 }
 

@@ -81,6 +81,8 @@ const REL: Record<string, RelationshipType> = {
   'dependency-of': 'depends-on',
   'dev-dependency-of': 'dev-depends-on',
   contains: 'contains',
+  // parent: the OS package whose file list holds the child's files
+  'ownership-by-file-overlap': 'owns',
 };
 
 export function decodeSyftObject(doc: Record<string, unknown>, ctx: DecodeContext): Sbom {
@@ -125,7 +127,7 @@ export function decodeSyftObject(doc: Record<string, unknown>, ctx: DecodeContex
     const type = REL[str(o.type) ?? ''];
     if (!parent || !child || !type || !ids.has(parent) || !ids.has(child)) continue;
     // syft: child is a dependency of parent? No: 'dependency-of' means parent is a dependency of child.
-    relationships.push(type === 'contains' ? { from: parent, to: child, type } : { from: child, to: parent, type });
+    relationships.push(type === 'contains' || type === 'owns' ? { from: parent, to: child, type } : { from: child, to: parent, type });
   }
   const descriptor = obj(doc.descriptor);
   const sbom: Sbom = {

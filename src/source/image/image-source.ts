@@ -10,7 +10,16 @@ import { TreeResolver } from '../tree.js';
 import type { FileResolver, ResolverOptions, Source } from '../types.js';
 import { squashLayers, type LayerPlan } from './squash.js';
 
-export const DEFAULT_MEMORY_BUDGET = 512 << 20;
+/**
+ * Bytes of kept (wanted) files held in memory before spilling to temp files. With a stream sink only
+ * the files parsed after the walk are kept (OS package databases, their companions, os-release):
+ * tens of MB on big images, so this is a last resort against hostile ones.
+ */
+export const DEFAULT_MEMORY_BUDGET = 64 << 20;
+/** A file handed to a stream sink is held in memory up to this size while it is parsed; a bigger one goes through a temp file. */
+export const STREAM_FILE_BYTES = 16 << 20;
+/** Bytes of copies of recently streamed small files kept for hard links to them (see squash.ts RecentSmallFiles). */
+export const LINK_CACHE_BYTES = 4 << 20;
 
 export interface ImagePlan {
   description: SourceDescription;
@@ -31,6 +40,9 @@ export function imageSource(plan: ImagePlan, options: OpenSourceOptions, onDispo
         label: plan.description.name,
         scope: ro.scope ?? 'squashed',
         wants: ro.wants ?? (() => false),
+        ...(ro.stream === undefined ? {} : { sink: ro.stream }),
+        streamFileBytes: STREAM_FILE_BYTES,
+        linkCacheBytes: ro.stream === undefined ? 0 : LINK_CACHE_BYTES,
         ...(ro.onProgress === undefined ? {} : { onProgress: ro.onProgress }),
         ...(signal === undefined ? {} : { signal }),
         budgetBytes: options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET,
@@ -41,7 +53,7 @@ export function imageSource(plan: ImagePlan, options: OpenSourceOptions, onDispo
       return new TreeResolver(tree, {
         scope: ro.scope ?? 'squashed',
         sourceName: plan.description.name,
-        notRetainedHint: 'streamed image sources keep only the files that ResolverOptions.wants accepts; add the path to the wanted globs',
+        notRetainedHint: 'streamed image sources keep only the files that ResolverOptions.wants accepts (files handed to ResolverOptions.stream are not kept); add the path to the wanted globs',
       });
     },
     async [Symbol.asyncDispose]() {

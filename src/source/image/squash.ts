@@ -1,14 +1,17 @@
 /**
  * Streaming squash of image layers (OCI image-spec "Applying Changesets"): every layer is read
- * once as a stream (raw bytes hashed, gzip detected by its magic bytes, tar parsed by tar-stream),
+ * once as a stream (raw bytes hashed, gzip detected by its magic bytes, tar parsed as it passes),
  * applied in order with whiteouts (`.wh.<name>`) and opaque markers (`.wh..wh..opq`). Only the
  * bytes of regular files that `wants(path)` accepts are kept: in memory up to a budget, then in
- * temp files. Nothing is extracted to disk.
+ * temp files. The bytes of files a `sink` takes are handed to it as they stream past, one file at a
+ * time (every layer's version of it), and dropped: the sink parses them there and then, so nothing
+ * of them is held once the walk has passed. Nothing is extracted to disk.
  */
 import { createHash } from 'node:crypto';
 import { open as openFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { sourcePathError } from '../fs-errors.js';
 import { InputError, errorMessage, isAuditError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { baseName, joinPath, normalizeEntryName, normalizePath, parentOf } from '../paths.js';
@@ -16,8 +19,9 @@ import { BlockReader, walkTarHeaders } from '../tar-index.js';
 import { parseTarStream } from './tar-parse.js';
 import type { TempSpace } from '../temp.js';
 import type { FileRange } from './store.js';
-import { FileTree, type ContentRef, type TreeNode } from '../tree.js';
-import type { FileEntry, Scope } from '../types.js';
+import { rmSync } from 'node:fs';
+import { bufferRandomAccess, fileRandomAccess, FileTree, type ContentRef, type TreeNode } from '../tree.js';
+import type { FileEntry, Scope, StreamedFile, StreamSink } from '../types.js';
 
 export interface LayerPlan {
   /** Reported digest (the blob digest; the diff ID for pre-25 docker-archive layers). */
@@ -37,7 +41,14 @@ export interface LayerPlan {
 export interface SquashOptions {
   label: string;
   scope: Scope;
+  /** Regular files whose bytes are kept for the resolver to read. */
   wants: (path: string) => boolean;
+  /** Regular files (that `wants` rejects) whose streamed bytes are handed to the sink instead of kept. */
+  sink?: StreamSink;
+  /** A file handed to the sink is held in memory up to this size; a bigger one goes through a temp file (deleted right after). */
+  streamFileBytes: number;
+  /** Bytes of the files most recently handed to the sink kept for hard links to them that follow (0: none). */
+  linkCacheBytes: number;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
   budgetBytes: number;
@@ -59,7 +70,8 @@ interface EntryBase {
 interface StreamedEntry extends EntryBase {
   at?: undefined;
   /** The member's bytes. */
-  bytes(): Promise<Buffer>;
+  /** The member's bytes (copied into `into` when given and big enough: a view of it is returned). */
+  bytes(into?: Buffer): Promise<Buffer>;
   /** Write the member's bytes to `file`. */
   toFile(file: string): Promise<void>;
 }
@@ -77,6 +89,60 @@ interface HardlinkFix {
   node: TreeNode;
   target: string;
   layerIndex: number;
+  /** The same layer wrote the path again after the link: the later member is the file, so no second read for this one. */
+  superseded?: boolean;
+}
+
+/** What a second read of a layer must do with a file: keep its bytes in the tree, or hand them to the sink. */
+interface Need {
+  node: TreeNode;
+  how: 'keep' | 'take';
+}
+
+/** Bytes received from a streamed member: in memory, or in a temp file of ours. */
+type Held = { kind: 'buffer'; data: Buffer } | { kind: 'file'; file: string };
+
+/**
+ * Copies of the small files most recently handed to the sink, bounded: a hard link in a layer almost
+ * always follows its target closely (`usr/bin/uncompress` a hundred entries after `usr/bin/gunzip`),
+ * and these let it be handed over without reading the layer again. (A big target is found only while
+ * it is still the last file handed over: `usr/bin/perl5.36.0` right after `usr/bin/perl`.)
+ */
+class RecentSmallFiles {
+  static readonly MAX_FILE = 64 * 1024;
+  private readonly files = new Map<string, { layerIndex: number; data: Buffer }>();
+  private total = 0;
+
+  constructor(private readonly max: number) {}
+
+  put(path: string, layerIndex: number, data: Buffer): void {
+    this.drop(path);
+    if (data.length > RecentSmallFiles.MAX_FILE || data.length > this.max) return;
+    this.files.set(path, { layerIndex, data: Buffer.from(data) });
+    this.total += data.length;
+    for (const [oldest, e] of this.files) {
+      if (this.total <= this.max) break;
+      this.files.delete(oldest);
+      this.total -= e.data.length;
+    }
+  }
+
+  get(path: string, layerIndex: number): Buffer | undefined {
+    const e = this.files.get(path);
+    return e !== undefined && e.layerIndex === layerIndex ? e.data : undefined;
+  }
+
+  drop(path: string): void {
+    const e = this.files.get(path);
+    if (e === undefined) return;
+    this.files.delete(path);
+    this.total -= e.data.length;
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.total = 0;
+  }
 }
 
 class Squasher {
@@ -85,25 +151,53 @@ class Squasher {
   /** Symlink targets of wanted links, kept too (e.g. /etc/os-release -> ../usr/lib/os-release). */
   private readonly extraWants = new Set<string>();
   private readonly hardlinkFixes: HardlinkFix[] = [];
+  /**
+   * Where the bytes of a hard link's node really are: the regular file its chain of hard links ends at
+   * (a link to a link to a file of an earlier layer), so a second read looks for a file member, not a link.
+   */
+  private readonly linkOrigin = new Map<TreeNode, { path: string; layerIndex: number }>();
+  /** Hard links of the layer being read whose bytes wait for a second read, by path. */
+  private readonly pendingLinks = new Map<string, HardlinkFix>();
+  private readonly recent: RecentSmallFiles;
+  /**
+   * One buffer, reused for every file handed to the sink (grown up to streamFileBytes): thousands of
+   * short-lived buffers of every size would leave the allocator's heap fragmented (glibc raises its
+   * mmap threshold after the first big free), which showed as 40-50 MB of extra RSS on a 2.5 GB image.
+   */
+  private arena: Buffer | undefined;
+  /** Which file version the arena holds (valid until the next file is received into it). */
+  private arenaHolds: { path: string; layerIndex: number } | undefined;
 
   constructor(
     private readonly layers: readonly LayerPlan[],
     private readonly o: SquashOptions,
   ) {
     this.tree = new FileTree(o.scope === 'all-layers');
+    this.recent = new RecentSmallFiles(o.linkCacheBytes);
   }
 
   private wanted(path: string): boolean {
     return this.extraWants.has(path) || this.o.wants(path);
   }
 
+  /** True when the sink takes this path (and it is not kept: kept bytes are read through the resolver). */
+  private taken(path: string): boolean {
+    return this.o.sink !== undefined && !this.wanted(path) && this.o.sink.takes(path);
+  }
+
   async run(): Promise<FileTree> {
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i]!;
       this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
+      this.pendingLinks.clear();
       await this.readLayer(i, (path, header) => this.apply(i, path, header));
     }
     await this.fixups();
+    this.recent.clear();
+    this.linkOrigin.clear();
+    this.pendingLinks.clear();
+    this.arena = undefined;
+    this.arenaHolds = undefined;
     return this.tree;
   }
 
@@ -114,7 +208,9 @@ class Squasher {
     const verify = layer.expectDigest !== undefined && this.o.verifyDigests;
     const range = verify ? undefined : await layer.locate?.();
     if (range !== undefined && (await this.walkSeekable(range, where, onEntry))) return;
-    const raw = await layer.open();
+    const raw = await layer.open().catch((err: unknown) => {
+      throw isAuditError(err) ? err : sourcePathError(err, where);
+    });
     // Hash the raw bytes only when asked (registry blobs always; local layouts with verifyLayers).
     const hash = verify ? createHash((layer.expectDigest ?? '').startsWith('sha512:') ? 'sha512' : 'sha256') : undefined;
     // Peek at the first bytes to pick the decompressor (media types lie; magic bytes do not).
@@ -179,7 +275,9 @@ class Squasher {
    * Returns false (nothing consumed) when the blob is compressed, so the caller streams it instead.
    */
   private async walkSeekable(range: FileRange, where: string, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<boolean> {
-    const fh = await openFile(range.file, 'r');
+    const fh = await openFile(range.file, 'r').catch((err: unknown) => {
+      throw sourcePathError(err, where);
+    });
     try {
       const reader = new BlockReader(fh);
       const magic = await reader.read(range.offset, 4);
@@ -219,7 +317,67 @@ class Squasher {
     return { kind: 'file', file };
   }
 
+  /**
+   * A streamed member's bytes for the sink: in the arena up to streamFileBytes (valid until the next
+   * receive), else through a temp file (decided before the body streams).
+   */
+  private async receive(entry: StreamedEntry, size: number, holds?: { path: string; layerIndex: number }): Promise<Held> {
+    if (size <= this.o.streamFileBytes) {
+      // Allocated once at its full size (pages are touched only as far as files fill them): freeing a
+      // smaller one to grow it would raise glibc's mmap and trim thresholds, which kept tens of MB of
+      // freed heap in RSS for the rest of the run.
+      this.arena ??= Buffer.allocUnsafeSlow(this.o.streamFileBytes);
+      this.arenaHolds = holds;
+      return { kind: 'buffer', data: await entry.bytes(this.arena) };
+    }
+    const file = this.o.temp.newPath();
+    try {
+      await entry.toFile(file);
+    } catch (err) {
+      rmSync(file, { force: true });
+      throw err;
+    }
+    return { kind: 'file', file };
+  }
+
+  /** Hand one version of a file to the sink; temp files of ours are removed afterwards. */
+  private async take(node: TreeNode, held: Held | ContentRef, own: boolean): Promise<void> {
+    const e = node.entry;
+    const file: StreamedFile = {
+      path: e.path,
+      layer: e.layer ?? '',
+      size: e.size,
+      mode: e.mode,
+      read: async () => {
+        if (held.kind === 'buffer') return held.data;
+        const f = held.kind === 'range' ? fileRandomAccess(held.file, held) : fileRandomAccess(held.file);
+        try {
+          return f.read(0, f.size);
+        } finally {
+          f.close();
+        }
+      },
+      open: () => (held.kind === 'buffer' ? bufferRandomAccess(held.data) : held.kind === 'range' ? fileRandomAccess(held.file, held) : fileRandomAccess(held.file)),
+    };
+    try {
+      await this.o.sink!.take(file);
+    } finally {
+      if (own && held.kind === 'file') rmSync(held.file, { force: true });
+    }
+  }
+
   private async apply(i: number, path: string | undefined, entry: Entry): Promise<void> {
+    const pending = path === undefined ? undefined : this.pendingLinks.get(path);
+    await this.applyEntry(i, path, entry);
+    // A member that replaced a hard link of this layer still waiting for its bytes (the layer wrote the path
+    // again, or removed it): the layer leaves the later one, so the link needs no second read.
+    if (pending !== undefined && this.tree.get(path!) !== pending.node) {
+      pending.superseded = true;
+      this.pendingLinks.delete(path!);
+    }
+  }
+
+  private async applyEntry(i: number, path: string | undefined, entry: Entry): Promise<void> {
     const h = entry.header;
     if (path === undefined) return void entry.skip();
     const base = baseName(path);
@@ -236,25 +394,33 @@ class Squasher {
       return;
     }
     const mode = h.mode;
-    const base1 = { path, mode, layer };
     switch (h.type) {
       case 'file':
       case 'contiguous-file': {
         const size = h.size;
-        const node: TreeNode = { entry: { ...base1, kind: 'file', size }, layerIndex: i };
+        const node: TreeNode = { entry: { path, kind: 'file', size, mode, layer }, layerIndex: i };
         if (this.wanted(path)) node.content = await this.keep(entry, size);
-        else entry.skip();
+        else if (!this.taken(path)) entry.skip();
+        else if (entry.at !== undefined) node.content = { kind: 'range', ...entry.at }; // in place: read when asked
+        else {
+          this.tree.set(node);
+          const held = await this.receive(entry, size, { path, layerIndex: i });
+          if (held.kind === 'buffer') this.recent.put(path, i, held.data);
+          else this.recent.drop(path);
+          await this.take(node, held, true);
+          return;
+        }
         this.tree.set(node);
         return;
       }
       case 'directory':
         entry.skip();
-        this.tree.set({ entry: { ...base1, kind: 'dir', size: 0 }, layerIndex: i });
+        this.tree.set({ entry: { path, kind: 'dir', size: 0, mode, layer }, layerIndex: i });
         return;
       case 'symlink': {
         entry.skip();
         const target = h.linkname;
-        this.tree.set({ entry: { ...base1, kind: 'symlink', size: 0, linkTarget: target }, layerIndex: i });
+        this.tree.set({ entry: { path, kind: 'symlink', size: 0, mode, layer, linkTarget: target }, layerIndex: i });
         if (this.o.wants(path)) this.extraWants.add(target.startsWith('/') ? normalizePath(target) : normalizePath(joinPath(dir, target)));
         return;
       }
@@ -270,16 +436,34 @@ class Squasher {
           this.o.log.warn(`${this.o.label}: hard link ${path} points at ${h.linkname}, which is not a regular file of the image; skipping it`);
           return;
         }
-        const node: TreeNode = { entry: { ...t.entry, path, mode, layer }, layerIndex: i };
-        if (t.content !== undefined) node.content = t.content;
-        else if (this.wanted(path)) this.hardlinkFixes.push({ node, target: target!, layerIndex: t.layerIndex });
+        const node: TreeNode = { entry: { path, kind: t.entry.kind, size: t.entry.size, mode, layer }, layerIndex: i };
         this.tree.set(node);
+        // The member that holds the bytes: the target, or where the target's own chain of hard links ends.
+        const origin = this.linkOrigin.get(t) ?? { path: target!, layerIndex: t.layerIndex };
+        this.linkOrigin.set(node, origin);
+        if (t.content !== undefined) node.content = t.content;
+        else if (this.wanted(path) || this.taken(path)) {
+          // The target's bytes were handed to the sink and dropped: take them from the last or recent small
+          // ones, else read the layer again.
+          const h = this.arenaHolds;
+          const last = h !== undefined && h.path === origin.path && h.layerIndex === origin.layerIndex ? this.arena!.subarray(0, t.entry.size) : undefined;
+          const recent = last ?? this.recent.get(origin.path, origin.layerIndex);
+          if (recent === undefined) {
+            const fix: HardlinkFix = { node, target: origin.path, layerIndex: origin.layerIndex };
+            this.hardlinkFixes.push(fix);
+            this.pendingLinks.set(path, fix);
+          }
+          else if (this.wanted(path)) {
+            this.retained += recent.length;
+            node.content = { kind: 'buffer', data: Buffer.from(recent) };
+          } else await this.take(node, { kind: 'buffer', data: recent }, false);
+        }
         return;
       }
       default: {
         entry.skip();
         const kind: FileEntry['kind'] = 'other';
-        this.tree.set({ entry: { ...base1, kind, size: 0 }, layerIndex: i });
+        this.tree.set({ entry: { path, kind, size: 0, mode, layer }, layerIndex: i });
       }
     }
   }
@@ -289,28 +473,36 @@ class Squasher {
    * symlinks seen after the target, and hard links whose target path was not wanted.
    */
   private async fixups(): Promise<void> {
-    const need = new Map<number, Map<string, TreeNode[]>>();
-    const add = (layerIndex: number, path: string, node: TreeNode): void => {
+    const need = new Map<number, Map<string, Need[]>>();
+    const add = (layerIndex: number, path: string, node: TreeNode, how: Need['how']): void => {
       let m = need.get(layerIndex);
       if (m === undefined) need.set(layerIndex, (m = new Map()));
       const list = m.get(path) ?? [];
-      list.push(node);
+      list.push({ node, how });
       m.set(path, list);
     };
     for (const n of this.tree.nodes.values()) {
       if (n.entry.kind !== 'symlink' || !this.o.wants(n.entry.path)) continue;
       const r = this.tree.resolve(n.entry.path);
       const t = r === undefined ? undefined : this.tree.get(r);
-      if (t !== undefined && t.entry.kind === 'file' && t.content === undefined && t.layerIndex >= 0) add(t.layerIndex, t.entry.path, t);
+      if (t === undefined || t.entry.kind !== 'file' || t.content !== undefined || t.layerIndex < 0) continue;
+      const origin = this.linkOrigin.get(t) ?? { path: t.entry.path, layerIndex: t.layerIndex };
+      add(origin.layerIndex, origin.path, t, 'keep');
     }
-    for (const f of this.hardlinkFixes) add(f.layerIndex, f.target, f.node);
+    for (const f of this.hardlinkFixes) if (!f.superseded) add(f.layerIndex, f.target, f.node, this.wanted(f.node.entry.path) ? 'keep' : 'take');
     for (const [i, paths] of [...need.entries()].sort((a, b) => a[0] - b[0])) {
       this.o.log.debug(`${this.o.label}: re-reading layer ${i + 1} for ${paths.size} linked file(s)`);
       await this.readLayer(i, async (path, entry) => {
-        const nodes = path === undefined ? undefined : paths.get(path);
-        if (nodes === undefined || (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file')) return void entry.skip();
-        const content = await this.keep(entry, entry.header.size);
-        for (const n of nodes) n.content = content;
+        const needs = path === undefined ? undefined : paths.get(path);
+        if (needs === undefined || (entry.header.type !== 'file' && entry.header.type !== 'contiguous-file')) return void entry.skip();
+        const size = entry.header.size;
+        const keeps = needs.filter((n) => n.how === 'keep');
+        const takes = needs.filter((n) => n.how === 'take');
+        // Kept bytes serve the sink too; otherwise the bytes are only held while the sink takes them.
+        const content = keeps.length > 0 || entry.at !== undefined ? await this.keep(entry, size) : await this.receive(entry, size);
+        for (const n of keeps) n.node.content = content;
+        for (const n of takes) await this.take(n.node, content, false);
+        if (keeps.length === 0 && content.kind === 'file') rmSync(content.file, { force: true });
       });
     }
   }

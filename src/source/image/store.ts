@@ -2,11 +2,12 @@
  * Where the members of an image layout live: a directory (oci-dir) or an uncompressed tar
  * (oci-archive, docker-archive). Paths are relative to the layout root and never climb out.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../core/errors.js';
+import { sourcePathError } from '../fs-errors.js';
 import { normalizePath } from '../paths.js';
 import type { TarIndex } from '../tar-index.js';
 
@@ -37,25 +38,46 @@ function tooBig(label: string, path: string, cap: number): never {
 
 export function dirStore(root: string, label: string): LayoutStore {
   const host = (p: string): string => join(root, normalizePath(p));
+  // Absent (ENOENT, or a path through a file) is "not in the layout"; permission denied and the like
+  // are errors that say so, never a "missing blob".
+  const fail = (path: string) => (err: unknown): never => {
+    throw sourcePathError(err, `${label}: ${path}`);
+  };
+  const statOf = async (path: string): Promise<Stats | undefined> => {
+    try {
+      return await stat(host(path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      return fail(path)(err);
+    }
+  };
   return {
     label,
     async read(path, cap) {
-      const st = await stat(host(path)).catch(() => undefined);
+      const st = await statOf(path);
       if (st === undefined || !st.isFile()) return undefined;
       if (st.size > cap) tooBig(label, path, cap);
-      return readFile(host(path));
+      const fh = await open(host(path), 'r').catch(fail(path));
+      try {
+        return await fh.readFile().catch(fail(path));
+      } finally {
+        await fh.close();
+      }
     },
     async stream(path) {
-      const st = await stat(host(path)).catch(() => undefined);
+      const st = await statOf(path);
       if (st === undefined || !st.isFile()) return undefined;
-      return createReadStream(host(path), { highWaterMark: 1 << 20 });
+      // Opened here so that permission denied is this call's error, not a late stream event.
+      const fh = await open(host(path), 'r').catch(fail(path));
+      return fh.createReadStream({ highWaterMark: 1 << 20 });
     },
     async has(path) {
-      const st = await stat(host(path)).catch(() => undefined);
+      const st = await statOf(path);
       return st?.isFile() === true;
     },
     async locate(path) {
-      const st = await stat(host(path)).catch(() => undefined);
+      const st = await statOf(path);
       return st?.isFile() === true ? { file: host(path), offset: 0, size: st.size } : undefined;
     },
   };

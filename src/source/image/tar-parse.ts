@@ -10,7 +10,8 @@ import { checksumOk, cstr, MAX_META, octal, parsePax, type TarHeader } from '../
 /** What the consumer does with a member's body; decided synchronously inside onEntry. */
 export interface StreamedEntry {
   header: { name: string; type: string; size: number; mode: number; linkname: string };
-  bytes(): Promise<Buffer>;
+  /** The member's bytes: in a buffer of its own, or copied into `into` (at least the member's size) and a view of it returned. */
+  bytes(into?: Buffer): Promise<Buffer>;
   toFile(file: string): Promise<void>;
   skip(): void;
 }
@@ -120,12 +121,17 @@ export async function parseTarStream(
       const m = octal(hdr, 100, 8);
       members++;
       let wantBytes: ((b: Buffer) => void) | undefined;
+      let wantInto: Buffer | undefined;
       let wantFile: string | undefined;
       let fileDone: (() => void) | undefined;
       let fileFail: ((e: unknown) => void) | undefined;
       const entry: StreamedEntry = {
         header: { name, type, size: isFile ? size : 0, mode: Number.isNaN(m) ? 0o644 : m & 0o7777, linkname },
-        bytes: () => new Promise<Buffer>((resolve) => (wantBytes = resolve)),
+        bytes: (into) =>
+          new Promise<Buffer>((resolve) => {
+            wantBytes = resolve;
+            wantInto = into !== undefined && into.length >= size ? into : undefined;
+          }),
         toFile: (file) =>
           new Promise<void>((resolve, reject) => {
             wantFile = file;
@@ -139,10 +145,16 @@ export async function parseTarStream(
       pending.catch(() => {});
       // onEntry has decided synchronously (before its first await) whether it wants the body.
       if (isFile && wantBytes !== undefined) {
-        collect = [];
+        // Copied into one buffer of the member's size as it passes: no list of chunks, no concat copy.
+        collect = undefined;
+        const body = wantInto === undefined ? Buffer.allocUnsafe(size) : wantInto.subarray(0, size);
+        let filled = 0;
         const wb = wantBytes;
-        sink = undefined;
-        finish = async (body) => wb(body);
+        sink = (piece) => {
+          piece.copy(body, filled);
+          filled += piece.length;
+        };
+        finish = async () => wb(body);
       } else if (isFile && wantFile !== undefined) {
         // Spilled members go straight to their temp file, chunk by chunk: memory stays bounded.
         collect = undefined;

@@ -9,6 +9,7 @@ import { systemClock } from '../../core/clock.js';
 import { InputError, ToolError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { encodeSbom } from '../../sbom/encode.js';
+import { declaredIncompleteInput } from '../../sbom/completeness.js';
 import { readSbomWithFormat } from '../../sbom/index.js';
 import { grypeScan } from '../../tools/grype.js';
 import { trivyScan, type TrivyScanTarget } from '../../tools/trivy-scan.js';
@@ -73,9 +74,12 @@ function label(input: ScanInput): string {
 export async function runExternalEngine(engine: 'grype' | 'trivy', input: ScanInput, o: EngineRunOptions): Promise<ScanResult> {
   let toolInput = input;
   let tempDir: string | undefined;
+  let declared: ReturnType<typeof declaredIncompleteInput>;
   if (input.kind === 'sbom') {
     // Read it first: an unreadable SBOM is exit 3 (ours), not a tool failure; convert what the tool cannot read.
     const { sbom, format } = await readSbomWithFormat(input.path, { logger: o.log });
+    // The tools do not read completeness declarations: custody does (README "Completeness").
+    declared = declaredIncompleteInput(sbom, input.path);
     if (!NATIVE_SBOM_FORMATS[engine].includes(format.id)) {
       tempDir = await mkdtemp(join(tmpdir(), 'custody-scan-'));
       const converted = join(tempDir, 'sbom.cdx.json');
@@ -95,7 +99,8 @@ export async function runExternalEngine(engine: 'grype' | 'trivy', input: ScanIn
       if (err instanceof InputError) throw new ToolError('TOOL_BAD_OUTPUT', `${engine} printed JSON that is not a ${engine} report`, { cause: err, hint: `check that CUSTODY_${engine.toUpperCase()}_PATH points at a real ${engine}` });
       throw err;
     }
-    return { ...result, target: { ...result.target, kind: input.kind, name: label(input) } };
+    const incomplete = [...(result.incomplete ?? []), ...(declared ? [declared] : [])];
+    return { ...result, target: { ...result.target, kind: input.kind, name: label(input) }, ...(incomplete.length > 0 ? { incomplete } : {}) };
   } finally {
     if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
  * One finding per match, as grype reports it; the raw shape never leaves this file.
  */
 import { InputError } from '../../core/errors.js';
+import type { Incomplete } from '../../core/incomplete.js';
 import { cvssScore, resolveSeverity } from '../cvss.js';
 import { arr, isRecord, num, rec, str, strings, uniqSorted, type Rec } from '../data.js';
 import { findingKey, fixStateOf } from '../finding.js';
@@ -27,22 +28,29 @@ export function parseGrypeReport(doc: unknown, name: string): ScanResult {
   const distro = rec(doc.distro);
   const findings: Finding[] = [];
   const warnings: string[] = [];
+  // A match that cannot be read may be a finding that is missed: incomplete input, not a warning.
+  const incomplete: Incomplete[] = [];
   doc.matches.forEach((m, i) => {
     if (!isRecord(m)) {
-      warnings.push(`${name}: match #${i} is not an object; skipped`);
+      incomplete.push({ kind: 'report', path: name, reason: `match #${i} is not an object` });
       return;
     }
     const f = grypeFinding(m);
-    if (f === undefined) warnings.push(`${name}: match #${i} has no vulnerability id or artifact; skipped`);
+    if (f === undefined) incomplete.push({ kind: 'report', path: name, reason: `match #${i} has no vulnerability id or artifact` });
     else findings.push(f);
   });
+  // grype's own word that its vulnerability database could not be used.
+  const db = rec(descriptor.db);
+  const dbError = str(db.error) ?? str(rec(db.status).error);
+  if (dbError !== undefined && dbError !== '') incomplete.push({ kind: 'vulndb', path: 'grype vulnerability database', reason: `grype reports a database error: ${dbError}` });
+  else if (rec(db.status).valid === false) incomplete.push({ kind: 'vulndb', path: 'grype vulnerability database', reason: 'grype reports its database as not valid' });
   const tools = str(descriptor.name) && str(descriptor.version) ? [{ name: str(descriptor.name)!, version: str(descriptor.version)! }] : [];
   const dbBuilt = str(rec(rec(descriptor.db).status).built) ?? str(rec(descriptor.db).built);
   if (dbBuilt) tools.push({ name: 'grype-db', version: dbBuilt });
   const distroName = str(distro.name) ? `${str(distro.name)} ${str(distro.version) ?? ''}`.trim() : undefined;
   const target: ScanResult['target'] = { kind: 'report', name: grypeTargetName(doc.source) ?? name, format: 'grype-json' };
   if (distroName) target.distro = distroName;
-  return { target, engine: 'grype', tools, findings, warnings };
+  return { target, engine: 'grype', tools, findings, warnings, ...(incomplete.length > 0 ? { incomplete } : {}) };
 }
 
 function grypeTargetName(source: unknown): string | undefined {

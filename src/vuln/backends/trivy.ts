@@ -3,6 +3,7 @@
  * `trivy k8s` reports with Resources) → findings. One finding per reported vulnerability.
  */
 import { InputError } from '../../core/errors.js';
+import type { Incomplete } from '../../core/incomplete.js';
 import { cvssScore, resolveSeverity } from '../cvss.js';
 import { arr, isRecord, rec, str, strings, uniqSorted, type Rec } from '../data.js';
 import { findingKey, fixStateOf } from '../finding.js';
@@ -36,13 +37,14 @@ export function parseTrivyReport(doc: unknown, name: string): ScanResult {
   const d = rec(doc);
   const findings: Finding[] = [];
   const warnings: string[] = [];
+  const incomplete: Incomplete[] = [];
   for (const result of resultsOf(doc)) {
     const target = str(result.Target) ?? '';
     for (const v of arr(result.Vulnerabilities)) {
       if (!isRecord(v)) continue;
       const f = trivyFinding(v, result, target);
       if (f) findings.push(f);
-      else warnings.push(`${name}: a vulnerability in "${target}" has no VulnerabilityID or PkgName; skipped`);
+      else incomplete.push({ kind: 'report', path: name, reason: `a vulnerability in "${target}" has no VulnerabilityID or PkgName` });
     }
   }
   const os = rec(rec(d.Metadata).OS);
@@ -55,7 +57,9 @@ export function parseTrivyReport(doc: unknown, name: string): ScanResult {
     format: 'trivy-json',
   };
   if (str(os.Family)) t.distro = `${str(os.Family)} ${str(os.Name) ?? ''}`.trim();
-  return { target: t, engine: 'trivy', tools, findings, warnings };
+  // trivy's own word that its detection for this OS may be insufficient (no more security updates in its data).
+  if (os.EOSL === true) incomplete.push({ kind: 'vulndb', path: t.distro ?? 'the image OS', reason: 'trivy reports the OS as end of service life: its vulnerability detection may be insufficient (Metadata.OS.EOSL)' });
+  return { target: t, engine: 'trivy', tools, findings, warnings, ...(incomplete.length > 0 ? { incomplete } : {}) };
 }
 
 function trivyCvss(cvss: unknown): { bySource: Map<string, CvssScore[]> } {

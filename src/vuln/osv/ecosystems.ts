@@ -1,10 +1,14 @@
 /**
  * How SBOM packages meet OSV ecosystems: purl type → OSV ecosystem family and package name,
- * distro releases, source packages, and which version ordering each family uses.
+ * distro releases (and their channels: Ubuntu Pro, RPM module streams), source packages, and which
+ * version ordering each family uses.
  * OSV ecosystem list: https://ossf.github.io/osv-schema/#affectedpackage-field
+ * (osv-schema's ecosystems.txt; osv.dev exports one bucket directory per family:
+ * https://google.github.io/osv.dev/data/#data-dumps)
  */
-import { parsePurl, type Ecosystem } from '../../core/ecosystem.js';
+import { parsePurl, sourceNameOf, type Ecosystem } from '../../core/ecosystem.js';
 import type { LinuxRelease, Package } from '../../sbom/model.js';
+import { moduleStream } from './record.js';
 
 /** The family of an OSV ecosystem string: 'Debian:10' → 'Debian', 'Alpine:v3.18' → 'Alpine'. */
 export function ecosystemFamily(ecosystem: string): string {
@@ -18,66 +22,79 @@ export function ecosystemRelease(ecosystem: string): string {
   return i < 0 ? '' : ecosystem.slice(i + 1);
 }
 
-/** Which version ordering a family uses (custody's per-ecosystem comparators). */
-export function orderingOf(family: string): Ecosystem | undefined {
-  switch (family) {
-    case 'Maven':
-      return 'maven';
-    case 'npm':
-      return 'npm';
-    case 'PyPI':
-      return 'pypi';
-    case 'Go':
-      return 'golang';
-    case 'crates.io':
-      return 'cargo';
-    case 'RubyGems':
-      return 'gem';
-    case 'NuGet':
-      return 'nuget';
-    case 'Packagist':
-      return 'composer';
-    case 'Debian':
-    case 'Ubuntu':
-      return 'deb';
-    case 'Alpine':
-    case 'Wolfi':
-    case 'Chainguard':
-      return 'apk';
-    case 'Red Hat':
-    case 'AlmaLinux':
-    case 'Rocky Linux':
-    case 'openSUSE':
-    case 'SUSE':
-    case 'Mageia':
-    case 'openEuler':
-      return 'rpm';
-    default:
-      return undefined;
-  }
+/** A version ordering: one of custody's per-ecosystem comparators, or plain SemVer 2.0. */
+export type Ordering = Ecosystem | 'semver';
+
+/**
+ * Every family custody matches and the ordering its ECOSYSTEM ranges use. Hex, Pub and Bitnami
+ * versions are SemVer (osv-scalibr's semantic package orders them the same way).
+ */
+const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
+  Maven: 'maven',
+  npm: 'npm',
+  PyPI: 'pypi',
+  Go: 'golang',
+  'crates.io': 'cargo',
+  RubyGems: 'gem',
+  NuGet: 'nuget',
+  Packagist: 'composer',
+  Hex: 'semver',
+  Pub: 'semver',
+  Bitnami: 'semver',
+  Debian: 'deb',
+  Ubuntu: 'deb',
+  Alpine: 'apk',
+  Wolfi: 'apk',
+  Chainguard: 'apk',
+  'Red Hat': 'rpm',
+  AlmaLinux: 'rpm',
+  'Rocky Linux': 'rpm',
+  openSUSE: 'rpm',
+  SUSE: 'rpm',
+  Mageia: 'rpm',
+  openEuler: 'rpm',
+};
+
+/** Which version ordering a family uses; undefined for families custody does not match. */
+export function orderingOf(family: string): Ordering | undefined {
+  return Object.hasOwn(FAMILY_ORDERING, family) ? FAMILY_ORDERING[family] : undefined;
 }
 
-/** Name as OSV compares it: PyPI names are PEP 503-normalised, NuGet names are case-insensitive. */
+/** Is this an ecosystem (or family) custody can match packages against? */
+export function isMatchedEcosystem(ecosystem: string): boolean {
+  return orderingOf(ecosystemFamily(ecosystem)) !== undefined;
+}
+
+/** The osv.dev bucket directories `custody vulndb update` fetches when asked for nothing in particular. */
+export const MATCHED_FAMILIES: readonly string[] = Object.keys(FAMILY_ORDERING);
+
+/** Name as OSV compares it: PyPI names are PEP 503-normalised; NuGet, Packagist, Hex and Pub names are case-insensitive. */
 export function normaliseOsvName(family: string, name: string): string {
   if (family === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
-  if (family === 'NuGet' || family === 'Packagist') return name.toLowerCase();
+  if (family === 'NuGet' || family === 'Packagist' || family === 'Hex' || family === 'Pub') return name.toLowerCase();
   return name;
 }
 
 /** What the matcher looks up for one package. */
 export interface OsvQuery {
   family: string;
-  /** Ecosystem ordering for ECOSYSTEM ranges. */
-  ordering: Ecosystem;
+  /** Ordering for ECOSYSTEM ranges. */
+  ordering: Ordering;
   name: string;
   version: string;
   /** Source package (Debian source, Alpine origin, source RPM name), when the package names one. */
   sourceName?: string;
-  /** Distro release of the package, e.g. '10', '3.18.4', '8.7'. */
+  /**
+   * Distro release of the package as the family's ecosystem strings spell it: '12' (Debian), '3.18.4'
+   * (Alpine), '22.04' (Ubuntu), '8.7' (RHEL, AlmaLinux, Rocky), '15.5' (SLES), 'Leap 15.5' /
+   * 'Tumbleweed' (openSUSE).
+   */
   release?: string;
+  /** RPM module stream ('nodejs:18') of a package built in a module; '?' when modular but the label is unknown. */
+  module?: string;
 }
 
-const DISTRO_FAMILY: Record<string, string> = {
+const DISTRO_FAMILY: Readonly<Record<string, string>> = {
   debian: 'Debian',
   ubuntu: 'Ubuntu',
   alpine: 'Alpine',
@@ -88,9 +105,15 @@ const DISTRO_FAMILY: Record<string, string> = {
   almalinux: 'AlmaLinux',
   alma: 'AlmaLinux',
   rocky: 'Rocky Linux',
+  'rocky-linux': 'Rocky Linux',
   opensuse: 'openSUSE',
   'opensuse-leap': 'openSUSE',
+  'opensuse-tumbleweed': 'openSUSE',
+  'opensuse-leap-micro': 'openSUSE',
   sles: 'SUSE',
+  sled: 'SUSE',
+  'sle-micro': 'SUSE',
+  'sles_sap': 'SUSE',
   suse: 'SUSE',
   mageia: 'Mageia',
   openeuler: 'openEuler',
@@ -114,8 +137,12 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
         return { family: 'npm', ordering: 'npm', name: ns ? `${ns}/${purl.name}` : purl.name, version };
       case 'pypi':
         return { family: 'PyPI', ordering: 'pypi', name: purl.name, version };
-      case 'golang':
-        return { family: 'Go', ordering: 'golang', name: ns ? `${ns}/${purl.name}` : purl.name, version: version.replace(/^v/, '') };
+      case 'golang': {
+        const name = ns ? `${ns}/${purl.name}` : purl.name;
+        // The standard library is versioned by the toolchain ('go1.21.3' in syft's SBOMs, '1.21.3' in OSV).
+        const v = name === 'stdlib' ? version.replace(/^go(?=\d)/, '') : version.replace(/^v/, '');
+        return { family: 'Go', ordering: 'golang', name, version: v };
+      }
       case 'cargo':
         return { family: 'crates.io', ordering: 'cargo', name: purl.name, version };
       case 'gem':
@@ -124,21 +151,17 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
         return { family: 'NuGet', ordering: 'nuget', name: purl.name, version };
       case 'composer':
         return { family: 'Packagist', ordering: 'composer', name: ns ? `${ns}/${purl.name}` : purl.name, version };
+      case 'hex':
+        return { family: 'Hex', ordering: 'semver', name: purl.name, version };
+      case 'pub':
+        return { family: 'Pub', ordering: 'semver', name: purl.name, version };
+      case 'bitnami':
+        // Bitnami's own package revision ('17.2.0-8') is not a SemVer pre-release: OSV ranges are upstream versions.
+        return { family: 'Bitnami', ordering: 'semver', name: purl.name, version: version.replace(/-\d+$/, '') };
       case 'deb':
       case 'apk':
-      case 'rpm': {
-        const family = DISTRO_FAMILY[(ns || distro?.id || '').toLowerCase()] ?? DISTRO_FAMILY[(distro?.id ?? '').toLowerCase()];
-        if (!family) return undefined;
-        const ordering: Ecosystem = purl.type;
-        // rpm purls carry the epoch as a qualifier; OSV versions spell it 'epoch:version'.
-        const v = purl.type === 'rpm' && q.epoch && q.epoch !== '0' && !version.includes(':') ? `${q.epoch}:${version}` : version;
-        const out: OsvQuery = { family, ordering, name: purl.name, version: v };
-        const src = sourceNameOf(purl.type, q.upstream, pkg.metadata);
-        if (src && src !== purl.name) out.sourceName = src;
-        const release = releaseOf(q.distro) ?? distro?.versionId;
-        if (release) out.release = release;
-        return out;
-      }
+      case 'rpm':
+        return distroQuery(pkg, purl.type, ns, purl.name, version, q, distro);
       default:
         return undefined;
     }
@@ -151,54 +174,149 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
   return undefined;
 }
 
-/** 'debian-10' → '10'; 'alpine-3.18.4' → '3.18.4'; 'rhel-8.7' → '8.7'; '3.10.2' → '3.10.2'. */
-function releaseOf(distroQualifier: string | undefined): string | undefined {
-  if (!distroQualifier) return undefined;
-  const m = /(\d[\w.]*)$/.exec(distroQualifier);
-  return m?.[1];
+function distroQuery(
+  pkg: Package,
+  type: 'deb' | 'apk' | 'rpm',
+  ns: string,
+  name: string,
+  version: string,
+  q: Record<string, string>,
+  distro: LinuxRelease | undefined,
+): OsvQuery | undefined {
+  const qualifierDistro = parseDistroQualifier(q.distro);
+  const distroId = (qualifierDistro?.id ?? distro?.id ?? '').toLowerCase();
+  const family = DISTRO_FAMILY[ns.toLowerCase()] ?? DISTRO_FAMILY[distroId] ?? DISTRO_FAMILY[(distro?.id ?? '').toLowerCase()];
+  if (!family) return undefined;
+  // rpm and deb purls carry the epoch as a qualifier (purl spec); OSV versions spell it 'epoch:version'.
+  const v = type !== 'apk' && q.epoch && q.epoch !== '0' && !version.includes(':') ? `${q.epoch}:${version}` : version;
+  const out: OsvQuery = { family, ordering: type, name, version: v };
+  const src = sourceNameOf(type, q.upstream, pkg.metadata);
+  if (src && src !== name) out.sourceName = src;
+  const release = releaseFor(family, distroId, qualifierDistro?.version ?? distro?.versionId);
+  if (release) out.release = release;
+  if (type === 'rpm') {
+    const label = typeof pkg.metadata?.modularityLabel === 'string' ? pkg.metadata.modularityLabel : typeof pkg.metadata?.ModularityLabel === 'string' ? pkg.metadata.ModularityLabel : q.rpmmod;
+    const module = moduleStream(label);
+    if (module) out.module = module;
+    // Built in a module ('.module+el8.9.0+…', '.module_el8…') but the SBOM does not say which: match every stream.
+    else if (/\.module[+_]/.test(version)) out.module = '?';
+  }
+  return out;
 }
 
-/** Source package from a purl `upstream` qualifier ('krb5', 'krb5@1.17', 'avahi-0.7-20.el8.src.rpm') or metadata. */
-export function sourceNameOf(type: string, upstream: string | undefined, metadata: Record<string, unknown> | undefined): string | undefined {
-  let src = upstream;
-  if (!src && metadata) {
-    for (const k of ['source', 'Source', 'sourcePackage', 'origin', 'originPackage', 'sourceRpm']) {
-      const v = metadata[k];
-      if (typeof v === 'string' && v !== '') {
-        src = v;
-        break;
-      }
-    }
-  }
-  if (!src) return undefined;
-  if (type === 'rpm' && src.endsWith('.src.rpm')) {
-    // name-version-release.src.rpm: the name is everything before the last two dashes.
-    const base = src.slice(0, -'.src.rpm'.length);
-    const parts = base.split('-');
-    return parts.length >= 3 ? parts.slice(0, -2).join('-') : base;
-  }
-  return src.split(/[@ (]/)[0] || undefined;
+/** 'debian-12' → {id: debian, version: 12}; 'opensuse-leap-15.5' → {opensuse-leap, 15.5}; '3.10.2' → {version}; 'bookworm' → {version: bookworm}. */
+function parseDistroQualifier(d: string | undefined): { id?: string; version?: string } | undefined {
+  if (!d) return undefined;
+  const m = /^(.*?)-?(v?\d[\w.]*)$/.exec(d);
+  if (m) return { ...(m[1] ? { id: m[1] } : {}), version: m[2]!.replace(/^v(?=\d)/, '') };
+  return /^[a-z]+$/i.test(d) ? { version: d } : undefined;
 }
+
+/** Debian and Ubuntu code names as the distro qualifier may give them (osv-scalibr's tables). */
+const CODENAMES: Readonly<Record<string, string>> = {
+  buster: '10',
+  bullseye: '11',
+  bookworm: '12',
+  trixie: '13',
+  forky: '14',
+  bionic: '18.04',
+  focal: '20.04',
+  jammy: '22.04',
+  noble: '24.04',
+  oracular: '24.10',
+  plucky: '25.04',
+};
+
+/** The release key a family's ecosystem strings are compared with. */
+function releaseFor(family: string, distroId: string, version: string | undefined): string | undefined {
+  if (family === 'openSUSE') {
+    if (distroId.includes('tumbleweed')) return 'Tumbleweed';
+    if (!version) return undefined;
+    return distroId.includes('micro') ? `Leap Micro ${version}` : `Leap ${version}`;
+  }
+  if (!version) return undefined;
+  return CODENAMES[version.toLowerCase()] ?? version;
+}
+
+/** Source package of a distro package (one implementation, shared with `sbom query`'s advisory candidates). */
+export { sourceNameOf } from '../../core/ecosystem.js';
 
 /**
- * Does a package of release `release` fall under the OSV ecosystem `ecosystem`?
- * 'Debian:10' needs release 10; 'Alpine:v3.18' needs 3.18.x; 'AlmaLinux:8' needs 8.x; a bare family
- * matches every release. Unknown package release: `undefined` (the caller decides and says so).
+ * Does a package of release `release` fall under the OSV ecosystem `ecosystem`? A bare family matches
+ * every release. Unknown package release: `undefined` (the caller decides and says so).
+ * - Debian 'Debian:12': the major release. Alpine 'Alpine:v3.18': 3.18.x ('edge' for edge).
+ * - Ubuntu 'Ubuntu:22.04:LTS' / 'Ubuntu:23.10': the release; 'Ubuntu:Pro:…' only for packages from
+ *   ESM (version has '+esm'); 'Ubuntu:Pro:FIPS…' only for FIPS builds (version has 'fips').
+ * - Red Hat 'Red Hat:enterprise_linux:8::appstream': RHEL's own product, same major (EUS/AUS/E4S
+ *   streams and layered products such as OpenShift are other repositories and never match an
+ *   image's OS packages). AlmaLinux:8, Rocky Linux:9, Mageia:9: same major.
+ * - SUSE 'SUSE:Linux Enterprise Server 15 SP5' ↔ 15.5 ('15' alone is SP0); openSUSE 'openSUSE:Leap 15.5',
+ *   'openSUSE:Tumbleweed' ↔ the same label. openEuler: the release prefix ('24.03' ↔ '24.03-LTS-SP1').
  */
-export function releaseMatches(ecosystem: string, release: string | undefined): boolean | undefined {
+export function releaseMatches(ecosystem: string, release: string | undefined, version?: string): boolean | undefined {
   const want = ecosystemRelease(ecosystem);
   if (want === '') return true;
   if (release === undefined) return undefined;
   const family = ecosystemFamily(ecosystem);
-  if (family === 'Alpine') {
-    const m = /^v?(\d+)\.(\d+)/.exec(want);
-    const r = /^v?(\d+)\.(\d+)/.exec(release);
-    return m !== null && r !== null && m[1] === r[1] && m[2] === r[2];
+  switch (family) {
+    case 'Alpine': {
+      if (want === 'edge' || release === 'edge') return want === release;
+      const m = /^v?(\d+)\.(\d+)/.exec(want);
+      const r = /^v?(\d+)\.(\d+)/.exec(release);
+      return m !== null && r !== null && m[1] === r[1] && m[2] === r[2];
+    }
+    case 'Ubuntu': {
+      const parts = want.split(':');
+      const at = parts.findIndex((p) => /^\d+\.\d+$/.test(p));
+      if (at < 0 || parts[at] !== release.split(' ')[0]) return false;
+      if (parts[0] !== 'Pro') return true;
+      const variant = parts.slice(1, at).join(':').toLowerCase();
+      const v = (version ?? '').toLowerCase();
+      return variant === '' ? v.includes('esm') : variant.startsWith('fips') ? v.includes('fips') : false;
+    }
+    case 'Debian': {
+      const major = /^(\d+)/.exec(release)?.[1];
+      return major !== undefined && (want === major || want === release);
+    }
+    case 'Red Hat': {
+      const [product, ver] = want.split(':');
+      const major = /^(\d+)/.exec(release)?.[1];
+      return product === 'enterprise_linux' && major !== undefined && /^(\d+)/.exec(ver ?? '')?.[1] === major;
+    }
+    case 'SUSE': {
+      const w = suseVersion(want);
+      const r = /^(\d+)(?:\.(\d+))?/.exec(release);
+      return w !== undefined && r !== null && w.major === r[1] && w.minor === (r[2] ?? '0');
+    }
+    case 'openSUSE':
+      return want.toLowerCase() === release.toLowerCase();
+    case 'openEuler':
+      return want === release || want.startsWith(`${release}-`);
+    default: {
+      // AlmaLinux:8, Rocky Linux:9, Mageia:9, and any other 'Family:N' ecosystem: the major release.
+      const major = /^(\d+)/.exec(release)?.[1];
+      return major !== undefined && /^(\d+)/.exec(want)?.[1] === major;
+    }
   }
-  if (family === 'Ubuntu') return want.split(':').includes(release.split(' ')[0] ?? release);
-  const major = /^(\d+)/.exec(release)?.[1];
-  if (major === undefined) return false;
-  if (family === 'Debian') return want === major || want === release;
-  // Red Hat style 'enterprise_linux:8::appstream', AlmaLinux:8, Rocky Linux:9, SUSE:...:15: any numeric part.
-  return want.split(/[^0-9.]+/).some((part) => part !== '' && (part === major || part === release || part.split('.')[0] === major));
+}
+
+/** 'Linux Enterprise Server 15 SP5' → 15/5; 'Linux Enterprise Micro 5.5' → 5/5; '… 15' → 15/0. */
+function suseVersion(product: string): { major: string; minor: string } | undefined {
+  const sp = /(\d+)(?: SP(\d+))?$/.exec(product);
+  const dotted = /(\d+)\.(\d+)$/.exec(product);
+  if (dotted) return { major: dotted[1]!, minor: dotted[2]! };
+  return sp ? { major: sp[1]!, minor: sp[2] ?? '0' } : undefined;
+}
+
+/**
+ * Does an affected entry's module stream apply to the package? An entry without a stream applies to
+ * every build; an entry for a stream only to packages of that stream (a package from module
+ * 'nodejs:18' never matches an advisory for 'nodejs:20'), or to a modular package whose stream the
+ * SBOM does not name ('?'), so nothing is missed for want of a label. An entry for a module build
+ * whose stream is unknown ('?') applies to every modular package.
+ */
+export function moduleMatches(entryModule: string | undefined, packageModule: string | undefined): boolean {
+  if (entryModule === undefined) return true;
+  if (packageModule === undefined) return false;
+  return packageModule === '?' || entryModule === '?' || packageModule === entryModule;
 }

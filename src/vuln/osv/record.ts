@@ -2,6 +2,7 @@
  * OSV records (https://ossf.github.io/osv-schema/) validated into a typed shape at the boundary.
  * Unknown fields are dropped; anything malformed makes the record invalid rather than half-read.
  */
+import { parsePurl } from '../../core/ecosystem.js';
 import { cvssScore } from '../cvss.js';
 import { arr, isRecord, rec, str, strings, type Rec } from '../data.js';
 import type { CvssScore } from '../model.js';
@@ -32,6 +33,11 @@ export interface OsvAffected {
   ranges: OsvRange[];
   versions: string[];
   severity: OsvSeverity[];
+  /**
+   * RPM modularity stream the entry is about ('nodejs:18'), from the package purl's `rpmmod`
+   * qualifier (Red Hat, Rocky Linux) or `ecosystem_specific.rpm_modularity` (AlmaLinux).
+   */
+  module?: string;
 }
 
 export interface OsvRecord {
@@ -81,7 +87,24 @@ export function parseOsvRecord(doc: unknown): { record: OsvRecord } | { error: s
   }
   const dbSeverity = str(rec(doc.database_specific).severity);
   if (dbSeverity) record.databaseSeverity = dbSeverity;
+  inferModuleStreams(record);
   return { record };
+}
+
+/**
+ * RPM advisories whose versions are module builds ('1:20.11.1-1.module_el8.9.0+3775+d8460d35') but
+ * whose entries name no stream (AlmaLinux's current export) still say it in their title, as Red Hat
+ * writes them: 'Important: nodejs:20 security update'. Without it a nodejs:18 package would be
+ * compared with nodejs:20's fixed versions. A module build with no stream anywhere gets '?'.
+ */
+function inferModuleStreams(record: OsvRecord): void {
+  const fromTitle = /^(?:(?:Low|Moderate|Important|Critical):\s+)?([A-Za-z0-9_.+-]+):([A-Za-z0-9_.+-]+)\s/.exec(record.summary ?? '');
+  for (const a of record.affected) {
+    if (a.module !== undefined) continue;
+    const versions = [...a.versions, ...a.ranges.flatMap((r) => r.events.map((e) => e.introduced ?? e.fixed ?? e.last_affected ?? ''))];
+    if (!versions.some((v) => /\.module[+_]/.test(v))) continue;
+    a.module = fromTitle ? `${fromTitle[1]}:${fromTitle[2]}` : '?';
+  }
 }
 
 /** Vectors as found; scored only when a record matches (scoring every record of a database is slow). */
@@ -117,7 +140,19 @@ function parseAffected(a: unknown): { affected?: OsvAffected } | { error: string
   if (versions.length > MAX_VERSIONS) return { error: `more than ${MAX_VERSIONS} versions for ${name}` };
   const out: OsvAffected = { ecosystem, name, ranges, versions, severity: severityList(a.severity, ecosystem) };
   if (str(p.purl)) out.purl = str(p.purl)!;
+  const module = moduleStream(str(rec(a.ecosystem_specific).rpm_modularity) ?? (out.purl ? parsePurl(out.purl)?.qualifiers?.rpmmod : undefined));
+  if (module) out.module = module;
   return { affected: out };
+}
+
+/**
+ * 'name:stream' of an RPM module label ('nodejs:18:8090020240105095425:a75119d5' -> 'nodejs:18');
+ * undefined for anything without both parts.
+ */
+export function moduleStream(label: string | undefined): string | undefined {
+  if (!label) return undefined;
+  const [name, stream] = label.split(':');
+  return name && stream ? `${name}:${stream}` : undefined;
 }
 
 function parseRange(r: unknown): OsvRange | string {

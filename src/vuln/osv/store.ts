@@ -6,9 +6,10 @@
 import { lstat, open, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InputError } from '../../core/errors.js';
+import { fileProblem, inputFileError } from '../../core/input-file.js';
 import type { Logger } from '../../core/log.js';
 import { parseJsonBounded } from '../data.js';
 import { ecosystemFamily, normaliseOsvName } from './ecosystems.js';
@@ -40,19 +41,35 @@ export interface OsvStore {
   records: number;
   withdrawn: number;
   invalid: number;
+  /** The newest `modified` of the records (RFC 3339), when any record has one: the data's age without a fetch time. */
+  newestModified?: string;
+  /**
+   * Records per affected-package ecosystem string as written in the data ('Debian:12', 'Maven',
+   * 'Red Hat:enterprise_linux:8::appstream'): what the data covers (scan coverage, `vulndb status`).
+   */
+  ecosystems(): ReadonlyMap<string, number>;
   /** Entries for a family ('Maven', 'Debian', ...) and name, in load order. */
   lookup(family: string, name: string): readonly OsvHit[];
+  /**
+   * Records whose id or one of whose aliases is `idOrAlias` (case-insensitive: 'cve-2021-44228'
+   * finds GHSA-jfh8-c2jp-5v3q and the distro records that alias it), in load order.
+   */
+  advisory(idOrAlias: string): readonly OsvRecord[];
 }
 
 /** An in-memory store from records (tests, and the loader below). */
 export function storeFromRecords(records: Iterable<OsvRecord>, sources: string[] = []): OsvStore & { add(r: OsvRecord): void } {
   const index = new Map<string, OsvHit[]>();
   const ids = new Set<string>();
+  const byName = new Map<string, OsvRecord[]>();
+  const ecosystems = new Map<string, number>();
   const store = {
     sources,
     records: 0,
     withdrawn: 0,
     invalid: 0,
+    newestModified: undefined as string | undefined,
+    ecosystems: (): ReadonlyMap<string, number> => ecosystems,
     add(record: OsvRecord): void {
       if (record.withdrawn !== undefined) {
         store.withdrawn++;
@@ -62,6 +79,13 @@ export function storeFromRecords(records: Iterable<OsvRecord>, sources: string[]
       if (ids.has(record.id)) return;
       ids.add(record.id);
       store.records++;
+      if (record.modified !== undefined && (store.newestModified === undefined || newerTimestamp(record.modified, store.newestModified))) store.newestModified = record.modified;
+      for (const e of new Set(record.affected.map((a) => a.ecosystem))) ecosystems.set(e, (ecosystems.get(e) ?? 0) + 1);
+      for (const name of new Set([record.id, ...record.aliases].map((a) => a.toUpperCase()))) {
+        let list = byName.get(name);
+        if (!list) byName.set(name, (list = []));
+        list.push(record);
+      }
       for (const affected of record.affected) {
         const key = `${ecosystemFamily(affected.ecosystem)}|${normaliseOsvName(ecosystemFamily(affected.ecosystem), affected.name)}`;
         let list = index.get(key);
@@ -72,9 +96,19 @@ export function storeFromRecords(records: Iterable<OsvRecord>, sources: string[]
     lookup(family: string, name: string): readonly OsvHit[] {
       return index.get(`${family}|${normaliseOsvName(family, name)}`) ?? [];
     },
+    advisory(idOrAlias: string): readonly OsvRecord[] {
+      return byName.get(idOrAlias.trim().toUpperCase()) ?? [];
+    },
   };
   for (const r of records) store.add(r);
   return store;
+}
+
+/** True when RFC 3339 timestamp `a` is later than `b` (unparseable timestamps are never later). */
+export function newerTimestamp(a: string, b: string): boolean {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  return Number.isFinite(ta) && (!Number.isFinite(tb) || ta > tb);
 }
 
 /**
@@ -83,26 +117,9 @@ export function storeFromRecords(records: Iterable<OsvRecord>, sources: string[]
  * @throws InputError VULN_OSV_DB_NOT_FOUND / VULN_OSV_DB_EMPTY / VULN_OSV_DB_TOO_LARGE / VULN_OSV_ZIP_INVALID
  */
 export async function loadOsvDatabase(path: string, log: Logger, limits: OsvLoadLimits = DEFAULT_OSV_LIMITS): Promise<OsvStore> {
-  let st;
-  try {
-    st = await lstat(path);
-  } catch (err) {
-    throw new InputError('VULN_OSV_DB_NOT_FOUND', `cannot read the OSV database ${path}`, {
-      cause: err,
-      hint: 'pass --osv-db a directory of OSV JSON files or an osv.dev all.zip',
-    });
-  }
   const store = storeFromRecords([], [path]);
-  const budget = { bytes: 0, files: 0 };
   let warned = 0;
-  const accept = (bytes: Buffer, name: string): void => {
-    budget.bytes += bytes.length;
-    budget.files++;
-    if (budget.bytes > limits.maxTotalBytes || budget.files > limits.maxRecords) {
-      throw new InputError('VULN_OSV_DB_TOO_LARGE', `the OSV database ${path} exceeds ${limits.maxRecords} records or ${limits.maxTotalBytes} bytes`, {
-        hint: 'point --osv-db at the ecosystems you need',
-      });
-    }
+  await readOsvInput(path, log, limits, (bytes, name) => {
     let parsed: ReturnType<typeof parseOsvRecord>;
     try {
       parsed = parseOsvRecord(parseJsonBounded(bytes, name, limits.maxRecordBytes));
@@ -115,19 +132,7 @@ export async function loadOsvDatabase(path: string, log: Logger, limits: OsvLoad
       return;
     }
     store.add(parsed.record);
-  };
-  if (st.isDirectory()) {
-    const root = await realpath(path);
-    await walkDirectory(root, root, 0, limits, accept, log);
-  } else if (st.isFile() && path.toLowerCase().endsWith('.zip')) {
-    await readZip(path, limits, accept);
-  } else if (st.isFile()) {
-    accept(await readFile(path), path);
-  } else {
-    throw new InputError('VULN_OSV_DB_NOT_FOUND', `the OSV database ${path} is not a directory, zip or JSON file`, {
-      hint: 'pass --osv-db a directory of OSV JSON files or an osv.dev all.zip',
-    });
-  }
+  });
   if (warned > 5) log.warn(`${store.invalid} invalid OSV records skipped in ${path} in all`);
   if (store.records === 0 && store.withdrawn === 0) {
     throw new InputError('VULN_OSV_DB_EMPTY', `no OSV records found in ${path}`, {
@@ -138,19 +143,71 @@ export async function loadOsvDatabase(path: string, log: Logger, limits: OsvLoad
   return store;
 }
 
+/**
+ * Hand every OSV record file under `path` (a directory of .json and .zip files at any depth, a .zip or
+ * a single .json) to `accept`, with the limits applied; symbolic links are never followed.
+ * Used by `--osv-db` and by `custody vulndb import`.
+ * @throws InputError VULN_OSV_DB_NOT_FOUND / VULN_OSV_DB_TOO_LARGE / VULN_OSV_ZIP_INVALID
+ */
+export async function readOsvInput(path: string, log: Logger, limits: OsvLoadLimits, accept: (bytes: Buffer, name: string, entry?: ZipRecordEntry) => void): Promise<void> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (err) {
+    throw new InputError('VULN_OSV_DB_NOT_FOUND', `cannot read the OSV database ${path}`, {
+      cause: err,
+      hint: 'pass a directory of OSV JSON files or an osv.dev all.zip',
+    });
+  }
+  const budget = { bytes: 0, files: 0 };
+  const counted = (bytes: Buffer, name: string, entry?: ZipRecordEntry): void => {
+    budget.bytes += bytes.length;
+    budget.files++;
+    if (budget.bytes > limits.maxTotalBytes || budget.files > limits.maxRecords) {
+      throw new InputError('VULN_OSV_DB_TOO_LARGE', `the OSV database ${path} exceeds ${limits.maxRecords} records or ${limits.maxTotalBytes} bytes`, {
+        hint: 'point it at the ecosystems you need',
+      });
+    }
+    accept(bytes, name, entry);
+  };
+  if (st.isDirectory()) {
+    const root = await realpath(path);
+    await walkDirectory(root, root, 0, limits, counted, log);
+  } else if (st.isFile() && path.toLowerCase().endsWith('.zip')) {
+    await readZip(path, limits, counted);
+  } else if (st.isFile()) {
+    if (st.size > limits.maxRecordBytes) {
+      throw new InputError('VULN_OSV_DB_TOO_LARGE', `${path} is over the ${limits.maxRecordBytes}-byte limit for one record`, { hint: 'pass a directory or an all.zip' });
+    }
+    counted(await readFile(path).catch(unreadableDb(path)), path);
+  } else {
+    throw new InputError('VULN_OSV_DB_NOT_FOUND', `the OSV database ${path} is not a directory, zip or JSON file`, {
+      hint: 'pass a directory of OSV JSON files or an osv.dev all.zip',
+    });
+  }
+}
+
+/** A part of the database that cannot be read (permission denied, ...): a typed error naming it, never a raw errno. */
+function unreadableDb(path: string): (err: unknown) => never {
+  return (err) => {
+    const { problem, reason } = fileProblem(err);
+    throw inputFileError({ prefix: 'VULN_OSV_DB', what: 'OSV database file', path }, problem, reason, err);
+  };
+}
+
 async function walkDirectory(
   root: string,
   dir: string,
   depth: number,
   limits: OsvLoadLimits,
-  accept: (b: Buffer, name: string) => void,
+  accept: (b: Buffer, name: string, entry?: ZipRecordEntry) => void,
   log: Logger,
 ): Promise<void> {
   if (depth > limits.maxDepth) {
     log.warn(`OSV database: ${dir} is nested deeper than ${limits.maxDepth} levels; not read`);
     return;
   }
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(dir, { withFileTypes: true }).catch(unreadableDb(dir))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // Files are read 64 at a time (per-file latency dominates on big databases) and accepted in name order.
   const files: string[] = [];
   for (const e of entries) {
@@ -171,7 +228,7 @@ async function walkDirectory(
     const batch = files.slice(i, i + 64);
     const read = await Promise.all(
       batch.map(async (p) => {
-        const fh = await open(p, 'r');
+        const fh = await open(p, 'r').catch(unreadableDb(p));
         try {
           const st = await fh.stat();
           if (st.size > limits.maxRecordBytes) return undefined;
@@ -189,8 +246,23 @@ async function walkDirectory(
   }
 }
 
-/** Read every *.json entry of a zip, one at a time, with per-entry and total caps. */
-function readZip(path: string, limits: OsvLoadLimits, accept: (b: Buffer, name: string) => void): Promise<void> {
+/** One zip entry as read: its inflated bytes and, for deflated entries, the raw deflate stream (kept as is by the vulndb index). */
+export interface ZipRecordEntry {
+  bytes: Buffer;
+  /** The entry's deflate stream when it was stored deflated (method 8). */
+  deflated?: Buffer;
+}
+
+/**
+ * Read every *.json entry of a zip, one at a time, with per-entry and total caps. Every entry's
+ * CRC-32 is checked against its directory entry (yauzl does not), so a corrupt download is refused.
+ * @throws InputError VULN_OSV_ZIP_INVALID
+ */
+export function readOsvZip(path: string, limits: OsvLoadLimits, accept: (b: Buffer, name: string, entry: ZipRecordEntry) => void): Promise<void> {
+  return readZip(path, limits, accept);
+}
+
+function readZip(path: string, limits: OsvLoadLimits, accept: (b: Buffer, name: string, entry: ZipRecordEntry) => void): Promise<void> {
   const bad = (cause: unknown): InputError =>
     cause instanceof InputError
       ? cause
@@ -230,7 +302,10 @@ function readZip(path: string, limits: OsvLoadLimits, accept: (b: Buffer, name: 
               try {
                 const bytes = entry.compressionMethod === 8 ? inflateRawSync(raw, { maxOutputLength: limits.maxRecordBytes }) : raw;
                 if (bytes.length !== entry.uncompressedSize) throw new Error(`size mismatch (${bytes.length} != ${entry.uncompressedSize})`);
-                accept(bytes, `${path}!/${name}`);
+                if (crc32(bytes) !== entry.crc32) {
+                  throw new InputError('VULN_OSV_ZIP_INVALID', `${path}!/${name} fails its CRC-32 check: the zip is corrupt`, { hint: 'download all.zip again' });
+                }
+                accept(bytes, `${path}!/${name}`, entry.compressionMethod === 8 ? { bytes, deflated: raw } : { bytes });
               } catch (e3) {
                 return fail(e3);
               }

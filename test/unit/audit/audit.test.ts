@@ -106,7 +106,7 @@ sbom:
     expect(v.ok).toBe(false);
     const forbid = v.checks.find((c) => c.rule === 'sbom.forbid[0]');
     expect(forbid?.status).toBe('fail');
-    expect(forbid?.detail).toContain('log4j-core@2.14.1 at /opt/log4j-core-2.14.1.jar');
+    expect(forbid?.detail).toContain('/opt/log4j-core-2.14.1.jar → log4j-core@2.14.1');
     expect(forbid?.detail).toContain('Log4Shell');
     const mine = await auditImage(`ghcr.io/myorg/app@${D1}`, full, fakeDeps());
     expect(mine.checks.map((c) => c.rule)).toContain('provenance[0]');
@@ -123,7 +123,10 @@ sbom:
       }),
     );
     const sig = v.checks.find((c) => c.rule === 'signature');
-    expect(sig).toEqual({ rule: 'signature', status: 'fail', detail: 'could not check [SOURCE_REGISTRY_UNREACHABLE]: cannot reach 127.0.0.1:5000' });
+    expect(sig).toEqual({ rule: 'signature', status: 'fail', detail: 'could not check [SOURCE_REGISTRY_UNREACHABLE]: cannot reach 127.0.0.1:5000', notChecked: true });
+    // The verdict fails closed and says which check was not done (README "Completeness").
+    expect(v.ok).toBe(false);
+    expect(v.incomplete).toEqual([{ kind: 'image', path: `127.0.0.1:5000/app@${D1}`, reason: 'signature not checked: cannot reach 127.0.0.1:5000', by: 'signature' }]);
   });
 
   it('a failing delegated check fails the verdict', async () => {

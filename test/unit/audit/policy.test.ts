@@ -69,3 +69,13 @@ sbom:
     expect(fails('').message).toContain('is empty');
   });
 });
+
+describe('audit policy: the local vulnerability database', () => {
+  it('reads vulndbDir and maxVulnDbAge (a duration, in seconds)', () => {
+    const p = parsePolicy('vulnerabilities:\n  vulndbDir: ./cache/vulndb\n  maxVulnDbAge: 1d12h\n', 'p.yaml');
+    expect(p.vulnerabilities).toMatchObject({ failOn: 'high', vulndbDir: './cache/vulndb', maxVulnDbAgeSeconds: 129_600 });
+  });
+  it('refuses an age that is not a duration, naming the key', () => {
+    expect(fails('vulnerabilities:\n  maxVulnDbAge: a week\n').message).toMatch(/vulnerabilities\.maxVulnDbAge: "a week" is not a duration/);
+  });
+});

@@ -46,7 +46,7 @@ describe('apk-db-cataloger', () => {
   });
 
   it('never throws on hostile bytes (property)', () => {
-    const ctx: CatalogContext = { warn: () => {}, limits: DEFAULT_LIMITS };
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     fc.assert(
       fc.property(
         fc.oneof(

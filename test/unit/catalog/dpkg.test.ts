@@ -61,13 +61,42 @@ describe('dpkg-db-cataloger', () => {
     expect(result.packages[0]!.purl).toBe('pkg:deb/debian/a@1?arch=amd64');
   });
 
-  it('skips config-files-only packages and warns about stanzas without Package or Version', async () => {
+  it('skips config-files-only packages; stanzas without Package or Version are incomplete input', async () => {
     const result = await catalogRoot([dpkgDbCataloger], rootOf({ '/var/lib/dpkg/status': 'dpkg/status-edge' }));
     expect(result.packages.map((p) => p.name)).toEqual(['netbase']);
     expect(result.warnings).toEqual([
-      '/var/lib/dpkg/status: skipped a stanza without a valid Package field',
-      '/var/lib/dpkg/status: package noversion has no Version; skipped',
+      '/var/lib/dpkg/status: not read completely: a stanza without a valid Package field',
+      '/var/lib/dpkg/status: not read completely: installed package noversion has no Version',
     ]);
+    // A record of the package database that cannot be read may be a missing package (README "Completeness").
+    expect(result.incomplete).toEqual([
+      { kind: 'file', path: '/var/lib/dpkg/status', reason: 'a stanza without a valid Package field', by: 'dpkg-db-cataloger' },
+      { kind: 'file', path: '/var/lib/dpkg/status', reason: 'installed package noversion has no Version', by: 'dpkg-db-cataloger' },
+    ]);
+  });
+
+  it.each([
+    // want/flag/state as dpkg(1) writes them. Only the states whose files are gone are left out:
+    // `config-files` (removed, conffiles kept) and `not-installed` (purged). A package that is held,
+    // selected for removal but still installed, or unpacked and not (fully) configured has its files
+    // on disk, so it stays in the SBOM (a scanner must see it).
+    ['install ok installed', true],
+    ['hold ok installed', true],
+    ['deinstall ok installed', true],
+    ['install ok unpacked', true],
+    ['install ok half-configured', true],
+    ['install ok triggers-pending', true],
+    ['install reinstreq half-installed', true],
+    ['deinstall ok config-files', false],
+    ['purge ok config-files', false],
+    ['purge ok not-installed', false],
+    ['unknown ok not-installed', false],
+  ])('Status: %s -> listed: %s', async (status, listed) => {
+    const result = await catalogRoot([dpkgDbCataloger], [
+      { path: '/var/lib/dpkg/status', content: `Package: a\nStatus: ${status}\nVersion: 1.0\nArchitecture: amd64\n\nPackage: b\nStatus: install ok installed\nVersion: 2.0\nArchitecture: amd64\n` },
+    ]);
+    expect(result.packages.map((p) => p.name)).toEqual(listed ? ['a', 'b'] : ['b']);
+    expect(result.warnings).toEqual([]);
   });
 
   it('reads distroless status.d files and ignores their .md5sums', async () => {
@@ -87,6 +116,20 @@ describe('dpkg-db-cataloger', () => {
     ]);
   });
 
+  it('reports the files each package installed: <pkg>.list, else <pkg>:<arch>.list (Multi-Arch: same), CRLF-safe', async () => {
+    const lists: Record<string, string> = {
+      '/var/lib/dpkg/info/busybox.list': '/.\n/bin\n/bin/busybox\r\n/usr/share/doc/busybox\n',
+      '/var/lib/dpkg/info/libc6:amd64.list': '/.\n/usr/lib/x86_64-linux-gnu/libc.so.6\n',
+    };
+    const warnings: string[] = [];
+    const ctx: CatalogContext = { warn: (m) => warnings.push(m), incomplete: () => {}, limits: DEFAULT_LIMITS, read: async (p) => (lists[p] === undefined ? undefined : Buffer.from(lists[p]!)) };
+    const status = 'Package: busybox\nVersion: 1\nArchitecture: amd64\n\nPackage: libc6\nVersion: 2\nArchitecture: amd64\nMulti-Arch: same\n\nPackage: nolist\nVersion: 3\n';
+    const r = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: Buffer.from(status) }, ctx);
+    const owned = Object.fromEntries([...r.ownedFiles!].map(([p, files]) => [p.name, files]));
+    expect(owned).toEqual({ busybox: ['/bin', '/bin/busybox', '/usr/share/doc/busybox'], libc6: ['/usr/lib/x86_64-linux-gnu/libc.so.6'] });
+    expect(warnings).toEqual([]);
+  });
+
   it('parses deb-control continuation lines and dependency alternatives', () => {
     const [s] = parseControlStanzas('Package: x\nDescription: short\n long line\n .\n more\n');
     expect(s!.get('description')).toBe('short\nlong line\n.\nmore');
@@ -94,7 +137,7 @@ describe('dpkg-db-cataloger', () => {
   });
 
   it('never throws and reports only well-formed names on hostile bytes (property)', async () => {
-    const ctx: CatalogContext = { warn: () => {}, limits: DEFAULT_LIMITS };
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(

@@ -1,6 +1,7 @@
 /** Helpers for the language-cataloger unit tests: run catalogers over in-memory files, summarise results. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Incomplete } from '../../../src/core/incomplete.js';
 import { collectingLogger } from '../../../src/core/log.js';
 import { DEFAULT_LIMITS, type Cataloger, type CatalogLimits } from '../../../src/catalog/cataloger.js';
 import { runCatalogers } from '../../../src/catalog/run.js';
@@ -15,12 +16,14 @@ export interface LangResult {
   packages: Package[];
   relationships: { from: string; to: string; type: string }[];
   warnings: string[];
+  /** What the parsers reported as not read (ctx.incomplete, or a parser that threw). */
+  incomplete: Incomplete[];
 }
 
 export async function catalogFiles(catalogers: readonly Cataloger[], files: readonly MemoryFile[], limits: Partial<CatalogLimits> = {}): Promise<LangResult> {
   const log = collectingLogger();
   const r = await runCatalogers(createMemoryResolver(files), catalogers, { log, limits: { ...DEFAULT_LIMITS, ...limits } });
-  return { packages: r.packages, relationships: r.relationships, warnings: r.warnings };
+  return { packages: r.packages, relationships: r.relationships, warnings: r.warnings, incomplete: r.incomplete };
 }
 
 /** A readable, stable summary for goldens: one line per package, relationships by name@version. */

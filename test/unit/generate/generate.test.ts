@@ -60,8 +60,8 @@ describe('sbom generate flags', () => {
     const out = join(tmp, 'x.cdx.json');
     const r = await runInProcess(['sbom', 'generate', `dir:${LAYER1}`, '-o', `cyclonedx-json=${out}`, '-o', 'table'], { env: { SOURCE_DATE_EPOCH: '1700000000' } });
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+VERSION\s+TYPE\s+FOUND-BY$/);
-    expect(r.stdout).toMatch(/^curl\s+7\.88\.1-10\+deb12u12\s+deb\s+dpkg-db-cataloger$/m);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME\s+VERSION\s+TYPE\s+FOUND-BY\s+PATH$/);
+    expect(r.stdout).toMatch(/^curl\s+7\.88\.1-10\+deb12u12\s+deb\s+dpkg-db-cataloger\s+\/var\/lib\/dpkg\/status$/m);
     expect(r.stderr).toContain(`wrote cyclonedx-json to ${out}`);
     const first = readFileSync(out, 'utf8');
     expect(JSON.parse(first).metadata.timestamp).toBe('2023-11-14T22:13:20.000Z');

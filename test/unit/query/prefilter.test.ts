@@ -130,7 +130,7 @@ describe('mayContain never rules out a file in which a package matches, nor the 
 });
 
 describe('the package filter keeps what names the subject', () => {
-  it('SPDX: the described root package (an image purl) is built, so the subject is the same as in a full decode', () => {
+  it('SPDX: the described root package (an image purl) is read, so the subject is the same as in a full decode (and it is the subject, not a package)', () => {
     const doc = {
       spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'registry.example/app:1', documentNamespace: 'https://x/image/app',
       packages: [
@@ -145,6 +145,7 @@ describe('the package filter keeps what names the subject', () => {
     const kept = decodeSbomBytes(buf, 'a.json', undefined, { keep: packageFilter(compiled) });
     expect(kept.sbom.subject).toEqual(full.sbom.subject);
     expect(full.sbom.subject.manifestDigest).toBe(`sha256:${'a'.repeat(64)}`);
-    expect(kept.sbom.packages.map((p) => p.name).sort()).toEqual(['app', 'log4j-core']);
+    expect(kept.sbom.packages.map((p) => p.name).sort()).toEqual(['log4j-core']);
+    expect(full.sbom.packages.map((p) => p.name).sort()).toEqual(['log4j-core', 'zlib']);
   });
 });

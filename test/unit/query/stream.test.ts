@@ -68,7 +68,10 @@ describe('streamed and whole-file reads give the same answers', () => {
     const piece = fc.constantFrom('log4j-core', 'LOG4J-CORE', 'log4j', '-', 'core', '/', ':', '.jar', ' ', '%2D', '%40', '?q=', '@1.0', 'x', 'é', '"', '\\');
     const text = fc.array(piece, { maxLength: 5 }).map((a) => a.join(''));
     const purl = fc.tuple(fc.constantFrom('pkg:maven/ns/', 'pkg:npm/', 'pkg:oci/'), text, fc.constantFrom('', '@2.14.1', '?a=b')).map(([a, b, c]) => `${a}${b}${c}`);
-    const pkg = fc.record({ name: text, purl: fc.option(purl, { nil: undefined }), note: text });
+    // One name in four is the needle itself, so enough documents match for the comparison to mean something
+    // (with only random pieces, a run of 300 sometimes had fewer than 20 matching documents).
+    const name = fc.oneof({ weight: 1, arbitrary: fc.constant('log4j-core') }, { weight: 3, arbitrary: text });
+    const pkg = fc.record({ name, purl: fc.option(purl, { nil: undefined }), note: text });
     let matched = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(FORMATS)), fc.array(pkg, { minLength: 1, maxLength: 4 }), fc.boolean(), async (format, pkgs, describe) => {

@@ -38,7 +38,8 @@ describe('encodeSbom', () => {
     expect(doc.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(doc.metadata.timestamp).toBe('2024-05-01T12:00:00.000Z');
     const c = doc.metadata.component;
-    expect(c).toMatchObject({ type: 'container', name: 'app', version: `sha256:${'c3'.repeat(32)}` });
+    // Named by its full reference (as syft names a container by the user's input); the purl by the repository's last segment.
+    expect(c).toMatchObject({ type: 'container', name: 'registry.example/team/app:1.0', version: `sha256:${'c3'.repeat(32)}` });
     expect(c.purl).toBe(`pkg:oci/app@sha256:${'c3'.repeat(32)}?repository_url=registry.example%2Fteam%2Fapp`);
     const props = Object.fromEntries(c.properties.map((p) => [p.name, p.value]));
     expect(props).toMatchObject({
@@ -118,7 +119,7 @@ describe('encodeSbom', () => {
     const back = decodeNativeSbom(doc);
     const { document, ...rest } = back;
     expect(rest).toEqual(sampleSbom());
-    expect(document).toEqual({ format: 'json', specVersion: '1', created: '2024-05-01T12:00:00.000Z' });
+    expect(document).toEqual({ format: 'custody-json', specVersion: '1', created: '2024-05-01T12:00:00.000Z' });
   });
 
   it('an unknown format is a usage error', () => {

@@ -77,7 +77,7 @@ describe('trusted roots', () => {
   });
   it('a malformed trusted root is an input error', () => {
     expect(() => loadTrustedRoot(join(F, 'not-json.sigstore.json'))).toThrow(expect.objectContaining({ code: 'VERIFY_TRUST_MALFORMED', exitCode: 3 }));
-    expect(() => loadTrustedRoot(join(F, 'missing.json'))).toThrow(expect.objectContaining({ code: 'VERIFY_TRUST_UNREADABLE' }));
+    expect(() => loadTrustedRoot(join(F, 'missing.json'))).toThrow(expect.objectContaining({ code: 'VERIFY_TRUST_NOT_FOUND' }));
   });
 });
 

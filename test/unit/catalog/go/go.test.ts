@@ -4,6 +4,8 @@ import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
 import { parseModInfo, readGoBuildInfo } from '../../../../src/catalog/go/buildinfo.js';
 import { bufferSource, readElf, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { goBinaryCataloger, goModCataloger } from '../../../../src/catalog/go/index.js';
+import { parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
+import { versionFromLdflags } from '../../../../src/catalog/go/ldflags.js';
 import { catalogFiles, find, fixture, generated, summarize } from '../lang-support.js';
 
 describe('go-binary-cataloger', () => {
@@ -45,6 +47,18 @@ describe('go-binary-cataloger', () => {
     expect(r.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['stdlib@go1.19.8']);
     expect(r.packages[0]!.metadata).toMatchObject({ mainPackage: 'github.com/example/tool/cmd/tool', buildMode: 'gopath' });
     expect(r.warnings).toEqual([]);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('a .go.buildinfo section that cannot be read is incomplete input, not "not a Go binary"', async () => {
+    const bin = Buffer.from(generated('go/hello-inline'));
+    const magic = Buffer.from('\xff Go buildinf:', 'latin1');
+    const at = bin.indexOf(magic);
+    expect(at).toBeGreaterThan(0);
+    bin.fill(0, at, at + magic.length);
+    const r = await catalogFiles([goBinaryCataloger], [{ path: '/usr/local/bin/hello', content: bin }]);
+    expect(r.packages).toEqual([]);
+    expect(r.incomplete).toEqual([{ kind: 'file', path: '/usr/local/bin/hello', reason: 'a .go.buildinfo section that cannot be read: its modules are not listed', by: 'go-binary-cataloger' }]);
   });
 
   it('looks only where executables live', async () => {
@@ -69,6 +83,47 @@ describe('go-binary-cataloger', () => {
         readGoBuildInfo(Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from(junk)]));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('go-binary-cataloger: main module version from -ldflags (peers\' fixtures)', () => {
+  it('a (devel) main module takes the one version -X sets (modinfo of a real go build)', async () => {
+    const r = await catalogFiles([goBinaryCataloger], [{ path: '/usr/local/bin/ldtool', content: generated('go/ldtool') }]);
+    const main = find(r, 'example.com/ldtool')[0]!;
+    expect(main).toMatchObject({ version: 'v1.4.2', purl: 'pkg:golang/example.com/ldtool@v1.4.2' });
+    expect(main.metadata?.versionSource).toBe('-ldflags');
+  });
+
+  it('reads -X flags as trivy does: tiers, quoting, ambiguity', () => {
+    expect(versionFromLdflags('example.com/x', '"-s -w -X main.version=1.4.2"')).toBe('v1.4.2');
+    expect(versionFromLdflags('example.com/x', "-X='main.Version=v2.0.0-rc.1' -X main.commit=abc")).toBe('v2.0.0-rc.1');
+    expect(versionFromLdflags('example.com/x', '-X example.com/x/cmd/tool.version=3.1.0 -X github.com/other/lib.version=9.9.9')).toBe('v3.1.0');
+    expect(versionFromLdflags('example.com/x', '-X main.version=1.0.0 -X common.ver=2.0.0')).toBeUndefined();
+    expect(versionFromLdflags('example.com/x', '-X main.version=dev')).toBeUndefined();
+    expect(versionFromLdflags('example.com/x', '-s -w')).toBeUndefined();
+  });
+});
+
+describe('go-mod-cataloger: exclude (issue 17)', () => {
+  it('a required version that an exclude directive names is not a package (single-line and block excludes, real go mod edit output)', async () => {
+    const r = await catalogFiles([goModCataloger], [{ path: '/src/excluder/go.mod', content: fixture('go/exclude/go.mod') }]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:golang/github.com/pkg/errors@v0.9.0', 'pkg:golang/golang.org/x/text@v0.14.0']);
+    expect(r.warnings).toEqual(['/src/excluder/go.mod: require github.com/google/uuid v1.3.0 is excluded by an exclude directive; not reported']);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('hostile go.mod text (fast-check): never throws, excluded requirements never reported', async () => {
+    const seed = fixture('go/exclude/go.mod').toString('utf8');
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
+    await fc.assert(
+      fc.asyncProperty(fc.nat(seed.length), fc.string({ maxLength: 80 }), async (at, junk) => {
+        const text = seed.slice(0, at) + junk + seed.slice(at);
+        const mod = parseGoModText(text);
+        const r = await parseGoMod({ location: { path: '/go.mod' }, contents: Buffer.from(text) }, ctx);
+        for (const p of r.packages) expect(mod.excludes.has(`${p.metadata?.replaces ?? `${p.name}@${p.version}`}`)).toBe(false);
+      }),
+      { numRuns: 200 },
     );
   });
 });

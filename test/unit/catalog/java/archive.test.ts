@@ -80,34 +80,41 @@ describe('java-archive-cataloger', () => {
     expect(r.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['log4j@1.2.17 pkg:maven/log4j/log4j@1.2.17']);
   });
 
-  it('nesting deeper than the limit: warns naming the archive, keeps the levels it read', async () => {
+  it('nesting deeper than the limit: incomplete, naming the archive; keeps the levels it read', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('deep.jar')]);
     const levels = r.packages.map((p) => Number(p.version)).sort((a, b) => a - b);
     expect(levels).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(/deep\.jar(!\/lib\/level-\d+\.jar){8}: nested archive lib\/level-1\.jar is deeper than the nesting limit of 8/);
+    expect(r.warnings[0]).toMatch(/deep\.jar(!\/lib\/level-\d+\.jar){8}: not read completely: nested archive lib\/level-1\.jar is deeper than the nesting limit of 8/);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['nested archive lib/level-1.jar is deeper than the nesting limit of 8; not opened']);
     const shallow = await catalogFiles([javaArchiveCataloger], [java('deep.jar')], { maxNestingDepth: 2 });
     expect(shallow.packages).toHaveLength(3);
   });
 
-  it('zip bomb: the over-ratio entry is skipped with a warning, the rest of the war is still read', async () => {
+  it('zip bomb: the over-ratio entry is skipped and incomplete, the rest of the war is still read', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('bomb.war')]);
-    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/bomb\.war: nested archive WEB-INF\/lib\/zeros\.jar has compression ratio \d+:1, over the limit of 200:1/);
+    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/bomb\.war: not read completely: nested archive WEB-INF\/lib\/zeros\.jar has compression ratio \d+:1, over the limit of 200:1/);
+    expect(r.incomplete.map((i) => i.path)).toEqual(['/opt/app/bomb.war']);
     expect(find(r, 'log4j-api', '2.19.0')).toHaveLength(1);
   });
 
-  it('per-file and total-bytes limits warn and skip', async () => {
+  it('per-file and total-bytes limits skip, incomplete', async () => {
     // the runner skips top-level files over maxFileBytes itself; the parser applies it to nested entries
     const warnings: string[] = [];
-    const perFile = await parseJavaArchive({ location: { path: '/opt/app/app.war' }, contents: generated('java/app.war') }, { warn: (m, l) => void warnings.push(`${l?.path}: ${m}`), limits: { ...DEFAULT_LIMITS, maxFileBytes: 700 } });
+    const lost: string[] = [];
+    const perFile = await parseJavaArchive(
+      { location: { path: '/opt/app/app.war' }, contents: generated('java/app.war') },
+      { warn: (m, l) => void warnings.push(`${l?.path}: ${m}`), incomplete: (m, l) => void lost.push(`${l?.path}: ${m}`), limits: { ...DEFAULT_LIMITS, maxFileBytes: 700 } },
+    );
     expect(perFile.packages.map((p) => p.name)).toContain('log4j-api');
-    expect(warnings.join('\n')).toMatch(/app\.war: nested archive WEB-INF\/lib\/log4j-core-2\.19\.0\.jar is \d+ bytes, over the 700-byte file limit/);
+    expect(lost.join('\n')).toMatch(/app\.war: nested archive WEB-INF\/lib\/log4j-core-2\.19\.0\.jar is \d+ bytes, over the 700-byte file limit/);
+    expect(warnings).toEqual([]);
     const total = await catalogFiles([javaArchiveCataloger], [java('app.war')], { maxTotalBytes: 1200 });
-    expect(total.warnings.join('\n')).toMatch(/total limit/);
+    expect(total.incomplete.map((i) => i.reason).join('\n')).toMatch(/total limit/);
     expect(find(total, 'sbomtest-app')).toHaveLength(1);
   });
 
-  it('an entry that inflates past the size its central directory gives is refused with a warning, not inflated on', async () => {
+  it('an entry that inflates past the size its central directory gives is refused (incomplete), not inflated on', async () => {
     // Patch the central directory record of a jar nested in the war: it now claims 100 bytes.
     const jar = Buffer.from(generated('java/app.war'));
     const name = Buffer.from('WEB-INF/lib/outer-lib-3.0.0.jar');
@@ -120,20 +127,63 @@ describe('java-archive-cataloger', () => {
     expect(jar.readUInt32LE(at + 24)).toBeGreaterThan(100);
     jar.writeUInt32LE(100, at + 24);
     const r = await catalogFiles([javaArchiveCataloger], [{ path: '/opt/app/app.war', content: jar }]);
-    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/app\.war: cannot inflate nested archive WEB-INF\/lib\/outer-lib-3\.0\.0\.jar \(entry (inflates past the 100 bytes its directory says|holds \d+ bytes, its directory says 100)\)/);
+    expect(r.warnings.join('\n')).toMatch(/\/opt\/app\/app\.war: not read completely: cannot inflate nested archive WEB-INF\/lib\/outer-lib-3\.0\.0\.jar \(entry (inflates past the 100 bytes its directory says|holds \d+ bytes, its directory says 100)\)/);
     expect(find(r, 'outer-lib')).toHaveLength(0);
     expect(find(r, 'inner-lib')).toHaveLength(0);
     expect(find(r, 'log4j-core', '2.19.0')).toHaveLength(1);
   });
 
-  it('corrupt, truncated and corrupt-nested archives are warnings naming the path; the rest is catalogued', async () => {
+  it('corrupt, truncated and corrupt-nested archives are incomplete, naming the path; the rest is catalogued', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('corrupt.jar'), java('truncated.jar'), java('bad-nested.war'), java('log4j-core-2.19.0.jar')]);
     expect(find(r, 'log4j-core')).toHaveLength(1);
     expect(find(r, 'log4j-api')[0]!.locations[0]!.path).toBe('/opt/app/bad-nested.war!/WEB-INF/lib/log4j-api-2.19.0.jar');
     const w = r.warnings.join('\n');
-    expect(w).toMatch(/\/opt\/app\/corrupt\.jar: (not a readable|corrupt) zip archive/);
-    expect(w).toMatch(/\/opt\/app\/truncated\.jar: (not a readable|corrupt) zip archive/);
-    expect(w).toMatch(/\/opt\/app\/bad-nested\.war!\/WEB-INF\/lib\/broken-1\.0\.jar: (not a readable|corrupt) zip archive/);
+    expect(w).toMatch(/\/opt\/app\/corrupt\.jar: not read completely: (not a readable|corrupt) zip archive/);
+    expect(w).toMatch(/\/opt\/app\/truncated\.jar: not read completely: (not a readable|corrupt) zip archive/);
+    expect(w).toMatch(/\/opt\/app\/bad-nested\.war!\/WEB-INF\/lib\/broken-1\.0\.jar: not read completely: (not a readable|corrupt) zip archive/);
+    expect(r.incomplete.map((i) => i.path).sort()).toEqual(['/opt/app/bad-nested.war!/WEB-INF/lib/broken-1.0.jar', '/opt/app/corrupt.jar', '/opt/app/truncated.jar']);
+  });
+
+  it('jars identified only by a real manifest (issue 17): the manifest names them, the file name only spells the same name more fully', async () => {
+    const only = (n: string) => ({ path: `/opt/lib/${n}`, content: generated(`java/manifest-only/${n}`) });
+    const names = ['bcprov-jdk18on-1.77.jar', 'provider.jar', 'commons-lang3-3.12.0.jar', 'lang.jar', 'org.eclipse.osgi-3.18.0.jar', 'micrometer-core-1.12.0.jar', 'kotlin-stdlib-1.9.22.jar', 'app.jar', 'test.jar'];
+    const r = await catalogFiles([javaArchiveCataloger], names.map(only));
+    expect(Object.fromEntries(r.packages.map((p) => [p.locations[0]!.path.slice('/opt/lib/'.length), p.purl]))).toEqual({
+      // Bundle-SymbolicName 'bcprov' (Implementation-Title absent): the file name qualifies it; 1.77.00.0 is 1.77
+      'bcprov-jdk18on-1.77.jar': 'pkg:maven/org.bouncycastle/bcprov-jdk18on@1.77',
+      'provider.jar': 'pkg:maven/org.bouncycastle/bcprov@1.77.00.0',
+      // 'Apache Commons Lang' is a display name: the felix bundle plugin's symbolic name gives lang3, the file name commons-lang3
+      'commons-lang3-3.12.0.jar': 'pkg:maven/org.apache.commons/commons-lang3@3.12.0',
+      'lang.jar': 'pkg:maven/org.apache.commons/lang3@3.12.0',
+      // '%systemBundle' is a localisation key, not a name; the OSGi qualifier is the same release as 3.18.0
+      'org.eclipse.osgi-3.18.0.jar': 'pkg:maven/org.eclipse/org.eclipse.osgi@3.18.0',
+      'micrometer-core-1.12.0.jar': 'pkg:maven/micrometer-core/micrometer-core@1.12.0',
+      'kotlin-stdlib-1.9.22.jar': 'pkg:maven/kotlin-stdlib/kotlin-stdlib@1.9.22',
+      // multi-word Implementation-Title, renamed file: the module name group.artifact, never 'app'
+      'app.jar': 'pkg:maven/com.example/billing@2.3.1',
+      // trivy's test.jar: 'Spring Framework' is the product; org.springframework.core shortened, 'Spring Core' spells it out
+      'test.jar': 'pkg:maven/org.springframework/spring-core@2.5.6.SEC03',
+    });
+    for (const p of r.packages) expect(p.metadata?.identitySource).toBe('manifest');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('pom.properties anywhere in the archive, not only under META-INF/maven/<g>/<a>/ (as syft and trivy)', async () => {
+    const r = await catalogFiles([javaArchiveCataloger], [{ path: '/opt/lib/relocated-poms.jar', content: generated('java/manifest-only/relocated-poms.jar') }]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.13.4', 'pkg:maven/org.yaml/snakeyaml@1.33']);
+  });
+
+  it('every archive extension syft and trivy accept (.par .sar .nar .kar .far .lpkg .rar .zap, any case), nested jars included; a non-zip .rar is not a loss', async () => {
+    const names = ['portal-app.par', 'jboss-service.sar', 'nifi-processors.nar', 'karaf-feature.kar', 'liferay-plugin.lpkg', 'resource-adapter.rar', 'zap-addon.zap', 'flex-app.far', 'LEGACY-APP.PAR', 'photos.rar'];
+    const r = await catalogFiles([javaArchiveCataloger], names.map((n) => ({ path: `/srv/${n}`, content: generated(`java/extensions/${n}`) })));
+    const outer = r.packages.filter((p) => !p.locations[0]!.path.includes('!')).map((p) => p.name).sort();
+    expect(outer).toEqual(['flex-app', 'jboss-service', 'karaf-feature', 'legacy-app', 'liferay-plugin', 'nifi-processors', 'portal-app', 'resource-adapter', 'zap-addon']);
+    expect(find(r, 'log4j-core', '2.19.0')).toHaveLength(9);
+    expect(r.warnings).toEqual(['/srv/photos.rar: no zip signature: not a Java archive; skipped']);
+    expect(r.incomplete).toEqual([]);
+    // a .par that is not a zip is a corrupt Java archive: incomplete
+    const bad = await catalogFiles([javaArchiveCataloger], [{ path: '/srv/broken.par', content: Buffer.from('Rar!\x1a\x07\x01\x00 not a zip', 'latin1') }]);
+    expect(bad.incomplete.map((i) => i.path)).toEqual(['/srv/broken.par']);
   });
 
   it('keeps the layer of the outer file on nested locations', async () => {
@@ -141,12 +191,12 @@ describe('java-archive-cataloger', () => {
     for (const p of r.packages) expect(p.locations[0]!.layer).toBe('sha256:abc');
   });
 
-  it('survives hostile bytes (fast-check): never throws, only warnings', async () => {
+  it('survives hostile bytes (fast-check): never throws, only warnings and incomplete entries', async () => {
     const base = generated('java/app.war');
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.nat(base.length - 1), fc.uint8Array({ minLength: 1, maxLength: 64 }), async (bytes, at, patch) => {
         const warnings: string[] = [];
-        const ctx = { warn: (m: string) => void warnings.push(m), limits: DEFAULT_LIMITS };
+        const ctx = { warn: (m: string) => void warnings.push(m), incomplete: (m: string) => void warnings.push(m), limits: DEFAULT_LIMITS };
         await parseJavaArchive({ location: { path: '/x.jar' }, contents: Buffer.from(bytes) }, ctx);
         const mutated = Buffer.from(base);
         Buffer.from(patch).copy(mutated, at);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
 import { npmInstalledCataloger, npmLockCataloger } from '../../../../src/catalog/npm/index.js';
 import { parseInstalledPackageJson } from '../../../../src/catalog/npm/package-json.js';
 import { parsePackageLock } from '../../../../src/catalog/npm/package-lock.js';
 import { parsePnpmKey, parsePnpmLock } from '../../../../src/catalog/npm/pnpm-lock.js';
-import { parseYarnLock } from '../../../../src/catalog/npm/yarn-lock.js';
+import { aliasTarget, parseYarnLock, registryTarballName } from '../../../../src/catalog/npm/yarn-lock.js';
 import { catalogFiles, find, fixture, summarize } from '../lang-support.js';
 
 const LOCKS: [string, string][] = [
@@ -18,6 +18,16 @@ const LOCKS: [string, string][] = [
   ['pnpm-v5', 'pnpm-lock.yaml'],
   ['pnpm-v6', 'pnpm-lock.yaml'],
   ['pnpm-v9', 'pnpm-lock.yaml'],
+  // issue 17: real files from npm 6 / npm 11 / pnpm 12 / yarn 1 / yarn 4 (fixtures/catalog/npm/README.md)
+  ['lock-v1-dev', 'package-lock.json'],
+  ['lock-v3-dev', 'package-lock.json'],
+  ['pnpm-multidoc', 'pnpm-lock.yaml'],
+  ['pnpm-importers', 'pnpm-lock.yaml'],
+  ['yarn-aliases', 'yarn.lock'],
+  ['yarn-berry-aliases', 'yarn.lock'],
+  ['yarn-berry-lenient', 'yarn.lock'],
+  ['yarn-by-npm7', 'yarn.lock'],
+  ['pnpm-local', 'pnpm-lock.yaml'],
 ];
 
 const pj = (o: Record<string, unknown>) => JSON.stringify(o);
@@ -38,13 +48,14 @@ describe('npm-lock-cataloger', () => {
     expect(find(r, '@types/node')[0]!.purl).toBe('pkg:npm/%40types/node@18.0.0');
   });
 
-  it('v2/v3: links are not packages, a nameless entry is a warning, alias entries use `name`', async () => {
+  it('v2/v3: links are not packages, a nameless entry is incomplete, alias entries use `name`', async () => {
     const v2 = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: fixture('npm/lock-v2/package-lock.json') }]);
     expect(find(v2, 'workspace-a')).toEqual([]);
     expect(v2.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['@types/node@18.0.0', 'debug@2.6.9', 'ms@2.0.0', 'ms@2.1.3']);
     expect(find(v2, 'ms', '2.1.3')[0]!.licenses).toEqual(['MIT']);
     const v3 = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: fixture('npm/lock-v3/package-lock.json') }]);
-    expect(v3.warnings.join('\n')).toMatch(/\/p\/package-lock\.json: lock entry "node_modules\/broken" has no name or version; skipped/);
+    expect(v3.warnings.join('\n')).toMatch(/\/p\/package-lock\.json: not read completely: lock entry "node_modules\/broken" has no name or version; skipped/);
+    expect(v3.incomplete).toEqual([{ kind: 'file', path: '/p/package-lock.json', reason: 'lock entry "node_modules/broken" has no name or version; skipped', by: 'npm-lock-cataloger' }]);
     expect(find(v3, 'ms', '2.1.3')).toHaveLength(1);
     const debug = find(v3, 'debug')[0]!;
     expect(v3.relationships).toContainEqual({ from: debug.id, to: find(v3, 'ms', '2.0.0')[0]!.id, type: 'depends-on' });
@@ -57,6 +68,16 @@ describe('npm-lock-cataloger', () => {
     const classic = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: fixture('npm/yarn-classic/yarn.lock') }]);
     expect(classic.relationships).toHaveLength(2);
     expect(classic.warnings.join('\n')).toMatch(/no-version@\^1\.0\.0.*has no version/);
+  });
+
+  it('yarn descriptors: alias targets and registry tarball names', () => {
+    expect(aliasTarget('my-ms@npm:ms@2.1.3')).toBe('ms');
+    expect(aliasTarget('@my/is-odd@npm:@scope/is-odd@^3')).toBe('@scope/is-odd');
+    expect(aliasTarget('ms@npm:^2.1.3')).toBeUndefined();
+    expect(aliasTarget('ms@^2.1.3')).toBeUndefined();
+    expect(registryTarballName('https://registry.npmjs.org/@babel/core/-/core-7.0.0.tgz')).toBe('@babel/core');
+    expect(registryTarballName('https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz#574c8138')).toBe('ms');
+    expect(registryTarballName('https://npm.example.com/ms/-/ms-2.1.3.tgz')).toBeUndefined();
   });
 
   it('pnpm keys of every lockfile version', () => {
@@ -79,6 +100,101 @@ describe('npm-lock-cataloger', () => {
     expect(r.warnings.join('\n')).toMatch(/\/a\/package-lock\.json: npm-lock-cataloger could not read it: invalid JSON/);
     expect(r.warnings.join('\n')).toMatch(/\/b\/pnpm-lock\.yaml: npm-lock-cataloger could not read it: invalid YAML/);
     expect(find(r, 'debug')).toHaveLength(1);
+  });
+});
+
+describe('npm-lock-cataloger: the long tail (issue 17)', () => {
+  const lock = (dir: string, file: string) => catalogFiles([npmLockCataloger], [{ path: `/p/${file}`, content: fixture(`npm/${dir}/${file}`) }]);
+  const dev = (r: Awaited<ReturnType<typeof lock>>) => r.packages.filter((p) => p.metadata?.dev === true).map((p) => `${p.name}@${p.version}`).sort();
+  const SEND_TREE = ['debug@2.6.9', 'depd@2.0.0', 'destroy@1.2.0', 'ee-first@1.1.1', 'encodeurl@1.0.4', 'escape-html@1.0.3', 'etag@1.8.1', 'fresh@0.5.2', 'http-errors@2.0.0', 'inherits@2.0.4', 'mime@1.6.0', 'ms@2.0.0', 'on-finished@2.4.1', 'range-parser@1.2.1', 'send@0.18.0', 'setprototypeof@1.2.0', 'statuses@2.0.1', 'toidentifier@1.0.1'];
+
+  it('package-lock v1: entries nested in a dev-only parent are dev although their own entry does not say so', async () => {
+    const r = await lock('lock-v1-dev', 'package-lock.json');
+    // send's nested debug@2.6.9 -> ms@2.0.0 carry no `dev` flag in this file; only send reaches them
+    expect(dev(r)).toEqual(SEND_TREE);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('package-lock v1/v3: a name@version installed for prod and for dev (ms@2.1.3 as my-ms and under send) is not dev; the alias is the real package', async () => {
+    for (const [dir] of [['lock-v1-dev'], ['lock-v3-dev']]) {
+      const r = await lock(dir!, 'package-lock.json');
+      expect(dev(r)).toEqual(SEND_TREE);
+      const ms = find(r, 'ms', '2.1.3');
+      expect(ms).toHaveLength(1);
+      expect(ms[0]!.purl).toBe('pkg:npm/ms@2.1.3');
+      expect(find(r, 'my-ms')).toEqual([]);
+    }
+  });
+
+  it('package-lock v1: a nested key written as an install path names the package after node_modules/', async () => {
+    const text = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: '1.0.0', dependencies: { 'node_modules/async': { version: '3.2.4', dev: true } } } } });
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: text }]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/a@1.0.0', 'pkg:npm/async@3.2.4']);
+  });
+
+  it('pnpm-lock.yaml with two YAML documents (pnpm 12 env lockfile first): both are read', async () => {
+    const r = await lock('pnpm-multidoc', 'pnpm-lock.yaml');
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@4.3.4', 'is-number@6.0.0', 'is-number@7.0.0', 'is-odd@3.0.1', 'ms@2.1.2', 'ms@2.1.3']);
+    // is-number@7.0.0 is a config dependency (env document), the rest the project's
+    expect(dev(r)).toEqual(['is-number@6.0.0', 'is-odd@3.0.1']);
+    expect(r.warnings).toEqual([]);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('pnpm-lock.yaml: one broken document of two is incomplete, the other is read', async () => {
+    const text = fixture('npm/pnpm-multidoc/pnpm-lock.yaml').toString('utf8').replace('snapshots:\n\n  is-number@7.0.0: {}', 'snapshots:\n  - [unclosed');
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/pnpm-lock.yaml', content: text }]);
+    expect(find(r, 'debug', '4.3.4')).toHaveLength(1);
+    expect(find(r, 'is-number', '7.0.0')).toEqual([]);
+    expect(r.incomplete.map((i) => i.reason)).toEqual([expect.stringMatching(/^pnpm-lock\.yaml document 1 is not valid YAML/)]);
+  });
+
+  it('pnpm-lock.yaml: packages listed only under importers are reported (v9 importers, v5 top-level dependencies)', async () => {
+    const r = await lock('pnpm-importers', 'pnpm-lock.yaml');
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@4.3.4', 'is-number@6.0.0', 'is-odd@3.0.1', 'ms@2.1.2', 'ms@2.1.3']);
+    const v5 = 'lockfileVersion: 5.4\n\nspecifiers:\n  nanoid: ^3.3.4\n\ndependencies:\n  nanoid: 3.3.4\n  alias: /ms/2.1.3\n  local: link:../local\n\ndevDependencies:\n  c8: 7.12.0_typescript@4.7.4\n\npackages:\n\n  /@bcoe/v8-coverage/0.2.3:\n    resolution: {integrity: sha512-aaa}\n    dev: true\n';
+    const r5 = await catalogFiles([npmLockCataloger], [{ path: '/p/pnpm-lock.yaml', content: v5 }]);
+    expect(r5.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}`).sort()).toEqual(['@bcoe/v8-coverage@0.2.3 dev', 'c8@7.12.0 dev', 'ms@2.1.3', 'nanoid@3.3.4']);
+  });
+
+  it('yarn v1 and berry aliases are reported as the package installed, with the alias in metadata', async () => {
+    for (const dir of ['yarn-aliases', 'yarn-berry-aliases']) {
+      const r = await lock(dir, 'yarn.lock');
+      expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/debug@4.3.4', 'pkg:npm/is-number@6.0.0', 'pkg:npm/is-odd@3.0.1', 'pkg:npm/ms@2.1.2', 'pkg:npm/ms@2.1.3']);
+      expect(find(r, 'ms', '2.1.3')[0]!.metadata?.alias).toBe('my-ms');
+      expect(find(r, 'is-odd')[0]!.metadata?.alias).toBe('@my/is-odd');
+      expect(r.relationships.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('yarn v1: the public registry tarball URL names the package (syft does the same)', async () => {
+    const text = '# yarn lockfile v1\n\n\nresize-observer-polyfill@^1.5.1:\n  version "1.5.2"\n  resolved "https://registry.yarnpkg.com/@4lolo/resize-observer-polyfill/-/resize-observer-polyfill-1.5.2.tgz#58868fc7"\n\nprivate@^1.0.0:\n  version "1.0.0"\n  resolved "https://npm.example.com/repo/private/-/private-1.0.0.tgz"\n';
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: text }]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/%404lolo/resize-observer-polyfill@1.5.2', 'pkg:npm/private@1.0.0']);
+  });
+
+  it('yarn v1 lock written by npm 7 (every key quoted) is read like yarn\'s own', async () => {
+    const r = await lock('yarn-by-npm7', 'yarn.lock');
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/is-number@6.0.0', 'pkg:npm/is-odd@3.0.1']);
+    expect(r.relationships).toHaveLength(1);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('pnpm: a local tarball that names its version is a package; a local folder without one is a warning', async () => {
+    const r = await lock('pnpm-local', 'pnpm-lock.yaml');
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/local-lib@0.4.2', 'pkg:npm/ms@2.1.3']);
+    expect(find(r, 'local-lib')[0]!.metadata?.resolved).toBe('local-lib@file:vendor/local-lib-0.4.2.tgz');
+    expect(r.warnings).toEqual(['/p/pnpm-lock.yaml: pnpm-lock.yaml local package "local-tool@file:packages/tool" has no version; not reported']);
+  });
+
+  it('yarn berry: a duplicate key and one malformed entry lose only that entry (incomplete), the rest is read', async () => {
+    const r = await lock('yarn-berry-lenient', 'yarn.lock');
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@4.3.4', 'is-odd@3.0.1', 'ms@2.1.2', 'ms@2.1.3']);
+    expect(r.incomplete).toEqual([
+      { kind: 'file', path: '/p/yarn.lock', by: 'npm-lock-cataloger', reason: 'yarn.lock entry "\\"is-number@npm:^6.0.0\\":" at line 39 is not valid YAML (Missing closing "quote); skipped' },
+    ]);
+    expect(r.warnings.join('\n')).toMatch(/yarn\.lock key "ms@npm:2\.1\.2" appears at lines 46 and 53; both read/);
+    expect(r.warnings.join('\n')).toMatch(/yarn\.lock is not valid YAML as a whole .*; reading it entry by entry/);
   });
 });
 
@@ -117,7 +233,7 @@ describe('npm-installed-cataloger', () => {
 });
 
 describe('npm parsers on hostile bytes (fast-check)', () => {
-  const ctx = { warn: () => {}, limits: DEFAULT_LIMITS };
+  const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
   const loc = { path: '/x' };
   it('never crash with anything but an Error', () => {
     const seeds = LOCKS.map(([d, f]) => fixture(`npm/${d}/${f}`).toString('utf8'));
@@ -135,5 +251,20 @@ describe('npm parsers on hostile bytes (fast-check)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('bounded on hostile shapes: 1,000 pnpm documents, 3,000 broken berry entries', () => {
+    const ctx = { warn: () => {}, incomplete: vi.fn(), limits: DEFAULT_LIMITS };
+    let t = performance.now();
+    const docs = Array.from({ length: 1000 }, (_, i) => `lockfileVersion: '9.0'\npackages:\n  p${i}@1.0.0:\n    resolution: {integrity: sha512-x}\n`).join('---\n');
+    const r = parsePnpmLock({ location: loc, contents: Buffer.from(docs) }, ctx);
+    expect(r.packages).toHaveLength(16);
+    expect(ctx.incomplete).toHaveBeenCalledWith('pnpm-lock.yaml holds 1000 YAML documents; only the first 16 read', loc);
+    expect(performance.now() - t).toBeLessThan(20_000);
+    t = performance.now();
+    const berry = `__metadata:\n  version: 8\n\n${Array.from({ length: 3000 }, (_, i) => `"p${i}@npm:1.0.0":\n  version: 1.0.0\n  resolution: "p${i}@npm:1.0.0\n`).join('\n')}`;
+    const b = parseYarnLock({ location: loc, contents: Buffer.from(berry) }, ctx);
+    expect(b.packages).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(20_000);
   });
 });

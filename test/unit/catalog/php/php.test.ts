@@ -20,7 +20,8 @@ describe('php catalogers', () => {
     ]);
     expect(find(r, 'phpunit/phpunit')[0]!.metadata?.dev).toBe(true);
     expect(r.relationships).toHaveLength(2);
-    expect(r.warnings.join('\n')).toMatch(/installed\.json: composer entry "broken\/entry" has no name or version/);
+    expect(r.warnings.join('\n')).toMatch(/installed\.json: not read completely: composer entry "broken\/entry" has no name or version/);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['composer entry "broken/entry" has no name or version']);
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/installed.txt');
   });
 
@@ -37,7 +38,7 @@ describe('php catalogers', () => {
   });
 
   it('hostile JSON (fast-check)', () => {
-    const ctx = { warn: () => {}, limits: DEFAULT_LIMITS };
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         for (const parse of [parseComposerInstalled, parseComposerLock]) {

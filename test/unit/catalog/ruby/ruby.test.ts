@@ -13,7 +13,8 @@ describe('ruby catalogers', () => {
     ]);
     expect(r.packages).toHaveLength(1);
     expect(r.packages[0]).toMatchObject({ name: 'rake', version: '13.0.6', purl: 'pkg:gem/rake@13.0.6', licenses: ['MIT'], supplier: 'Hiroshi SHIBATA, Eric Hodel, Jim Weirich' });
-    expect(r.warnings.join('\n')).toMatch(/broken\.gemspec: gemspec without a literal name/);
+    expect(r.warnings.join('\n')).toMatch(/broken\.gemspec: not read completely: gemspec without a literal name/);
+    expect(r.incomplete.map((i) => i.path)).toEqual(['/usr/share/rubygems-integration/all/specifications/broken.gemspec']);
   });
 
   it('Gemfile.lock: specs, platform gems, dependency edges', async () => {
@@ -25,7 +26,7 @@ describe('ruby catalogers', () => {
   });
 
   it('hostile bytes (fast-check)', () => {
-    const ctx = { warn: () => {}, limits: DEFAULT_LIMITS };
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     fc.assert(
       fc.property(fc.string(), (s) => {
         for (const parse of [parseGemspec, parseGemfileLock]) expect(Array.isArray(parse({ location: { path: '/x' }, contents: Buffer.from(s) }, ctx).packages)).toBe(true);

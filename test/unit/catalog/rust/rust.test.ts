@@ -23,11 +23,12 @@ describe('rust catalogers', () => {
     ]);
     expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['cc@1.0.83', 'hello-rs@0.1.0', 'serde@1.0.188']);
     expect(r.relationships).toHaveLength(2);
-    expect(r.warnings.join('\n')).toMatch(/\/usr\/bin\/bad-dep: cargo-auditable \.dep-v0 section unreadable/);
+    expect(r.warnings.join('\n')).toMatch(/\/usr\/bin\/bad-dep: not read completely: cargo-auditable \.dep-v0 section unreadable/);
+    expect(r.incomplete.map((i) => i.path)).toEqual(['/usr/bin/bad-dep']);
   });
 
   it('hostile bytes (fast-check)', () => {
-    const ctx = { warn: () => {}, limits: DEFAULT_LIMITS };
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     const seed = fixture('rust/Cargo.lock').toString('utf8');
     fc.assert(
       fc.property(fc.string(), fc.nat(seed.length), fc.uint8Array({ maxLength: 300 }), (s, i, bytes) => {

@@ -1,0 +1,33 @@
+/**
+ * The package a runtime binary is reported as: type `binary`, a `pkg:generic` purl and the CPEs the
+ * peers give it (syft's binary classifiers; grype matches these packages by CPE, trivy by name), found
+ * by this cataloger at the file that showed the version.
+ */
+import { buildPurl } from '../../core/ecosystem.js';
+import type { Location, Package } from '../../sbom/model.js';
+import { langPackage } from '../lang-common.js';
+import { applicationCpe } from './cpe.js';
+
+export const CATALOGER = 'runtime-binary-cataloger';
+
+/** What a runtime is called in SBOMs: purl name (and namespace) and the CPE vendor:product pairs. */
+export interface RuntimeProduct {
+  name: string;
+  namespace?: string;
+  /** [vendor, product] of each CPE, in the order syft lists them. */
+  cpes: readonly (readonly [string, string])[];
+}
+
+export function runtimePackage(product: RuntimeProduct, version: string, location: Location, classifier: string): Package {
+  const p = langPackage({
+    name: product.name,
+    version,
+    type: 'binary',
+    purl: buildPurl({ type: 'generic', namespace: product.namespace, name: product.name, version }),
+    location,
+    foundBy: CATALOGER,
+    metadata: { classifier },
+  });
+  if (product.cpes.length > 0) p.cpes = product.cpes.map(([vendor, name]) => applicationCpe(vendor, name, version));
+  return p;
+}

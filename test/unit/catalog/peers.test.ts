@@ -1,0 +1,32 @@
+/**
+ * The peers' own test files (fixtures/catalog/peers/, Apache-2.0, sources in cases.json): custody
+ * reports exactly `expect` on each, which is what the peer's test expects up to the differences
+ * cases.json names (dev dependencies marked instead of dropped, the project itself never a package).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_CATALOGERS } from '../../../src/catalog/registry.js';
+import { FIXTURES } from '../../helpers/paths.js';
+import { catalogFiles } from './lang-support.js';
+
+interface PeerCase {
+  file: string;
+  as: string;
+  source: string;
+  expect: string[];
+  peerExpects: string[];
+  differences: string;
+}
+
+const dir = join(FIXTURES, 'catalog', 'peers');
+const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as PeerCase[];
+
+describe('the peers\' test fixtures (issue 17)', () => {
+  it.each(cases.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
+    const r = await catalogFiles(ALL_CATALOGERS, [{ path: c.as, content: readFileSync(join(dir, c.file)) }]);
+    const got = r.packages.map((p) => `${p.purl ?? `${p.name}@${p.version}`}${p.metadata?.dev === true ? ' (dev)' : ''}`).sort();
+    expect(got).toEqual([...c.expect].sort());
+    if (c.differences.startsWith('none')) expect(got.length).toBe(c.peerExpects.length);
+  });
+});
