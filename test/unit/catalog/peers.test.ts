@@ -3,7 +3,7 @@
  * reports exactly `expect` on each, which is what the peer's test expects up to the differences
  * cases.json names (dev dependencies marked instead of dropped, the project itself never a package).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CATALOGERS } from '../../../src/catalog/registry.js';
@@ -20,7 +20,11 @@ interface PeerCase {
 }
 
 const dir = join(FIXTURES, 'catalog', 'peers');
-const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as PeerCase[];
+// cases.json and any cases-<area>.json beside it (one file per area keeps parallel work apart)
+const cases = readdirSync(dir)
+  .filter((f) => /^cases(-[a-z0-9-]+)?\.json$/.test(f))
+  .sort()
+  .flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PeerCase[]);
 
 describe('the peers\' test fixtures (issue 17)', () => {
   it.each(cases.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
