@@ -1,19 +1,25 @@
 /**
  * dpkg's database of installed packages (deb-control(5) stanzas; dpkg(1) "INFORMATION ABOUT
  * PACKAGES"): /var/lib/dpkg/status, or one file per package in distroless images'
- * /var/lib/dpkg/status.d/. Licences come from /usr/share/doc/<pkg>/copyright when it is
- * machine-readable (DEP-5).
+ * /var/lib/dpkg/status.d/; and opkg's (OpenWrt, Yocto), the same stanzas in /usr/lib/opkg/status
+ * or /var/lib/opkg/status with the licence inline (`License:`). Licences come from
+ * /usr/share/doc/<pkg>/copyright when it is machine-readable (DEP-5).
  */
 import { buildPurl } from '../../core/ecosystem.js';
 import { licensesFromDebianCopyright } from '../../core/license.js';
 import { packageId } from '../../sbom/ids.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
+import { apkLicenses } from '../alpine/apk-installed.js';
 import { distroQualifier } from '../os-release.js';
 
 export const DPKG_COPYRIGHT_GLOB = '/usr/share/doc/*/copyright';
 /** The file lists dpkg keeps per installed package (`<pkg>.list`, `<pkg>:<arch>.list` for Multi-Arch: same). */
 export const DPKG_FILE_LIST_GLOB = '/var/lib/dpkg/info/*.list';
+/** opkg's status files (OpenWrt keeps them under /usr/lib, Yocto and older OpenWrt under /var/lib). */
+export const OPKG_STATUS_GLOBS = ['/usr/lib/opkg/status', '/var/lib/opkg/status'];
+/** opkg's per-package file lists, beside the status file (`info/<pkg>.list`). */
+export const OPKG_FILE_LIST_GLOBS = ['/usr/lib/opkg/info/*.list', '/var/lib/opkg/info/*.list'];
 
 /** At most this many paths per package's file list (the biggest Debian packages list ~30,000). */
 const MAX_OWNED_FILES = 500_000;
@@ -78,6 +84,24 @@ function parseSource(value: string | undefined): { name?: string; version?: stri
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, version: m[2].trim() };
 }
 
+/**
+ * A version as deb-version(5) allows: `[epoch:]upstream[-revision]`, the epoch digits, upstream and
+ * revision of letters, digits and `. + ~` (upstream also `-` and `:` when a revision / epoch is
+ * there). dpkg refuses to write anything else, so a record holding something else is not read.
+ */
+export function isDebianVersion(v: string): boolean {
+  const m = /^(?:(\d+):)?(.+)$/.exec(v);
+  if (!m) return false;
+  const rest = m[2]!;
+  const dash = rest.lastIndexOf('-');
+  const upstream = dash >= 0 ? rest.slice(0, dash) : rest;
+  const revision = dash >= 0 ? rest.slice(dash + 1) : undefined;
+  const upChars = m[1] !== undefined ? /^[A-Za-z0-9.+~:-]+$/ : /^[A-Za-z0-9.+~-]+$/;
+  if (upstream === '' || !upChars.test(upstream)) return false;
+  if (m[1] === undefined && upstream.includes(':')) return false;
+  return revision === undefined || /^[A-Za-z0-9.+~]+$/.test(revision);
+}
+
 /** Installed unless dpkg's Status says it is gone or only config files are left. */
 function isInstalled(status: string | undefined): boolean {
   if (status === undefined) return true; // distroless status.d files may omit it
@@ -93,9 +117,10 @@ function isInstalled(status: string | undefined): boolean {
 async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ctx: CatalogContext): Promise<string[] | undefined> {
   if (ctx.read === undefined) return undefined;
   const distroless = statusPath.startsWith('/var/lib/dpkg/status.d/');
+  const info = isOpkg(statusPath) ? statusPath.replace(/status$/, 'info') : '/var/lib/dpkg/info';
   const candidates = distroless
     ? [`${statusPath.replace(/\.md5sums$/, '')}.md5sums`]
-    : [`/var/lib/dpkg/info/${name}.list`, ...(arch !== '' ? [`/var/lib/dpkg/info/${name}:${arch}.list`] : [])];
+    : [`${info}/${name}.list`, ...(arch !== '' ? [`${info}/${name}:${arch}.list`] : [])];
   for (const path of candidates) {
     const bytes = await ctx.read(path);
     if (bytes === undefined) continue;
@@ -115,12 +140,22 @@ async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ct
   return undefined;
 }
 
-/** Parse a dpkg status file (or one status.d file) into packages and their depends-on relationships. */
+const isOpkg = (path: string): boolean => OPKG_STATUS_GLOBS.includes(path);
+
+/** Parse a dpkg status file (or one status.d file, or an opkg status file) into packages and their depends-on relationships. */
 export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   if (/\.md5sums$/.test(file.location.path)) return { packages: [] };
-  const stanzas = parseControlStanzas(file.contents.toString('utf8'));
+  const text = file.contents.toString('utf8');
+  const stanzas = parseControlStanzas(text);
+  // text without one `Field: value` line is no package database at all
+  if (stanzas.length === 0 && text.trim() !== '') {
+    ctx.incomplete('no deb-control stanza (Package:, Version:, …) in the file');
+    return { packages: [] };
+  }
   const distro = distroQualifier(ctx.distro);
-  const namespace = ctx.distro?.id ?? 'debian';
+  const opkg = isOpkg(file.location.path);
+  // opkg systems are no Debian: without an os-release the purl names no distro namespace
+  const namespace = ctx.distro?.id ?? (opkg ? undefined : 'debian');
   const packages: Package[] = [];
   const depends = new Map<Package, string[][]>();
   const ownedFiles = new Map<Package, readonly string[]>();
@@ -129,12 +164,16 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
     const version = s.get('version');
     if (name === undefined || name === '' || /\s/.test(name)) {
       // A record of the package database that cannot be read: a package may be missing.
-      if (name !== undefined || s.has('version')) ctx.incomplete('a stanza without a valid Package field');
+      ctx.incomplete('a stanza without a valid Package field');
       continue;
     }
     if (!isInstalled(s.get('status'))) continue;
     if (version === undefined || version === '') {
       ctx.incomplete(`installed package ${name} has no Version`);
+      continue;
+    }
+    if (!isDebianVersion(version)) {
+      ctx.incomplete(`installed package ${name} has a version that is not a Debian version: ${JSON.stringify(version.slice(0, 100))}`);
       continue;
     }
     const arch = s.get('architecture') ?? '';
@@ -157,6 +196,9 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
       const copyright = await ctx.read(`/usr/share/doc/${name}/copyright`);
       if (copyright) licenses = licensesFromDebianCopyright(copyright.subarray(0, 4 * 1024 * 1024).toString('utf8'));
     }
+    // opkg writes the package's licence into its status stanza (`License: GPL-2.0 BSD-3-Clause`)
+    const inline = s.get('license')?.trim();
+    if (licenses.length === 0 && inline) licenses = apkLicenses(inline);
     const metadata: Record<string, unknown> = {
       source: source.name ?? name,
       sourceVersion: source.version ?? version,

@@ -1,9 +1,10 @@
 import { defineCataloger } from '../cataloger.js';
-import { DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, parseDpkgStatus } from './dpkg-status.js';
+import { DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, OPKG_FILE_LIST_GLOBS, OPKG_STATUS_GLOBS, parseDpkgStatus } from './dpkg-status.js';
 
 /**
- * Installed Debian packages: /var/lib/dpkg/status and distroless /var/lib/dpkg/status.d/*, with the
- * files each installed (info/*.list, status.d/*.md5sums) for the runner's ownership rules.
+ * Installed Debian packages: /var/lib/dpkg/status and distroless /var/lib/dpkg/status.d/*, and opkg's
+ * status files (OpenWrt, Yocto), with the files each installed (info/*.list, status.d/*.md5sums) for
+ * the runner's ownership rules.
  */
 export const dpkgDbCataloger = defineCataloger({
   name: 'dpkg-db-cataloger',
@@ -11,8 +12,8 @@ export const dpkgDbCataloger = defineCataloger({
   tags: ['os', 'installed', 'image', 'directory', 'deb', 'dpkg', 'debian'],
   parsers: [
     {
-      globs: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*'],
-      companions: [DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB],
+      globs: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*', ...OPKG_STATUS_GLOBS],
+      companions: [DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, ...OPKG_FILE_LIST_GLOBS],
       usesDistro: true,
       parse: parseDpkgStatus,
     },

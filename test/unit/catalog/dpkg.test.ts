@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type CatalogContext } from '../../../src/catalog/cataloger.js';
 import { dpkgDbCataloger } from '../../../src/catalog/debian/index.js';
-import { dependencyNames, parseControlStanzas, parseDpkgStatus } from '../../../src/catalog/debian/dpkg-status.js';
+import { dependencyNames, isDebianVersion, parseControlStanzas, parseDpkgStatus } from '../../../src/catalog/debian/dpkg-status.js';
 import { catalogRoot, rootOf, stableJson } from './helpers.js';
 
 const DOCS = Object.fromEntries(
@@ -128,6 +128,52 @@ describe('dpkg-db-cataloger', () => {
     const owned = Object.fromEntries([...r.ownedFiles!].map(([p, files]) => [p.name, files]));
     expect(owned).toEqual({ busybox: ['/bin', '/bin/busybox', '/usr/share/doc/busybox'], libc6: ['/usr/lib/x86_64-linux-gnu/libc.so.6'] });
     expect(warnings).toEqual([]);
+  });
+
+  it('reads opkg status files (OpenWrt /usr/lib/opkg, Yocto /var/lib/opkg): inline License, info/<pkg>.list', async () => {
+    const status =
+      'Package: dropbear\nVersion: 2024.85-r0\nDepends: libc, zlib\nStatus: install user installed\nArchitecture: x86_64\nLicense: MIT\n\n' +
+      'Package: kernel-modules\nVersion: 6.6.0-r0\nStatus: install user installed\nArchitecture: x86_64\nLicense: GPL-2.0 BSD-3-Clause\n\n' +
+      'Package: gone\nVersion: 1\nStatus: deinstall ok not-installed\n';
+    for (const path of ['/usr/lib/opkg/status', '/var/lib/opkg/status']) {
+      const dir = path.replace(/status$/, '');
+      const r = await catalogRoot([dpkgDbCataloger], [
+        { path, content: status },
+        { path: `${dir}info/dropbear.list`, content: '/usr/sbin/dropbear\n' },
+      ]);
+      expect(r.warnings).toEqual([]);
+      expect(r.packages.map((p) => [p.purl, p.licenses])).toEqual([
+        ['pkg:deb/dropbear@2024.85-r0?arch=x86_64', ['MIT']],
+        ['pkg:deb/kernel-modules@6.6.0-r0?arch=x86_64', ['GPL-2.0-only', 'BSD-3-Clause']],
+      ]);
+    }
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS, read: async (p) => (p === '/usr/lib/opkg/info/dropbear.list' ? Buffer.from('/usr/sbin/dropbear\n') : undefined) };
+    const r = await parseDpkgStatus({ location: { path: '/usr/lib/opkg/status' }, contents: Buffer.from(status) }, ctx);
+    expect([...r.ownedFiles!].map(([p, files]) => [p.name, files])).toEqual([['dropbear', ['/usr/sbin/dropbear']]]);
+  });
+
+  it('a version that is no Debian version, a stanza without Package and a file without any stanza are incomplete', async () => {
+    const incomplete: string[] = [];
+    const ctx: CatalogContext = { warn: () => {}, incomplete: (m) => incomplete.push(m), limits: DEFAULT_LIMITS };
+    const text = 'Package: ok\nVersion: 1:5.1-2\n\nPackage: invalidpkg\nVersion: 1:5.#\n\nPakij: apt\nStratus: install ok installed\n';
+    const r = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: Buffer.from(text) }, ctx);
+    expect(r.packages.map((p) => p.name)).toEqual(['ok']);
+    expect(incomplete).toEqual(['installed package invalidpkg has a version that is not a Debian version: "1:5.#"', 'a stanza without a valid Package field']);
+    incomplete.length = 0;
+    const none = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: Buffer.from('bogus status') }, ctx);
+    expect(none.packages).toEqual([]);
+    expect(incomplete).toEqual(['no deb-control stanza (Package:, Version:, …) in the file']);
+    incomplete.length = 0;
+    await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: Buffer.from('\n\n') }, ctx);
+    expect(incomplete).toEqual([]);
+  });
+
+  it.each([
+    ['1.0', true], ['1:2.38.1-5+deb12u3', true], ['2020a-0+deb10u1', true], ['20.10.7~3-0~debian-buster', true],
+    ['1:1.3.dfsg-3.1ubuntu2.1', true], ['2:9.0.1378-2', true], ['6.14.0-1012.12~24.04.1', true], ['a:1', false],
+    ['1:5.#', false], ['1.0 beta', false], ['1-', false], [':1', false], ['1.0-r_1', false], ['1:2:3', true], ['2:3', true], ['1:3-x:y', false],
+  ])('isDebianVersion(%j) = %j', (v, ok) => {
+    expect(isDebianVersion(v)).toBe(ok);
   });
 
   it('parses deb-control continuation lines and dependency alternatives', () => {
