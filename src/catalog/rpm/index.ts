@@ -1,10 +1,12 @@
 import { defineCataloger } from '../cataloger.js';
+import { parseRpmManifest, RPM_MANIFEST_GLOB } from './manifest.js';
 import { parseRpmDb } from './rpmdb.js';
 
 /**
  * Installed RPM packages from rpm's package database under /var/lib/rpm or /usr/lib/sysimage/rpm, in
  * any of its three back ends: SQLite (`rpmdb.sqlite`), BerkeleyDB hash (`Packages`) and ndb
- * (`Packages.db`), told apart by their content.
+ * (`Packages.db`), told apart by their content; and the rpm manifest that CBL-Mariner / Azure Linux
+ * distroless images carry instead of a database (`/var/lib/rpmmanifest/container-manifest-2`).
  */
 export const rpmDbCataloger = defineCataloger({
   name: 'rpm-db-cataloger',
@@ -23,5 +25,6 @@ export const rpmDbCataloger = defineCataloger({
       usesDistro: true,
       parse: parseRpmDb,
     },
+    { globs: [RPM_MANIFEST_GLOB], usesDistro: true, parse: parseRpmManifest },
   ],
 });

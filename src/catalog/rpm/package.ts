@@ -35,20 +35,25 @@ export function rpmVersionString(epoch: number | undefined, version: string, rel
 
 export type RpmPackageResult = { package: Package } | { skip: 'pubkey' } | { error: string };
 
-/**
- * The package a header describes. `gpg-pubkey` headers (imported signing keys rpm keeps as
- * pseudo-packages) are skipped; a header without a name or version is an error (corruption).
- */
-export function rpmPackage(h: RpmHeader, location: Location, distro: LinuxRelease | undefined): RpmPackageResult {
-  const name = h.string(RPMTAG.NAME);
-  const version = h.string(RPMTAG.VERSION);
-  if (name === undefined || name === '' || version === undefined || version === '') return { error: 'no name or version' };
-  if (name === 'gpg-pubkey') return { skip: 'pubkey' };
-  const release = h.string(RPMTAG.RELEASE);
-  const epoch = h.int(RPMTAG.EPOCH);
-  const arch = h.string(RPMTAG.ARCH);
-  const sourceRpm = h.string(RPMTAG.SOURCERPM);
-  const license = h.string(RPMTAG.LICENSE);
+/** What custody reports of an installed rpm, from a header or from a line of an rpm manifest. */
+export interface RpmFields {
+  name: string;
+  version: string;
+  release?: string | undefined;
+  epoch?: number | undefined;
+  arch?: string | undefined;
+  sourceRpm?: string | undefined;
+  license?: string | undefined;
+  size?: number | undefined;
+  modularityLabel?: string | undefined;
+  sigmd5?: string | undefined;
+  summary?: string | undefined;
+  vendor?: string | undefined;
+}
+
+/** The package these fields describe, with the identity and purl of the module comment. */
+export function rpmPackageOf(f: RpmFields, location: Location, distro: LinuxRelease | undefined): Package {
+  const { name, version, release, epoch, arch, sourceRpm, license } = f;
   const dq = distroQualifier(distro);
   const purl = buildPurl({
     type: 'rpm',
@@ -70,12 +75,9 @@ export function rpmPackage(h: RpmHeader, location: Location, distro: LinuxReleas
     const src = sourceRpmName(sourceRpm);
     if (src) metadata.source = src;
   }
-  const size = h.int(RPMTAG.LONGSIZE) ?? h.int(RPMTAG.SIZE);
-  if (size !== undefined) metadata.size = size;
-  const modularityLabel = h.string(RPMTAG.MODULARITYLABEL);
-  if (modularityLabel) metadata.modularityLabel = modularityLabel;
-  const sigmd5 = h.bin(RPMTAG.SIGMD5);
-  if (sigmd5 !== undefined && sigmd5.length === 16) metadata.sigmd5 = sigmd5.toString('hex');
+  if (f.size !== undefined) metadata.size = f.size;
+  if (f.modularityLabel) metadata.modularityLabel = f.modularityLabel;
+  if (f.sigmd5 !== undefined) metadata.sigmd5 = f.sigmd5;
   const pkg: Package = {
     id: '',
     name,
@@ -87,10 +89,35 @@ export function rpmPackage(h: RpmHeader, location: Location, distro: LinuxReleas
     foundBy: ['rpm-db-cataloger'],
     metadata,
   };
-  const summary = h.string(RPMTAG.SUMMARY);
-  if (summary) pkg.description = summary;
-  const vendor = h.string(RPMTAG.VENDOR);
-  if (vendor) pkg.supplier = vendor;
+  if (f.summary) pkg.description = f.summary;
+  if (f.vendor) pkg.supplier = f.vendor;
   pkg.id = packageId(pkg);
-  return { package: pkg };
+  return pkg;
+}
+
+/**
+ * The package a header describes. `gpg-pubkey` headers (imported signing keys rpm keeps as
+ * pseudo-packages) are skipped; a header without a name or version is an error (corruption).
+ */
+export function rpmPackage(h: RpmHeader, location: Location, distro: LinuxRelease | undefined): RpmPackageResult {
+  const name = h.string(RPMTAG.NAME);
+  const version = h.string(RPMTAG.VERSION);
+  if (name === undefined || name === '' || version === undefined || version === '') return { error: 'no name or version' };
+  if (name === 'gpg-pubkey') return { skip: 'pubkey' };
+  const sigmd5 = h.bin(RPMTAG.SIGMD5);
+  const fields: RpmFields = {
+    name,
+    version,
+    release: h.string(RPMTAG.RELEASE),
+    epoch: h.int(RPMTAG.EPOCH),
+    arch: h.string(RPMTAG.ARCH),
+    sourceRpm: h.string(RPMTAG.SOURCERPM),
+    license: h.string(RPMTAG.LICENSE),
+    size: h.int(RPMTAG.LONGSIZE) ?? h.int(RPMTAG.SIZE),
+    modularityLabel: h.string(RPMTAG.MODULARITYLABEL),
+    sigmd5: sigmd5 !== undefined && sigmd5.length === 16 ? sigmd5.toString('hex') : undefined,
+    summary: h.string(RPMTAG.SUMMARY),
+    vendor: h.string(RPMTAG.VENDOR),
+  };
+  return { package: rpmPackageOf(fields, location, distro) };
 }
