@@ -17,34 +17,47 @@ function gemPurl(name: string, version: string, platform?: string): string | und
   }
 }
 
-const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;
+/** A Ruby string literal: "…", '…', or %q{…} (%q(…), %q[…], %q<…>), as older RubyGems wrote installed specs. */
+const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|%[qQ]\{([^{}]*)\}|%[qQ]\(([^()]*)\)|%[qQ]\[([^\[\]]*)\]|%[qQ]<([^<>]*)>)`;
 
-function assigned(text: string, field: string): string | undefined {
-  const re = new RegExp(String.raw`^\s*\w+\.${field}\s*=\s*(?:Gem::Version\.new\(\s*)?${STRING}`, 'm');
-  const m = re.exec(text);
-  return m ? (m[1] ?? m[2]) : undefined;
+const literal = (m: RegExpExecArray | RegExpMatchArray, from: number): string | undefined => m.slice(from, from + 6).find((g) => g !== undefined);
+
+/**
+ * The receiver of the spec's attributes: the variable of `Gem::Specification.new do |s|` (a gemspec that
+ * assigns through another name raises in Ruby and installs nothing); any word when the block is not found.
+ */
+function receiverOf(text: string): string {
+  const m = /Gem::Specification\.new\s*(?:\([^)]*\)\s*)?(?:do|\{)\s*\|\s*(\w+)\s*\|/.exec(text);
+  return m ? m[1]! : String.raw`\w+`;
 }
 
-function stringList(text: string, field: string): string[] {
-  const re = new RegExp(String.raw`^\s*\w+\.${field}\s*=\s*\[([^\]]*)\]`, 'm');
+function assigned(text: string, field: string, receiver = String.raw`\w+`): string | undefined {
+  const re = new RegExp(String.raw`^\s*${receiver}\.${field}\s*=\s*(?:Gem::Version\.new\(\s*)?${STRING}`, 'm');
+  const m = re.exec(text);
+  return m ? literal(m, 1) : undefined;
+}
+
+function stringList(text: string, field: string, receiver = String.raw`\w+`): string[] {
+  const re = new RegExp(String.raw`^\s*${receiver}\.${field}\s*=\s*\[([^\]]*)\]`, 'm');
   const m = re.exec(text);
   if (!m) return [];
-  return [...m[1]!.matchAll(new RegExp(STRING, 'g'))].map((x) => x[1] ?? x[2] ?? '');
+  return [...m[1]!.matchAll(new RegExp(STRING, 'g'))].map((x) => literal(x, 1) ?? '');
 }
 
 export function parseGemspec(file: CatalogFile, ctx: CatalogContext): ParseResult {
   const text = textOf(file.contents);
-  const name = assigned(text, 'name');
-  const version = assigned(text, 'version');
+  const r = receiverOf(text);
+  const name = assigned(text, 'name', r);
+  const version = assigned(text, 'version', r);
   if (!name || !version) {
     ctx.incomplete(`gemspec without a literal ${!name ? 'name' : 'version'}`);
     return { packages: [] };
   }
-  const single = assigned(text, 'license');
-  const licenses = [...stringList(text, 'licenses'), ...(single ? [single] : [])];
-  const summary = assigned(text, 'summary');
-  const authors = stringList(text, 'authors');
-  const homepage = assigned(text, 'homepage');
+  const single = assigned(text, 'license', r);
+  const licenses = [...stringList(text, 'licenses', r), ...(single ? [single] : [])];
+  const summary = assigned(text, 'summary', r);
+  const authors = stringList(text, 'authors', r);
+  const homepage = assigned(text, 'homepage', r);
   return {
     packages: [
       langPackage({
@@ -110,7 +123,11 @@ export function parseGemfileLock(file: CatalogFile, ctx: CatalogContext): ParseR
     const dep = /^ {6}([^\s(]+)/.exec(raw);
     if (dep && cur) cur[1].push(dep[1]!);
   }
-  if (packages.length === 0 && !/^GEM$/m.test(textOf(file.contents))) ctx.warn('no GEM section: not a Gemfile.lock?', file.location);
+  const text = textOf(file.contents);
+  if (text.trim() === '') ctx.warn('empty Gemfile.lock', file.location);
+  // bundler writes these section headers (`BUNDLED WITH` even when no gem is locked)
+  else if (!/^(?:GEM|PATH|GIT|PLUGIN SOURCE|PLATFORMS|DEPENDENCIES|RUBY VERSION|BUNDLED WITH|CHECKSUMS)\r?$/m.test(text)) ctx.incomplete('no Gemfile.lock section (GEM, PATH, GIT, PLATFORMS, DEPENDENCIES, …): not a Gemfile.lock');
+  else if (packages.length === 0 && !/^GEM\r?$/m.test(text)) ctx.warn('no GEM section: not a Gemfile.lock?', file.location);
   const relationships: Relationship[] = [];
   for (const [p, ds] of deps) {
     for (const d of ds) {

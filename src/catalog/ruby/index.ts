@@ -9,10 +9,10 @@ export const rubyGemspecCataloger = defineCataloger({
   parsers: [{ globs: ['**/specifications/*.gemspec', '**/specifications/**/*.gemspec'], parse: parseGemspec }],
 });
 
-/** Declared gems from Gemfile.lock, with depends-on relationships. */
+/** Declared gems from Gemfile.lock (and Gemfile.next.lock, the dual-boot lock of an upgrade), with depends-on relationships. */
 export const rubyGemfileLockCataloger = defineCataloger({
   name: 'ruby-gemfile-lock-cataloger',
   ecosystem: 'gem',
   tags: ['language', 'declared', 'directory', 'ruby', 'gem'],
-  parsers: [{ globs: ['**/Gemfile.lock'], parse: parseGemfileLock }],
+  parsers: [{ globs: ['**/Gemfile.lock', '**/Gemfile.next.lock'], parse: parseGemfileLock }],
 });
