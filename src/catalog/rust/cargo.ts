@@ -26,7 +26,79 @@ function crate(name: string, version: string, file: { location: CatalogFile['loc
   return langPackage({ name, version, type: 'rust-crate', purl: cargoPurl(name, version), location: file.location, foundBy, metadata });
 }
 
-export function parseCargoLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
+/** The crates a manifest names in one dependency table, by the name Cargo.lock gives them (`package = "…"` renames). */
+function tableNames(table: unknown, workspaceDeps: Record<string, unknown>): string[] {
+  if (!isRecord(table)) return [];
+  return Object.entries(table).map(([key, v]) => {
+    const own = isRecord(v) ? str(v, 'package') : undefined;
+    const inherited = isRecord(v) && v.workspace === true && isRecord(workspaceDeps[key]) ? str(workspaceDeps[key], 'package') : undefined;
+    return own ?? inherited ?? key;
+  });
+}
+
+interface ManifestDeps {
+  /** `[dependencies]`, `[build-dependencies]` and the same under `[target.<cfg>]`. */
+  prod: Set<string>;
+  /** `[dev-dependencies]` and `[target.<cfg>.dev-dependencies]`: only for tests, examples and benches. */
+  dev: Set<string>;
+}
+
+function manifestDeps(doc: Record<string, unknown>, workspaceDeps: Record<string, unknown>): ManifestDeps {
+  const prod = new Set<string>();
+  const dev = new Set<string>();
+  const tables: Record<string, unknown>[] = [doc, ...(isRecord(doc.target) ? Object.values(doc.target).filter(isRecord) : [])];
+  for (const t of tables) {
+    for (const k of ['dependencies', 'build-dependencies', 'build_dependencies']) for (const n of tableNames(t[k], workspaceDeps)) prod.add(n);
+    for (const k of ['dev-dependencies', 'dev_dependencies']) for (const n of tableNames(t[k], workspaceDeps)) dev.add(n);
+  }
+  return { prod, dev };
+}
+
+/**
+ * What the Cargo.toml beside a Cargo.lock (and those of its workspace members named without globs) say
+ * each local crate needs outside tests, by crate name. Empty when there is none to read; a manifest that
+ * does not parse is a warning (the lock file was read; only the dev marking is lost).
+ */
+async function readManifests(lockPath: string, ctx: CatalogContext): Promise<Map<string, ManifestDeps>> {
+  const out = new Map<string, ManifestDeps>();
+  if (ctx.read === undefined) return out;
+  const dir = lockPath.slice(0, lockPath.lastIndexOf('/'));
+  const load = async (path: string): Promise<Record<string, unknown> | undefined> => {
+    const bytes = await ctx.read!(path);
+    if (bytes === undefined) return undefined;
+    try {
+      return parseToml(textOf(bytes)) as Record<string, unknown>;
+    } catch (err) {
+      ctx.warn(`${path} does not parse (${(err as Error).message.split('\n')[0]}); dev dependencies are not told apart`, { path });
+      return undefined;
+    }
+  };
+  const root = await load(`${dir}/Cargo.toml`);
+  if (root === undefined) return out;
+  const workspace = isRecord(root.workspace) ? root.workspace : {};
+  const workspaceDeps = isRecord(workspace.dependencies) ? workspace.dependencies : {};
+  const rootName = isRecord(root.package) ? str(root.package, 'name') : undefined;
+  if (rootName) out.set(rootName, manifestDeps(root, workspaceDeps));
+  const members = Array.isArray(workspace.members) ? workspace.members.filter((m): m is string => typeof m === 'string') : [];
+  for (const m of members.slice(0, 1000)) {
+    // a glob member (`crates/*`) names no one directory: its crates keep every edge
+    if (/[*?[\]{}]/.test(m)) continue;
+    const rel = m.replace(/^\.\/+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel.split('/').includes('..')) continue;
+    const doc = await load(`${dir}/${rel}/Cargo.toml`);
+    const name = doc && isRecord(doc.package) ? str(doc.package, 'name') : undefined;
+    if (doc && name && !out.has(name)) out.set(name, manifestDeps(doc, workspaceDeps));
+  }
+  return out;
+}
+
+/**
+ * Cargo.lock, with the crates that only dev-dependencies reach marked dev: Cargo.lock lists what tests,
+ * examples and benches need with the rest, and only the local crates' Cargo.toml tell them apart (read
+ * as trivy does; a crate a manifest names both ways, or whose local crate has no readable manifest,
+ * is not dev).
+ */
+export async function parseCargoLock(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(textOf(file.contents)) as Record<string, unknown>;
@@ -55,15 +127,30 @@ export function parseCargoLock(file: CatalogFile, ctx: CatalogContext): ParseRes
     byName.set(name, [...(byName.get(name) ?? []), p]);
     deps.push([p, isRecord(e) && Array.isArray(e.dependencies) ? e.dependencies.filter((d): d is string => typeof d === 'string') : []]);
   }
-  const relationships: Relationship[] = [];
+  const edges: { from: Package; to: Package; name: string }[] = [];
   for (const [p, ds] of deps) {
     for (const d of ds) {
       const [n, v] = d.split(' ');
       const cands = byName.get(n ?? '') ?? [];
       const t = v === undefined ? (cands.length === 1 ? cands[0] : undefined) : cands.find((c) => c.version === v);
-      if (t && t !== p) relationships.push({ from: p.id, to: t.id, type: 'depends-on' });
+      if (t && t !== p) edges.push({ from: p, to: t, name: n! });
     }
   }
+  const manifests = await readManifests(file.location.path, ctx);
+  if (manifests.size > 0) {
+    const devOnly = (from: Package, name: string): boolean => {
+      const m = from.metadata?.local === true ? manifests.get(from.name) : undefined;
+      return m !== undefined && m.dev.has(name) && !m.prod.has(name);
+    };
+    const out = new Map<Package, Package[]>();
+    for (const e of edges) if (!devOnly(e.from, e.name)) out.set(e.from, [...(out.get(e.from) ?? []), e.to]);
+    // every local crate (workspace member, path dependency) is built; what it needs outside tests is not dev
+    const seen = new Set<Package>(packages.filter((p) => p.metadata?.local === true));
+    const queue = [...seen];
+    while (queue.length > 0) for (const t of out.get(queue.pop()!) ?? []) if (!seen.has(t)) seen.add(t), queue.push(t);
+    for (const p of packages) if (!seen.has(p)) p.metadata = { ...p.metadata, dev: true };
+  }
+  const relationships: Relationship[] = edges.map((e) => ({ from: e.from.id, to: e.to.id, type: 'depends-on' }));
   return { packages, relationships };
 }
 

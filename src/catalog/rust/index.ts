@@ -2,12 +2,12 @@ import { defineCataloger } from '../cataloger.js';
 import { EXECUTABLE_GLOBS } from '../go/binary.js';
 import { parseCargoAuditable, parseCargoLock } from './cargo.js';
 
-/** Declared Rust crates from Cargo.lock, with depends-on relationships. */
+/** Declared Rust crates from Cargo.lock, with depends-on relationships; the Cargo.toml files beside it tell dev-only crates. */
 export const rustCargoLockCataloger = defineCataloger({
   name: 'rust-cargo-lock-cataloger',
   ecosystem: 'cargo',
   tags: ['language', 'declared', 'directory', 'rust', 'cargo'],
-  parsers: [{ globs: ['**/Cargo.lock'], parse: parseCargoLock }],
+  parsers: [{ globs: ['**/Cargo.lock'], companions: ['**/Cargo.toml'], parse: parseCargoLock }],
 });
 
 /** Crates compiled into binaries built with cargo-auditable (.dep-v0 ELF section). */
