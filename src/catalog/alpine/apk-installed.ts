@@ -21,6 +21,8 @@ type ApkRecord = Map<string, string[]>;
  * file joined to the `F:` directory before it (`F:usr/bin` + `R:busybox` → `/usr/bin/busybox`).
  */
 export const APK_FILES = 'files';
+/** Under this key a record keeps its lines that are no `X:value` field (a corrupt database). */
+export const BAD_LINES = 'bad';
 
 /** Records of the installed db: each key maps to all its values in order (F/R repeat), plus {@link APK_FILES}. */
 export function parseApkRecords(text: string): ApkRecord[] {
@@ -35,7 +37,11 @@ export function parseApkRecords(text: string): ApkRecord[] {
       if (out.length >= MAX_RECORDS) break;
       continue;
     }
-    if (line.length < 2 || line[1] !== ':') continue;
+    if (line.length < 2 || line[1] !== ':') {
+      // not a `X:value` field: the record may have lost a field (counted under BAD_LINES)
+      cur.set(BAD_LINES, [...(cur.get(BAD_LINES) ?? []), line.slice(0, 80)]);
+      continue;
+    }
     const key = line[0]!;
     const value = line.slice(2);
     const list = cur.get(key);
@@ -86,6 +92,9 @@ export function parseApkInstalled(file: CatalogFile, ctx: CatalogContext): Parse
   for (const r of records) {
     const name = r.get('P')?.[0]?.trim();
     const version = r.get('V')?.[0]?.trim();
+    const bad = r.get(BAD_LINES);
+    if (bad !== undefined) ctx.incomplete(`${bad.length} line(s) that are no "X:value" field in the record of ${name ?? 'an unnamed package'} (${JSON.stringify(bad[0])})`);
+    if (bad !== undefined && r.size === 1) continue;
     if (!name || /\s/.test(name)) {
       ctx.incomplete('a record without a valid P: (name) line');
       continue;

@@ -38,6 +38,17 @@ describe('apk-db-cataloger', () => {
     expect(result.warnings).toHaveLength(2);
   });
 
+  it('lines that are no X:value field make the database incomplete; the records around them are still read', async () => {
+    const result = await catalogRoot([apkDbCataloger], [
+      { path: '/lib/apk/db/installed', content: 'this is a corrupt db\n\nP:musl\nV:1.2.4-r2\nA:x86_64\n\nP:busybox\ngarbage in the middle\nV:1.36.1-r15\n' },
+    ]);
+    expect(result.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['busybox@1.36.1-r15', 'musl@1.2.4-r2']);
+    expect(result.incomplete.map((i) => i.reason)).toEqual([
+      '1 line(s) that are no "X:value" field in the record of an unnamed package ("this is a corrupt db")',
+      '1 line(s) that are no "X:value" field in the record of busybox ("garbage in the middle")',
+    ]);
+  });
+
   it('licence fields: SPDX expressions kept, old space lists split, never joined by a guess', () => {
     expect(apkLicenses('MIT OR Apache-2.0')).toEqual(['MIT OR Apache-2.0']);
     expect(apkLicenses('GPL-2.0-or-later')).toEqual(['GPL-2.0-or-later']);
