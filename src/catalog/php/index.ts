@@ -1,12 +1,12 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseComposerInstalled, parseComposerLock } from './composer.js';
 
-/** Installed Composer packages: vendor/composer/installed.json (Composer 1 and 2). */
+/** Installed Composer packages: <vendor-dir>/composer/installed.json (Composer 1 and 2; vendor-dir is `vendor` unless configured). */
 export const phpComposerInstalledCataloger = defineCataloger({
   name: 'php-composer-installed-cataloger',
   ecosystem: 'composer',
   tags: ['language', 'installed', 'image', 'directory', 'php', 'composer'],
-  parsers: [{ globs: ['**/vendor/composer/installed.json'], parse: parseComposerInstalled }],
+  parsers: [{ globs: ['**/composer/installed.json'], parse: parseComposerInstalled }],
 });
 
 /** Declared Composer packages: composer.lock (packages and packages-dev). */

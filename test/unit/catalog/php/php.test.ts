@@ -25,6 +25,15 @@ describe('php catalogers', () => {
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/installed.txt');
   });
 
+  it('installed.json under a configured vendor-dir (<vendor-dir>/composer/installed.json) is read too', async () => {
+    const r = await catalogFiles([phpComposerInstalledCataloger], [
+      { path: '/var/www/app/lib/composer/installed.json', content: '{"packages": [{"name": "psr/log", "version": "3.0.0"}]}' },
+      { path: '/var/www/app/config/installed.json', content: 'not composer' },
+    ]);
+    expect(r.packages.map((p) => p.purl)).toEqual(['pkg:composer/psr/log@3.0.0']);
+    expect(r.warnings).toEqual([]);
+  });
+
   it('composer.lock: packages and packages-dev', async () => {
     const r = await catalogFiles([phpComposerLockCataloger], [{ path: '/src/composer.lock', content: fixture('php/composer.lock') }]);
     expect(r.packages).toHaveLength(3);
