@@ -1,6 +1,6 @@
 /**
  * Rust crates: Cargo.lock (`[[package]]` with name, version, source, checksum, dependencies as
- * "name", "name version" or "name version (source)"), and the cargo-auditable `.dep-v0` ELF section
+ * "name", "name version" or "name version (source)"), and the cargo-auditable `.dep-v0` section of ELF, PE and Mach-O executables
  * (zlib-compressed JSON {packages:[{name, version, source, kind, dependencies:[index], root}]},
  * https://github.com/rust-secure-code/cargo-auditable/blob/master/PARAMETERS.md).
  */
@@ -11,6 +11,7 @@ import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { isRecord, langPackage, parseJsonText, str, textOf } from '../lang-common.js';
 import { readElf, sectionData } from '../go/elf.js';
+import { depV0Section } from './objfile.js';
 
 const MAX_INFLATED = 16 * 1024 * 1024;
 
@@ -154,11 +155,10 @@ export async function parseCargoLock(file: CatalogFile, ctx: CatalogContext): Pr
   return { packages, relationships };
 }
 
-/** Reads only the ELF header, section table and `.dep-v0` of each executable. */
+/** Reads only the headers, section table and `.dep-v0` of each executable (ELF, PE or Mach-O). */
 export function parseCargoAuditable(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
   const elf = readElf(file.file);
-  if (!elf) return { packages: [] };
-  const data = sectionData(file.file, elf, '.dep-v0');
+  const data = elf ? sectionData(file.file, elf, '.dep-v0') : depV0Section(file.file);
   if (!data) return { packages: [] };
   let json: unknown;
   try {
