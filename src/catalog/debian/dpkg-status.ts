@@ -16,6 +16,8 @@ import { distroQualifier } from '../os-release.js';
 export const DPKG_COPYRIGHT_GLOB = '/usr/share/doc/*/copyright';
 /** The file lists dpkg keeps per installed package (`<pkg>.list`, `<pkg>:<arch>.list` for Multi-Arch: same). */
 export const DPKG_FILE_LIST_GLOB = '/var/lib/dpkg/info/*.list';
+/** The checksums of each package's regular files: its file list when an image dropped the `.list` files. */
+export const DPKG_MD5SUMS_GLOB = '/var/lib/dpkg/info/*.md5sums';
 /** opkg's status files (OpenWrt keeps them under /usr/lib, Yocto and older OpenWrt under /var/lib). */
 export const OPKG_STATUS_GLOBS = ['/usr/lib/opkg/status', '/var/lib/opkg/status'];
 /** opkg's per-package file lists, beside the status file (`info/<pkg>.list`). */
@@ -111,23 +113,28 @@ function isInstalled(status: string | undefined): boolean {
 
 /**
  * The files a package installed, for the runner's ownership rules: dpkg's `info/<pkg>[:<arch>].list`
- * (absolute paths, directories included), or for a distroless `status.d/<pkg>` file the `<pkg>.md5sums`
- * beside it (`<md5>  usr/bin/x`, relative to the root). Undefined when neither is there.
+ * (absolute paths, directories included), else `info/<pkg>[:<arch>].md5sums`; for a distroless
+ * `status.d/<pkg>` file the `<pkg>.md5sums` beside it (`<md5>  usr/bin/x`, relative to the root).
+ * Undefined when none is there.
  */
 async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ctx: CatalogContext): Promise<string[] | undefined> {
   if (ctx.read === undefined) return undefined;
   const distroless = statusPath.startsWith('/var/lib/dpkg/status.d/');
   const info = isOpkg(statusPath) ? statusPath.replace(/status$/, 'info') : '/var/lib/dpkg/info';
+  // `.list` (every path, directories included) first; `.md5sums` (regular files only, relative) when an
+  // image kept only those (trivy reads md5sums alone)
+  const names = [name, ...(arch !== '' ? [`${name}:${arch}`] : [])];
   const candidates = distroless
     ? [`${statusPath.replace(/\.md5sums$/, '')}.md5sums`]
-    : [`${info}/${name}.list`, ...(arch !== '' ? [`${info}/${name}:${arch}.list`] : [])];
+    : [...names.map((n) => `${info}/${n}.list`), ...(isOpkg(statusPath) ? [] : names.map((n) => `${info}/${n}.md5sums`))];
   for (const path of candidates) {
     const bytes = await ctx.read(path);
     if (bytes === undefined) continue;
+    const md5sums = path.endsWith('.md5sums');
     const files: string[] = [];
     for (const raw of bytes.toString('utf8').split('\n')) {
       let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (distroless) line = `/${line.replace(/^[0-9a-f]+\s+/, '').replace(/^\.?\/+/, '')}`;
+      if (md5sums) line = `/${line.replace(/^[0-9a-f]+\s+/, '').replace(/^\.?\/+/, '')}`;
       if (!line.startsWith('/') || line === '/' || line === '/.') continue;
       if (files.length >= MAX_OWNED_FILES) {
         ctx.warn(`the file list of ${name} has more than ${MAX_OWNED_FILES} paths; the rest are not used for ownership`, { path });

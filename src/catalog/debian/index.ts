@@ -1,5 +1,5 @@
 import { defineCataloger } from '../cataloger.js';
-import { DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, OPKG_FILE_LIST_GLOBS, OPKG_STATUS_GLOBS, parseDpkgStatus } from './dpkg-status.js';
+import { DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, DPKG_MD5SUMS_GLOB, OPKG_FILE_LIST_GLOBS, OPKG_STATUS_GLOBS, parseDpkgStatus } from './dpkg-status.js';
 
 /**
  * Installed Debian packages: /var/lib/dpkg/status and distroless /var/lib/dpkg/status.d/*, and opkg's
@@ -13,7 +13,7 @@ export const dpkgDbCataloger = defineCataloger({
   parsers: [
     {
       globs: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*', ...OPKG_STATUS_GLOBS],
-      companions: [DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, ...OPKG_FILE_LIST_GLOBS],
+      companions: [DPKG_COPYRIGHT_GLOB, DPKG_FILE_LIST_GLOB, DPKG_MD5SUMS_GLOB, ...OPKG_FILE_LIST_GLOBS],
       usesDistro: true,
       parse: parseDpkgStatus,
     },

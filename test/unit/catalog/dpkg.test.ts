@@ -176,6 +176,23 @@ describe('dpkg-db-cataloger', () => {
     expect(isDebianVersion(v)).toBe(ok);
   });
 
+  it('takes the files of a package files from info/<pkg>.md5sums when the image kept no .list (as trivy reads them)', async () => {
+    const files: Record<string, string> = {
+      '/var/lib/dpkg/info/tar.md5sums': '25de5fcdc3c8ebd9c9f599fb7a899b40  usr/bin/tar\nde1096fbccdc14324196fc6829324ebc  usr/sbin/rmt-tar\r\n',
+      '/var/lib/dpkg/info/libc6:amd64.md5sums': 'aa  lib/x86_64-linux-gnu/libc.so.6\n',
+      '/var/lib/dpkg/info/both.list': '/usr/bin/both\n',
+      '/var/lib/dpkg/info/both.md5sums': 'bb  usr/bin/not-this\n',
+    };
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS, read: async (p) => (files[p] === undefined ? undefined : Buffer.from(files[p]!)) };
+    const status = 'Package: tar\nVersion: 1.29b-2\nArchitecture: amd64\n\nPackage: libc6\nVersion: 2\nArchitecture: amd64\n\nPackage: both\nVersion: 1\n';
+    const r = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: Buffer.from(status) }, ctx);
+    expect(Object.fromEntries([...r.ownedFiles!].map(([p, f]) => [p.name, f]))).toEqual({
+      tar: ['/usr/bin/tar', '/usr/sbin/rmt-tar'],
+      libc6: ['/lib/x86_64-linux-gnu/libc.so.6'],
+      both: ['/usr/bin/both'],
+    });
+  });
+
   it('parses deb-control continuation lines and dependency alternatives', () => {
     const [s] = parseControlStanzas('Package: x\nDescription: short\n long line\n .\n more\n');
     expect(s!.get('description')).toBe('short\nlong line\n.\nmore');
