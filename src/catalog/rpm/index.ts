@@ -3,7 +3,8 @@ import { parseRpmManifest, RPM_MANIFEST_GLOB } from './manifest.js';
 import { parseRpmDb } from './rpmdb.js';
 
 /**
- * Installed RPM packages from rpm's package database under /var/lib/rpm or /usr/lib/sysimage/rpm, in
+ * Installed RPM packages from rpm's package database under /var/lib/rpm, /usr/lib/sysimage/rpm or (rpm-ostree)
+ * /usr/share/rpm, in
  * any of its three back ends: SQLite (`rpmdb.sqlite`), BerkeleyDB hash (`Packages`) and ndb
  * (`Packages.db`), told apart by their content; and the rpm manifest that CBL-Mariner / Azure Linux
  * distroless images carry instead of a database (`/var/lib/rpmmanifest/container-manifest-2`).
@@ -21,6 +22,10 @@ export const rpmDbCataloger = defineCataloger({
         '/usr/lib/sysimage/rpm/rpmdb.sqlite',
         '/usr/lib/sysimage/rpm/Packages',
         '/usr/lib/sysimage/rpm/Packages.db',
+        // rpm-ostree systems (Fedora CoreOS, Silverblue, RHEL for Edge) keep the database here
+        '/usr/share/rpm/rpmdb.sqlite',
+        '/usr/share/rpm/Packages',
+        '/usr/share/rpm/Packages.db',
       ],
       usesDistro: true,
       parse: parseRpmDb,

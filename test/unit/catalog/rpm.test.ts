@@ -230,6 +230,12 @@ describe('rpm-db-cataloger: content decides the back end, not the file name', ()
     expect(result.packages).toHaveLength(4);
     expect(result.packages[0]!.locations).toEqual([{ path: '/usr/lib/sysimage/rpm/Packages' }]);
   });
+
+  it('so is one under /usr/share/rpm (rpm-ostree: Fedora CoreOS, Silverblue)', async () => {
+    const result = await catalogRoot([rpmDbCataloger], [{ path: '/usr/share/rpm/Packages', content: readFileSync(join(RPM_GOLDEN, 'bdb-le-4096', 'Packages')) }]);
+    expect(result.packages).toHaveLength(4);
+    expect(result.packages[0]!.locations).toEqual([{ path: '/usr/share/rpm/Packages' }]);
+  });
 });
 
 describe('rpm package identity', () => {
