@@ -12,7 +12,7 @@ import { dotnetDepsCataloger, dotnetPackagesConfigCataloger, dotnetPackagesLockC
 import { goBinaryCataloger, goModCataloger } from './go/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger } from './java/index.js';
 import { npmInstalledCataloger, npmLockCataloger } from './npm/index.js';
-import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
+import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearCataloger } from './php/index.js';
 import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
 import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js';
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
@@ -36,6 +36,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   rubyGemfileLockCataloger,
   phpComposerInstalledCataloger,
   phpComposerLockCataloger,
+  phpPearCataloger,
   dotnetDepsCataloger,
   dotnetPackagesLockCataloger,
   dotnetPackagesConfigCataloger,

@@ -34,6 +34,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   cargo: 'rust-crate',
   gem: 'gem',
   composer: 'php-composer',
+  pear: 'php-pear',
   nuget: 'dotnet',
   generic: 'unknown',
 };
@@ -60,6 +61,9 @@ const TOOL_TYPES: Record<string, PackageType> = {
   gemspec: 'gem',
   'php-composer': 'php-composer',
   composer: 'php-composer',
+  'php-pear': 'php-pear',
+  'php-pecl': 'php-pear',
+  pear: 'php-pear',
   dotnet: 'dotnet',
   nuget: 'dotnet',
   binary: 'binary',
@@ -78,7 +82,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'dotnet', 'binary', 'unknown']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -23,6 +23,7 @@ export type PackageType =
   | 'rust-crate'
   | 'gem'
   | 'php-composer'
+  | 'php-pear'
   | 'dotnet'
   | 'binary'
   | 'unknown';
