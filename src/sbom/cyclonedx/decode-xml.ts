@@ -62,6 +62,13 @@ export function decodeCycloneDxXml(xml: string, ctx: DecodeContext, specVersion?
       hint: 'check that the file is complete and not truncated',
     });
   }
+  // fast-xml-parser does not validate: a file cut inside a text node parses. A bom ends with its closing tag.
+  const tail = xml.slice(-4096).replace(/<!--[\s\S]*?-->/g, '').trimEnd();
+  if (parsed.bom !== undefined && !/<\/(?:[A-Za-z_][\w.-]*:)?bom\s*>$/.test(tail) && !/^(?:<\?xml[^>]*\?>\s*)?<(?:[A-Za-z_][\w.-]*:)?bom\b[^<>]*\/>$/.test(xml.trim())) {
+    throw new InputError('SBOM_MALFORMED', `${ctx.source} is not well-formed XML: it ends before the closing </bom> tag`, {
+      hint: 'check that the file is complete and not truncated',
+    });
+  }
   const bom = obj(parsed.bom);
   const metadata = obj(bom.metadata);
   const toolsNode = obj(metadata.tools);

@@ -117,6 +117,14 @@ describe('readSbom on one fixture per format', () => {
     }
   });
 
+  it('CycloneDX XML cut inside a text node (which fast-xml-parser accepts) is malformed, not a shorter SBOM', () => {
+    const whole = '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components><component type="library"><name>bash</name><version>5.2</version></component><component type="library"><name>libc6</name></component></components></bom>\n<!-- end -->\n';
+    expect(decodeSbomBytes(Buffer.from(whole), 'x.cdx.xml').sbom.packages.map((p) => p.name)).toEqual(['bash', 'libc6']);
+    const cut = whole.slice(0, whole.indexOf('libc6') + 3);
+    expect(() => decodeSbomBytes(Buffer.from(cut), 'x.cdx.xml')).toThrow(/ends before the closing <\/bom> tag/);
+    expect(decodeSbomBytes(Buffer.from('<bom xmlns="http://cyclonedx.org/schema/bom/1.6"/>'), 'x.cdx.xml').sbom.packages).toEqual([]);
+  });
+
   it('refuses XML entity declarations', () => {
     const xml = '<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components/></bom>';
     expect(() => decodeSbomBytes(Buffer.from(xml), 'x.xml')).toThrow(/entities/);
