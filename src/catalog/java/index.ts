@@ -1,6 +1,7 @@
 import { defineCataloger } from '../cataloger.js';
 import { JAVA_ARCHIVE_GLOBS, parseJavaArchive } from './archive.js';
 import { parseGradleLockfile } from './gradle-lockfile.js';
+import { parseSbtLockfile } from './sbt-lockfile.js';
 
 /**
  * Java archives (.jar .war .ear .jpi .hpi) and archives nested in them: one package per
@@ -23,4 +24,12 @@ export const javaGradleLockfileCataloger = defineCataloger({
   ecosystem: 'maven',
   tags: ['language', 'declared', 'directory', 'java', 'maven', 'gradle'],
   parsers: [{ globs: ['**/gradle.lockfile', '**/dependency-locks/*.lockfile'], parse: parseGradleLockfile }],
+});
+
+/** Declared Maven modules from sbt lock files (`build.sbt.lock`); modules locked only for test are marked dev. */
+export const javaSbtLockfileCataloger = defineCataloger({
+  name: 'java-sbt-lockfile-cataloger',
+  ecosystem: 'maven',
+  tags: ['language', 'declared', 'directory', 'java', 'maven', 'sbt', 'scala'],
+  parsers: [{ globs: ['**/*.sbt.lock'], parse: parseSbtLockfile }],
 });
