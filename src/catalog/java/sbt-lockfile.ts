@@ -13,7 +13,8 @@ import { isRecord, langPackage, parseJsonText, purlOrUndefined, str } from '../l
 const CATALOGER = 'java-sbt-lockfile-cataloger';
 /** Entries named per incomplete entry; the rest are counted. */
 const MAX_NAMED = 10;
-const TEST_CONFIGURATION = /^(test|it)([A-Z_-].*)?$|^integration-?test/i;
+/** sbt's `test` and `it` (IntegrationTest) configurations and ones derived from them (`test-internal`, `testFoo`). */
+const TEST_CONFIGURATION = /^(test|it)([A-Z_-].*)?$/;
 
 function sha1Of(dep: Record<string, unknown>): string | undefined {
   const artifacts = Array.isArray(dep.artifacts) ? dep.artifacts.filter(isRecord) : [];
