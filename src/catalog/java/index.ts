@@ -1,6 +1,7 @@
 import { defineCataloger } from '../cataloger.js';
 import { JAVA_ARCHIVE_GLOBS, parseJavaArchive } from './archive.js';
 import { parseGradleLockfile } from './gradle-lockfile.js';
+import { parsePomXml } from './pom-xml.js';
 import { parseSbtLockfile } from './sbt-lockfile.js';
 
 /**
@@ -32,4 +33,15 @@ export const javaSbtLockfileCataloger = defineCataloger({
   ecosystem: 'maven',
   tags: ['language', 'declared', 'directory', 'java', 'maven', 'sbt', 'scala'],
   parsers: [{ globs: ['**/*.sbt.lock'], parse: parseSbtLockfile }],
+});
+
+/**
+ * Declared Maven dependencies of `pom.xml` files, read offline: versions from the pom, its
+ * dependencyManagement and properties, and a parent pom beside it; test scope marked dev.
+ */
+export const javaPomCataloger = defineCataloger({
+  name: 'java-pom-cataloger',
+  ecosystem: 'maven',
+  tags: ['language', 'declared', 'directory', 'java', 'maven', 'pom'],
+  parsers: [{ globs: ['**/pom.xml'], companions: ['**/pom.xml'], parse: parsePomXml }],
 });
