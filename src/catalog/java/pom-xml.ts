@@ -6,8 +6,9 @@
  * by default `../pom.xml`) and is the parent the pom names: its properties and dependencyManagement
  * apply, child over parent, up to MAX_PARENTS levels. Never the network or a local Maven repository,
  * so a version that only an imported BOM or a parent not present gives is unknown: a warning, not a
- * package (as in Gradle lock files). The project itself is not a package; a `test`-scope dependency
- * is marked dev. Dependencies a parent declares are reported at the parent's pom.xml.
+ * package (as in Gradle lock files), as is a range or an `@placeholder@`. The project itself is not a
+ * package; a `test`-scope dependency is marked dev. Dependencies a parent declares are reported at the
+ * parent's pom.xml.
  */
 import { posix } from 'node:path';
 import type { Package } from '../../sbom/model.js';
@@ -182,7 +183,8 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
     // `[1.2.3]` pins exactly that version; other ranges, and what nothing here resolves, name no single version
     const pinned = raw ? /^\[\s*([^,[\]()\s]+)\s*\]$/.exec(raw)?.[1] : undefined;
     const v = pinned ?? raw;
-    if (!v || v.includes('${') || /[[\](),]/.test(v)) {
+    // `@name@` is a placeholder resource filtering fills in (poms under src/it), not a version
+    if (!v || v.includes('${') || /[[\](),]/.test(v) || /^@[^@\s]+@$/.test(v)) {
       unversioned.push(`${group}:${artifact}${raw ? ` ${JSON.stringify(raw.slice(0, 120))}` : ''}`);
       return;
     }

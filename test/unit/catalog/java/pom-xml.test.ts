@@ -67,12 +67,12 @@ describe('java-pom-cataloger', () => {
 
   it('[1.2.3] pins a version; other ranges, unresolved properties and missing versions are warnings; a dependency without artifactId is incomplete', async () => {
     const r = await catalogFiles([javaPomCataloger], [
-      { path: '/p/pom.xml', content: pom(`<dependencies>${dep('a', 'pinned', '[1.2.3]')}${dep('a', 'range', '[1.0,2.0)')}${dep('a', 'prop', '${nope}')}${dep('a', 'none')}<dependency><groupId>a</groupId></dependency>${dep('a', 'self', '${project.version}', '<optional>true</optional>')}</dependencies>`) },
+      { path: '/p/pom.xml', content: pom(`<dependencies>${dep('a', 'pinned', '[1.2.3]')}${dep('a', 'range', '[1.0,2.0)')}${dep('a', 'prop', '${nope}')}${dep('a', 'none')}${dep('a', 'filtered', '@example.version@')}<dependency><groupId>a</groupId></dependency>${dep('a', 'self', '${project.version}', '<optional>true</optional>')}</dependencies>`) },
     ]);
     expect(r.packages.map(label).sort()).toEqual(['pkg:maven/a/pinned@1.2.3', 'pkg:maven/a/self@1.0.0']);
     expect(r.packages.find((p) => p.name === 'self')!.metadata).toMatchObject({ optional: true });
-    expect(r.warnings[0]).toMatch(/not reported: a:range "\[1\.0,2\.0\)", a:prop "\$\{nope\}", a:none$/);
-    expect(r.incomplete.map((i) => i.reason)).toEqual(['pom.xml dependencies without a groupId and artifactId: dependencies[4]']);
+    expect(r.warnings[0]).toMatch(/not reported: a:range "\[1\.0,2\.0\)", a:prop "\$\{nope\}", a:none, a:filtered "@example.version@"$/);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['pom.xml dependencies without a groupId and artifactId: dependencies[5]']);
   });
 
   it('not well-formed XML, a DOCTYPE, or no <project> root: the file is incomplete (syft\'s corrupt pom.xml)', async () => {
