@@ -10,7 +10,7 @@ import { dpkgDbCataloger } from './debian/index.js';
 import { rpmDbCataloger } from './rpm/index.js';
 import { dotnetDepsCataloger, dotnetPackagesConfigCataloger, dotnetPackagesLockCataloger, dotnetPackagesPropsCataloger } from './dotnet/index.js';
 import { goBinaryCataloger, goModCataloger } from './go/index.js';
-import { javaArchiveCataloger, javaGradleLockfileCataloger } from './java/index.js';
+import { javaArchiveCataloger, javaGradleLockfileCataloger, javaPomCataloger, javaSbtLockfileCataloger } from './java/index.js';
 import { npmInstalledCataloger, npmLockCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearCataloger } from './php/index.js';
 import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
@@ -24,6 +24,8 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   rpmDbCataloger,
   javaArchiveCataloger,
   javaGradleLockfileCataloger,
+  javaSbtLockfileCataloger,
+  javaPomCataloger,
   npmInstalledCataloger,
   npmLockCataloger,
   pythonInstalledCataloger,

@@ -4,8 +4,8 @@
  * the toolchain, as syft and govulncheck name it). Binaries built in GOPATH mode (Debian's) carry
  * no modules: only stdlib is reported, with the main package path in its metadata. A main module
  * built as `(devel)` takes the version its `-ldflags -X …version=` gives, when exactly one (ldflags.ts).
- * Files that are not ELF, or ELF without `.go.buildinfo`, give nothing and no warning; a `.go.buildinfo`
- * section that cannot be read is incomplete input.
+ * ELF, PE and Mach-O executables (exe.ts). Files that are none of these, or carry no build info, give
+ * nothing and no warning; a `.go.buildinfo`/`__go_buildinfo` section that cannot be read is incomplete input.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
@@ -20,11 +20,11 @@ const CATALOGER = 'go-binary-cataloger';
  * Where executables live. Sources keep the bytes of files matching these (path-based `wants`), so
  * they stay narrow: bin/sbin folders anywhere (/usr/bin, /usr/local/bin, /opt/x/bin, /usr/lib/go/bin),
  * /usr/libexec (plugins), and files at the root or directly in /app, /ko-app, /opt/<x>/ (distroless
- * and ko images).
+ * and ko images), and Windows executables (`*.exe`) anywhere.
  */
-export const EXECUTABLE_GLOBS = ['**/bin/*', '**/sbin/*', '/usr/libexec/**', '/*', '/app/*', '/ko-app/*', '/opt/*/*'];
+export const EXECUTABLE_GLOBS = ['**/bin/*', '**/sbin/*', '/usr/libexec/**', '/*', '/app/*', '/ko-app/*', '/opt/*/*', '**/*.exe'];
 
-/** Reads only the ELF header, section table and `.go.buildinfo` of each executable. */
+/** Reads only the headers, section table and build info of each executable (PE: searched in `.data`). */
 export function parseGoBinary(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
   const info = readGoBuildInfo(file.file);
   if (!info) {

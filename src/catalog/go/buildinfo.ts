@@ -1,6 +1,7 @@
 /**
- * Go module build information embedded in binaries (cmd/go, debug/buildinfo): the `.go.buildinfo`
- * section starts with "\xff Go buildinf:", a pointer size and a flags byte.
+ * Go module build information embedded in binaries (cmd/go, debug/buildinfo): a 16-byte aligned blob
+ * that starts with "\xff Go buildinf:", a pointer size and a flags byte: ELF's `.go.buildinfo` section,
+ * Mach-O's `__go_buildinfo` section (else the start of its read-write segment), PE's `.data` (exe.ts).
  *  - Go >= 1.18 (flags & 2): the version and modinfo strings follow inline at offset 32, each prefixed
  *    by a uvarint length.
  *  - older: two pointers at offset 16 to Go string headers {data, len} for the version and modinfo,
@@ -8,7 +9,8 @@
  * modinfo is wrapped in 16-byte sentinels and holds `path`, `mod`, `dep`, `=>` (replaces the
  * previous dep) and `build` lines, tab-separated.
  */
-import { bufferSource, isElf, offsetOfAddress, readElf, sectionData, type ByteSource, type Elf } from './elf.js';
+import { bufferSource, offsetOfAddress, sectionData, type ByteSource } from './elf.js';
+import { readExecutable, type Executable } from './exe.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const MAX_STRING = 16 * 1024 * 1024;
@@ -41,27 +43,45 @@ function uvarint(src: ByteSource, off: number): [number, number] | undefined {
   return undefined;
 }
 
-/**
- * Find the buildinfo header: the section, or (no section table) the magic at a 16-byte boundary.
- * Only the last case reads the whole file.
- */
-function findHeader(src: ByteSource, elf: Elf | undefined): number | undefined {
-  if (elf) {
-    const s = elf.sections.find((x) => x.name === '.go.buildinfo');
-    if (s) {
-      const data = sectionData(src, elf, '.go.buildinfo');
-      if (data && data.length >= 32 && data.subarray(0, MAGIC.length).equals(MAGIC)) return s.offset;
-      return undefined;
+/** How much of a PE/Mach-O data region is searched for the blob (Go's linker puts it at the start). */
+const MAX_SEARCH = 64 * 1024 * 1024;
+const SEARCH_CHUNK = 1024 * 1024;
+const ALIGN = 16;
+
+/** The blob's offset: at 16-byte aligned offsets from `start`, within `size` bytes. */
+function searchMagic(src: ByteSource, start: number, size: number): number | undefined {
+  const end = Math.min(src.size, start + Math.min(size, MAX_SEARCH));
+  for (let pos = start; pos < end; pos += SEARCH_CHUNK) {
+    // a chunk plus the tail a header starting inside it needs
+    const buf = src.read(pos, Math.min(SEARCH_CHUNK + 32, end - pos));
+    let i = buf.indexOf(MAGIC);
+    while (i >= 0 && i < SEARCH_CHUNK) {
+      if ((pos - start + i) % ALIGN === 0 && pos + i + 32 <= src.size) return pos + i;
+      i = buf.indexOf(MAGIC, i + 1);
     }
-    if (elf.sections.length > 0) return undefined;
-  }
-  const buf = src.read(0, src.size);
-  let i = buf.indexOf(MAGIC);
-  while (i >= 0) {
-    if (i % 16 === 0 && i + 32 <= buf.length) return i;
-    i = buf.indexOf(MAGIC, i + 1);
   }
   return undefined;
+}
+
+/**
+ * Find the buildinfo header: ELF's section, or (ELF without a section table) the magic at a 16-byte
+ * boundary of the whole file; the region PE and Mach-O name (exe.ts).
+ */
+function findHeader(src: ByteSource, exe: Executable): number | undefined {
+  if (exe.format !== 'elf') {
+    if (!exe.data) return undefined;
+    if (!exe.data.exact) return searchMagic(src, exe.data.offset, exe.data.size);
+    const head = src.read(exe.data.offset, 32);
+    return head.length >= 32 && head.subarray(0, MAGIC.length).equals(MAGIC) ? exe.data.offset : undefined;
+  }
+  const s = exe.sections.find((x) => x.name === '.go.buildinfo');
+  if (s) {
+    const data = sectionData(src, exe, '.go.buildinfo');
+    if (data && data.length >= 32 && data.subarray(0, MAGIC.length).equals(MAGIC)) return s.offset;
+    return undefined;
+  }
+  if (exe.sections.length > 0) return undefined;
+  return searchMagic(src, 0, src.size);
 }
 
 function readPointer(src: ByteSource, off: number, ptrSize: number, le: boolean): bigint | undefined {
@@ -72,14 +92,14 @@ function readPointer(src: ByteSource, off: number, ptrSize: number, le: boolean)
   return BigInt(le ? buf.readUInt32LE(0) : buf.readUInt32BE(0));
 }
 
-function readGoString(src: ByteSource, elf: Elf, headerAddr: bigint, ptrSize: number, le: boolean): string | undefined {
-  const hoff = offsetOfAddress(elf, headerAddr);
+function readGoString(src: ByteSource, exe: Executable, headerAddr: bigint, ptrSize: number, le: boolean): string | undefined {
+  const hoff = offsetOfAddress(exe, headerAddr);
   if (hoff === undefined) return undefined;
   const dataAddr = readPointer(src, hoff, ptrSize, le);
   const len = readPointer(src, hoff + ptrSize, ptrSize, le);
   if (dataAddr === undefined || len === undefined || len > BigInt(MAX_STRING)) return undefined;
   if (len === 0n) return '';
-  const doff = offsetOfAddress(elf, dataAddr);
+  const doff = offsetOfAddress(exe, dataAddr);
   if (doff === undefined || doff + Number(len) > src.size) return undefined;
   return src.read(doff, Number(len)).toString('utf8');
 }
@@ -87,9 +107,9 @@ function readGoString(src: ByteSource, elf: Elf, headerAddr: bigint, ptrSize: nu
 /** Raw version and modinfo strings of a Go binary; undefined when it has none. */
 export function readGoBuildInfoStrings(bytes: Buffer | ByteSource): { version: string; modinfo: string } | undefined {
   const src = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
-  if (!isElf(src)) return undefined;
-  const elf = readElf(src);
-  const at = findHeader(src, elf);
+  const exe = readExecutable(src);
+  if (!exe) return undefined;
+  const at = findHeader(src, exe);
   if (at === undefined) return undefined;
   const header = src.read(at, 32);
   if (header.length < 32) return undefined;
@@ -106,13 +126,13 @@ export function readGoBuildInfoStrings(bytes: Buffer | ByteSource): { version: s
     }
     return { version: strs[0]!, modinfo: strs[1]! };
   }
-  if (!elf || (ptrSize !== 4 && ptrSize !== 8)) return undefined;
+  if (ptrSize !== 4 && ptrSize !== 8) return undefined;
   const le = (flags & 1) === 0;
   const vAddr = readPointer(src, at + 16, ptrSize, le);
   const mAddr = readPointer(src, at + 16 + ptrSize, ptrSize, le);
   if (vAddr === undefined || mAddr === undefined) return undefined;
-  const version = readGoString(src, elf, vAddr, ptrSize, le);
-  const modinfo = readGoString(src, elf, mAddr, ptrSize, le);
+  const version = readGoString(src, exe, vAddr, ptrSize, le);
+  const modinfo = readGoString(src, exe, mAddr, ptrSize, le);
   if (version === undefined) return undefined;
   return { version, modinfo: modinfo ?? '' };
 }
@@ -172,10 +192,11 @@ export function readGoBuildInfo(bytes: Buffer | ByteSource): GoBuildInfo | undef
 }
 
 /**
- * An ELF file with a `.go.buildinfo` section: a Go binary whose build information `readGoBuildInfo`
- * could not read is incomplete input, not "not a Go binary" (README "Completeness").
+ * An executable with a section of Go build information (ELF `.go.buildinfo`, Mach-O `__go_buildinfo`):
+ * a Go binary whose build information `readGoBuildInfo` could not read is incomplete input, not
+ * "not a Go binary" (README "Completeness"). PE has no such section.
  */
 export function hasGoBuildInfoSection(bytes: Buffer | ByteSource): boolean {
-  const src = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
-  return isElf(src) && (readElf(src)?.sections.some((s) => s.name === '.go.buildinfo') ?? false);
+  const exe = readExecutable(bytes);
+  return exe?.sections.some((s) => s.name === '.go.buildinfo' || s.name === '__go_buildinfo') ?? false;
 }

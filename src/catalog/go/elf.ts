@@ -99,7 +99,7 @@ export function readElf(bytes: Buffer | ByteSource): Elf | undefined {
 }
 
 /** Bytes of a named section, clamped to the file; undefined when absent or NOBITS. */
-export function sectionData(bytes: Buffer | ByteSource, elf: Elf, name: string): Buffer | undefined {
+export function sectionData(bytes: Buffer | ByteSource, elf: Pick<Elf, 'sections'>, name: string): Buffer | undefined {
   const src = asSource(bytes);
   const s = elf.sections.find((x) => x.name === name);
   if (!s || s.type === SHT_NOBITS || !Number.isSafeInteger(s.offset) || s.offset >= src.size) return undefined;
@@ -107,7 +107,7 @@ export function sectionData(bytes: Buffer | ByteSource, elf: Elf, name: string):
 }
 
 /** File offset of a virtual address, through the section that contains it. */
-export function offsetOfAddress(elf: Elf, addr: bigint): number | undefined {
+export function offsetOfAddress(elf: Pick<Elf, 'sections'>, addr: bigint): number | undefined {
   for (const s of elf.sections) {
     if (s.type === SHT_NOBITS || s.addr === 0n) continue;
     if (addr >= s.addr && addr < s.addr + BigInt(s.size)) {

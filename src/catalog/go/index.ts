@@ -2,7 +2,7 @@ import { defineCataloger } from '../cataloger.js';
 import { EXECUTABLE_GLOBS, parseGoBinary } from './binary.js';
 import { parseGoMod } from './go-mod.js';
 
-/** Go module build info in ELF executables (.go.buildinfo, Go 1.13+ pointer and 1.18+ inline formats). */
+/** Go module build info in ELF, PE and Mach-O executables (Go 1.13+ pointer and 1.18+ inline formats). */
 export const goBinaryCataloger = defineCataloger({
   name: 'go-binary-cataloger',
   ecosystem: 'golang',

@@ -352,9 +352,9 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
       });
     } else {
       const id = manifestIdentity(manifest, fileName);
-      // A fat jar whose pom.properties all describe embedded artifacts and that says nothing about
-      // itself yields only the embedded packages.
-      if (poms.length === 0 || id.version !== '') {
+      // A container that says nothing about its own version yields only what it holds: a fat jar whose
+      // pom.properties all describe embedded artifacts, a war/ear of jars (`app.war` with a bare manifest).
+      if (id.version !== '' || (poms.length === 0 && nested.length === 0)) {
         main = langPackage({
           name: id.name,
           version: id.version,

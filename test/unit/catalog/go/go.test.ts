@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
 import { parseModInfo, readGoBuildInfo } from '../../../../src/catalog/go/buildinfo.js';
 import { bufferSource, readElf, type ByteSource } from '../../../../src/catalog/go/elf.js';
+import { readExecutable } from '../../../../src/catalog/go/exe.js';
 import { goBinaryCataloger, goModCataloger } from '../../../../src/catalog/go/index.js';
 import { parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
 import { versionFromLdflags } from '../../../../src/catalog/go/ldflags.js';
@@ -81,6 +82,70 @@ describe('go-binary-cataloger', () => {
         readElf(b);
         readGoBuildInfo(b);
         readGoBuildInfo(Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from(junk)]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('go-binary-cataloger: Windows (PE) and macOS (Mach-O) executables', () => {
+  const names = (r: Awaited<ReturnType<typeof catalogFiles>>): string[] => r.packages.map((p) => `${p.name}@${p.version}`).sort();
+
+  it.each(['hello-inline', 'hello-pointer'])('%s: the same build info read from .exe and Mach-O as from ELF', async (name) => {
+    const elf = await catalogFiles([goBinaryCataloger], [{ path: `/usr/local/bin/${name}`, content: generated(`go/${name}`) }]);
+    for (const [path, file] of [[`/opt/app/${name}.exe`, `${name}.exe`], [`/usr/local/bin/${name}`, `${name}.macho`]] as const) {
+      const r = await catalogFiles([goBinaryCataloger], [{ path, content: generated(`go/${file}`) }]);
+      expect(names(r)).toEqual(names(elf));
+      expect(r.packages.find((p) => p.name === 'golang.org/x/net')?.metadata).toMatchObject({ replaces: 'golang.org/x/net@v0.7.0' });
+      expect(r.incomplete).toEqual([]);
+    }
+    expect(readExecutable(generated(`go/${name}.exe`))?.format).toBe('pe');
+    expect(readExecutable(generated(`go/${name}.macho`))?.format).toBe('macho');
+  });
+
+  it('a universal (fat) Mach-O: the first architecture; a Java class file (same magic) is not one', () => {
+    const inner = generated('go/hello-inline.macho');
+    const fat = Buffer.alloc(4096);
+    fat.writeUInt32BE(0xcafebabe, 0);
+    fat.writeUInt32BE(1, 4);
+    fat.writeUInt32BE(0x01000007, 8);
+    fat.writeUInt32BE(4096, 16);
+    fat.writeUInt32BE(inner.length, 20);
+    expect(readGoBuildInfo(Buffer.concat([fat, inner]))).toEqual(readGoBuildInfo(inner));
+    const cls = Buffer.from('cafebabe00000041000a0a0002', 'hex');
+    expect(readExecutable(Buffer.concat([cls, Buffer.alloc(64)]))).toBeUndefined();
+  });
+
+  it('PE: the blob is searched at 16-byte boundaries of the first read-write data section only', () => {
+    const exe = Buffer.from(generated('go/hello-inline.exe'));
+    const magic = Buffer.from('\xff Go buildinf:', 'latin1');
+    const at = exe.indexOf(magic);
+    expect(at % 16).toBe(0);
+    // moved one byte off the boundary: not a blob
+    const shifted = Buffer.from(exe);
+    shifted.copy(shifted, at + 1, at, at + 200);
+    shifted[at] = 0;
+    expect(readGoBuildInfo(shifted)).toBeUndefined();
+  });
+
+  it('a Mach-O __go_buildinfo section that cannot be read is incomplete input', async () => {
+    const bin = Buffer.from(generated('go/hello-inline.macho'));
+    const at = bin.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'));
+    bin.fill(0, at, at + 14);
+    const r = await catalogFiles([goBinaryCataloger], [{ path: '/usr/local/bin/hello', content: bin }]);
+    expect(r.packages).toEqual([]);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['a .go.buildinfo section that cannot be read: its modules are not listed']);
+  });
+
+  it('hostile bytes (fast-check): PE and Mach-O readers never throw', () => {
+    const seeds = ['hello-inline.exe', 'hello-pointer.exe', 'hello-inline.macho', 'hello-pointer.macho'].map((f) => generated(`go/${f}`));
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(600), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), fc.nat(3000), (seed, flips, cut) => {
+        const b = Buffer.from(seed);
+        for (const [at, v] of flips) b[at % b.length] = v;
+        readExecutable(b);
+        readGoBuildInfo(b);
+        readGoBuildInfo(b.subarray(0, cut));
       }),
       { numRuns: 500 },
     );

@@ -6,6 +6,7 @@ import { javaArchiveCataloger } from '../../../../src/catalog/java/index.js';
 import { parseArchiveFileName, parseJavaArchive } from '../../../../src/catalog/java/archive.js';
 import { parseManifest } from '../../../../src/catalog/java/manifest.js';
 import { parsePomProperties } from '../../../../src/catalog/java/pom-properties.js';
+import { makeZip } from '../../../../scripts/fixtures/catalog-lang.mjs';
 import { catalogFiles, find, generated, summarize } from '../lang-support.js';
 
 const java = (name: string, at = `/opt/app/${name}`) => ({ path: at, content: generated(`java/${name}`) });
@@ -63,6 +64,20 @@ describe('java-archive-cataloger', () => {
   it('a bundle whose pom.properties all describe embedded artifacts reports only those', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('bundle.jar')]);
     expect(r.packages.map((p) => p.name).sort()).toEqual(['commons-codec', 'slf4j-api']);
+  });
+
+  it('a war that says nothing about its own version (bare manifest, no pom.properties, no version in its name) reports only the jars it holds', async () => {
+    const jar = generated('java/log4j-core-2.19.0.jar');
+    const bare = await makeZip([{ name: 'META-INF/MANIFEST.MF', data: Buffer.from('Manifest-Version: 1.0\r\n') }, { name: 'WEB-INF/lib/log4j-core-2.19.0.jar', data: jar }]);
+    const r = await catalogFiles([javaArchiveCataloger], [{ path: '/srv/gradle.war', content: bare }]);
+    expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.purl}`)).toEqual(['/srv/gradle.war!/WEB-INF/lib/log4j-core-2.19.0.jar pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0']);
+    // with a version in its name it is a package of its own again, and contains the jar
+    const named = await catalogFiles([javaArchiveCataloger], [{ path: '/srv/gradle-1.0.war', content: bare }]);
+    expect(named.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['gradle@1.0', 'log4j-core@2.19.0']);
+    expect(named.relationships.map((x) => x.type)).toEqual(['contains']);
+    // a lone jar without any version is still reported (by its file name), as syft does
+    const lone = await catalogFiles([javaArchiveCataloger], [{ path: '/srv/tool.jar', content: await makeZip([{ name: 'META-INF/MANIFEST.MF', data: Buffer.from('Manifest-Version: 1.0\r\n') }]) }]);
+    expect(lone.packages.map((p) => p.name)).toEqual(['tool']);
   });
 
   it('manifest identity: continuation lines, Implementation-Vendor-Id as group, main section only', async () => {
