@@ -268,3 +268,31 @@ describe('npm parsers on hostile bytes (fast-check)', () => {
     expect(performance.now() - t).toBeLessThan(20_000);
   });
 });
+
+describe('local folders and names that are not npm names', () => {
+  it('package-lock v3: workspace members and link targets outside node_modules are skipped quietly, not incomplete', async () => {
+    const lock = {
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'root', version: '1.0.0' },
+        'functions/func1': { dependencies: { debug: '^2.6.9' } },
+        'functions/nested_func': { version: '1.0.0' },
+        'functions/nested_func/node_modules/debug': { version: '2.6.9' },
+        'node_modules/debug': { version: '2.5.2' },
+        'node_modules/function1': { resolved: 'functions/func1', link: true },
+        'node_modules/nested_func': { resolved: 'functions/nested_func', link: true },
+        'node_modules/broken': { resolved: 'https://registry.npmjs.org/broken/-/broken-1.0.0.tgz' },
+      },
+    };
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: Buffer.from(pj(lock)) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@2.5.2', 'debug@2.6.9']);
+    // an entry inside node_modules without a version is still a lost package
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['lock entry "node_modules/broken" has no name or version; skipped']);
+  });
+
+  it('installed package.json whose name is no npm name (two slashes) is a warning, not a package', async () => {
+    const r = await catalogFiles([npmInstalledCataloger], [{ path: '/app/node_modules/x/package.json', content: Buffer.from(pj({ name: '@invalid/packageName/', version: '1.0.0' })) }]);
+    expect(r.packages).toEqual([]);
+    expect(r.warnings.join('\n')).toMatch(/name "@invalid\/packageName\/" is not an npm package name; skipped/);
+  });
+});
