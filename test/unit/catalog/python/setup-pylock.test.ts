@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
+import { pythonLockCataloger } from '../../../../src/catalog/python/index.js';
+import { parsePylock } from '../../../../src/catalog/python/lock-files.js';
+import { parseSetupPy, pythonStringLiterals } from '../../../../src/catalog/python/setup-py.js';
+import { catalogFiles, find } from '../lang-support.js';
+
+const SETUP = `from setuptools import setup
+# "commented==1.0.0" is not read
+INSTALL_REQUIRES = [
+    "py>=1.5.0",
+    "packaging",
+    'pathlib3==2.2.0;python_version<"3.6"',
+    'colorama;sys_platform=="win32"',
+]
+setup(
+    name='example', version='1.0.0',
+    install_requires=INSTALL_REQUIRES + """
+django==4.2.23
+CairoSVG==2.7.1
+celery>=5
+""".split(),
+    extras_require={
+        "checkqa": ["mypy==v0.770", " mypy2 == v0.770", ' mypy3== v0.770', "requests[socks]==2.31.0"],
+        "dyn": ['%s==%s' % (a, b), f"{x}==1.0", "x == y", "wild==1.*"],
+    },
+    description="a == b",
+)
+`;
+
+const run = (path: string, text: string) => catalogFiles([pythonLockCataloger], [{ path, content: Buffer.from(text) }]);
+
+describe('setup.py (python-lock-cataloger)', () => {
+  it('pinned requirements in string literals and in lines of multi-line strings; ranges, templates and comments skipped', async () => {
+    const r = await run('/src/setup.py', SETUP);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual([
+      'pkg:pypi/cairosvg@2.7.1',
+      'pkg:pypi/django@4.2.23',
+      'pkg:pypi/mypy2@v0.770',
+      'pkg:pypi/mypy3@v0.770',
+      'pkg:pypi/mypy@v0.770',
+      'pkg:pypi/pathlib3@2.2.0',
+      'pkg:pypi/requests@2.31.0',
+    ]);
+    expect(find(r, 'pathlib3')[0]!.metadata).toEqual({ line: 6, markers: 'python_version<"3.6"' });
+    expect(find(r, 'django')[0]!.metadata).toEqual({ line: 12 });
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('the same requirement twice is one package', async () => {
+    const r = await run('/src/setup.py', 'setup(install_requires=["requests==2.31.0"] + """\nrequests==2.31.0\nflask==3.0.0\n""".split())');
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['flask@3.0.0', 'requests@2.31.0']);
+  });
+
+  it('a string that never ends makes the file incomplete', async () => {
+    for (const bad of ['setup(install_requires=["a==1.0.0', 'x = """never closed\nb==2.0.0\n', "x = 'no newline\nin single quotes'"]) {
+      const r = await run('/src/setup.py', bad);
+      expect(r.packages).toEqual([]);
+      expect(r.incomplete).toHaveLength(1);
+    }
+  });
+
+  it('pythonStringLiterals: escapes, prefixes, triple quotes and line numbers', () => {
+    expect(pythonStringLiterals(`a = r"x\\"y" # 'c'\nb = b'''l1\nl2'''\nc = "s"`)).toEqual([
+      { line: 1, value: 'x\\"y', multiline: false },
+      { line: 2, value: 'l1\nl2', multiline: true },
+      { line: 4, value: 's', multiline: false },
+    ]);
+  });
+
+  it('hostile bytes (fast-check): a package list, never a throw', () => {
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.tuple(fc.nat(SETUP.length), fc.string()).map(([i, x]) => SETUP.slice(0, i) + x + SETUP.slice(i))), (text) => {
+        const r = parseSetupPy({ location: { path: '/x/setup.py' }, contents: Buffer.from(text) }, ctx);
+        expect(Array.isArray(r.packages)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+const PYLOCK = `lock-version = "1.0"
+created-by = "pip"
+
+[[packages]]
+name = "Requests"
+version = "2.32.5"
+dependencies = [{ name = "idna" }]
+
+[[packages]]
+name = "idna"
+version = "3.10"
+
+[[packages]]
+name = "spam"
+version = "1.0.0"
+marker = "sys_platform == 'linux'"
+
+[[packages]]
+name = "spam"
+version = "1.1.0"
+marker = "sys_platform == 'win32'"
+
+[[packages]]
+name = "ham"
+version = "3.0.0"
+marker = "sys_platform == 'linux'"
+dependencies = [{ name = "spam", version = "1.0.0" }]
+
+[[packages]]
+name = "ham"
+version = "3.0.0"
+marker = "sys_platform == 'win32'"
+dependencies = [{ name = "spam", version = "1.1.0" }]
+
+[[packages]]
+name = "app"
+directory = { path = ".", editable = true }
+
+[[packages]]
+name = "from-wheel"
+[[packages.wheels]]
+name = "from_wheel-0.4.2-py3-none-any.whl"
+url = "https://example.invalid/from_wheel-0.4.2-py3-none-any.whl"
+
+[[packages]]
+name = "from-git"
+vcs = { type = "git", url = "https://example.invalid/x.git", commit-id = "abc" }
+`;
+
+describe('pylock.toml (python-lock-cataloger)', () => {
+  it('packages per environment, one name@version once, the local project skipped, a version from the wheel name, relationships', async () => {
+    const r = await run('/src/pylock.toml', PYLOCK);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual([
+      'pkg:pypi/from-wheel@0.4.2',
+      'pkg:pypi/ham@3.0.0',
+      'pkg:pypi/idna@3.10',
+      'pkg:pypi/requests@2.32.5',
+      'pkg:pypi/spam@1.0.0',
+      'pkg:pypi/spam@1.1.0',
+    ]);
+    // ham is locked for two environments: its markers differ, so none is kept
+    expect(find(r, 'ham')[0]!.metadata).toEqual({});
+    expect(find(r, 'spam', '1.0.0')[0]!.metadata).toEqual({ markers: "sys_platform == 'linux'" });
+    const ham = find(r, 'ham')[0]!;
+    expect(r.relationships).toContainEqual({ from: ham.id, to: find(r, 'spam', '1.0.0')[0]!.id, type: 'depends-on' });
+    expect(r.relationships).toContainEqual({ from: ham.id, to: find(r, 'spam', '1.1.0')[0]!.id, type: 'depends-on' });
+    expect(r.relationships).toContainEqual({ from: find(r, 'Requests')[0]!.id, to: find(r, 'idna')[0]!.id, type: 'depends-on' });
+    expect(r.warnings.join('\n')).toMatch(/package "from-git" has no version/);
+    expect(r.incomplete).toEqual([]);
+  });
+
+  it('named pylock.<name>.toml too; unreadable TOML or a file that is no lock is incomplete', async () => {
+    expect((await run('/src/pylock.dev.toml', PYLOCK)).packages).toHaveLength(6);
+    expect((await run('/src/pylock.toml', 'lock-version = "1.0"\n')).incomplete).toEqual([]);
+    for (const bad of ['[', 'name = "x"\n', 'lock-version = "1.0"\npackages = "x"\n', 'lock-version = "1.0"\n[[packages]]\nversion = "1.0"\n']) {
+      const r = await run('/src/pylock.toml', bad);
+      expect(r.packages).toEqual([]);
+      expect(r.incomplete).toHaveLength(1);
+    }
+  });
+
+  it('hostile bytes (fast-check): a package list or an Error, never a crash', () => {
+    const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.tuple(fc.nat(PYLOCK.length), fc.string()).map(([i, x]) => PYLOCK.slice(0, i) + x + PYLOCK.slice(i))), (text) => {
+        try {
+          const r = parsePylock({ location: { path: '/x/pylock.toml' }, contents: Buffer.from(text) }, ctx);
+          expect(Array.isArray(r.packages)).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(Error);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
