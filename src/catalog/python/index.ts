@@ -17,18 +17,18 @@ export const pythonInstalledCataloger = defineCataloger({
 });
 
 /**
- * Declared Python dependencies: requirements*.txt (pinned; the rest warned about or incomplete), poetry.lock,
- * Pipfile.lock, uv.lock, pdm.lock, pylock.toml (PEP 751), setup.py (pinned string literals, read statically).
+ * Declared Python dependencies: *requirements*.txt (pinned; the rest warned about or incomplete), poetry.lock,
+ * Pipfile.lock, uv.lock (and uv's script locks, <script>.py.lock), pdm.lock, pylock.toml (PEP 751), setup.py (pinned string literals, read statically).
  */
 export const pythonLockCataloger = defineCataloger({
   name: 'python-lock-cataloger',
   ecosystem: 'pypi',
   tags: ['language', 'declared', 'directory', 'python', 'pypi'],
   parsers: [
-    { globs: ['**/requirements*.txt'], parse: parseRequirements },
+    { globs: ['**/*requirements*.txt'], parse: parseRequirements },
     { globs: ['**/poetry.lock'], parse: parsePoetryLock },
     { globs: ['**/Pipfile.lock'], parse: parsePipfileLock },
-    { globs: ['**/uv.lock'], parse: parseUvLock },
+    { globs: ['**/uv.lock', '**/*.py.lock'], parse: parseUvLock },
     { globs: ['**/pdm.lock'], parse: parsePdmLock },
     { globs: ['**/pylock.toml', '**/pylock.*.toml'], parse: parsePylock },
     { globs: ['**/setup.py'], parse: parseSetupPy },

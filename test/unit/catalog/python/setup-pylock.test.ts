@@ -177,3 +177,19 @@ describe('pylock.toml (python-lock-cataloger)', () => {
     );
   });
 });
+
+describe('file names python-lock-cataloger claims (as syft)', () => {
+  it('*requirements*.txt and uv script locks (<script>.py.lock)', async () => {
+    const uv = 'version = 1\n\n[[package]]\nname = "idna"\nversion = "3.10"\nsource = { registry = "https://pypi.org/simple" }\n';
+    const r = await catalogFiles(
+      [pythonLockCataloger],
+      [
+        { path: '/src/dev-requirements.txt', content: Buffer.from('flask==3.0.0\n') },
+        { path: '/src/1-requirements-dev.txt', content: Buffer.from('click==8.1.7\n') },
+        { path: '/src/notes.txt', content: Buffer.from('numpy==1.0.0\n') },
+        { path: '/src/script.py.lock', content: Buffer.from(uv) },
+      ],
+    );
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:pypi/click@8.1.7', 'pkg:pypi/flask@3.0.0', 'pkg:pypi/idna@3.10']);
+  });
+});
