@@ -25,32 +25,42 @@ const PROD_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies']
  */
 export function stripJsonc(text: string): string {
   const out: string[] = [];
-  let lastSig = -1; // index in `out` of the last non-whitespace piece
-  let i = 0;
+  let from = 0; // start of the text not yet copied to `out`
   const n = text.length;
+  /** End of the whitespace and comments starting at `i`. */
+  const skipBlank = (i: number): number => {
+    for (;;) {
+      while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+      if (text[i] === '/' && text[i + 1] === '/') {
+        const j = text.indexOf('\n', i);
+        i = j < 0 ? n : j;
+      } else if (text[i] === '/' && text[i + 1] === '*') {
+        const j = text.indexOf('*/', i + 2);
+        if (j < 0) throw new Error('unterminated comment');
+        i = j + 2;
+      } else return i;
+    }
+  };
+  let i = 0;
   while (i < n) {
     const c = text[i]!;
     if (c === '"') {
       let j = i + 1;
       while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       if (j >= n) throw new Error('unterminated string');
-      out.push(text.slice(i, j + 1));
-      lastSig = out.length - 1;
       i = j + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const j = text.indexOf('\n', i);
-      i = j < 0 ? n : j;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const j = text.indexOf('*/', i + 2);
-      if (j < 0) throw new Error('unterminated comment');
-      i = j + 2;
-    } else {
-      if ((c === '}' || c === ']') && lastSig >= 0 && out[lastSig] === ',') out[lastSig] = '';
-      out.push(c);
-      if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t') lastSig = out.length - 1;
-      i++;
-    }
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      out.push(text.slice(from, i));
+      i = from = skipBlank(i);
+    } else if (c === ',') {
+      const next = skipBlank(i + 1);
+      if (text[next] === '}' || text[next] === ']') {
+        out.push(text.slice(from, i));
+        i = from = next;
+      } else i++;
+    } else i++;
   }
+  out.push(text.slice(from));
   return out.join('');
 }
 

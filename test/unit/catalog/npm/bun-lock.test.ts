@@ -84,6 +84,9 @@ describe('bun.lock (npm-lock-cataloger)', () => {
   it('stripJsonc keeps strings (with // and commas inside) and drops comments and trailing commas', () => {
     expect(JSON.parse(stripJsonc('{"a": "x // y, ]", /* c */ "b": [1, 2, ], // d\n}'))).toEqual({ a: 'x // y, ]', b: [1, 2] });
     expect(JSON.parse(stripJsonc('{"a": "q\\"//", }'))).toEqual({ a: 'q"//' });
+    expect(JSON.parse(stripJsonc('[1, // one\n /* two */ ]'))).toEqual([1]);
+    expect(JSON.parse(stripJsonc('[1, /* a */ 2]'))).toEqual([1, 2]);
+    expect(() => stripJsonc('[1, /* open')).toThrow(/unterminated comment/);
     expect(parseBunIdentifier('@scope/x@1.0.0')).toEqual({ name: '@scope/x', version: '1.0.0' });
     expect(parseBunIdentifier('x@git+ssh://git@github.com/a/b.git#1')).toEqual({ name: 'x', version: 'git+ssh://git@github.com/a/b.git#1' });
     expect(parseBunIdentifier('@scope/x')).toBeUndefined();
