@@ -31,13 +31,17 @@ function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): Pa
   const packages: Package[] = [];
   const byName = new Map<string, Package>();
   const deps: [Package, string[]][] = [];
+  const roots: Record<string, unknown>[] = [];
   for (const e of list) {
     if (!isRecord(e)) continue;
     const name = str(e, 'name');
     const version = str(e, 'version');
     const source = e.source;
     // uv: the project itself and workspace members are editable/virtual sources; pdm: editable local members
-    if (isRecord(source) && (source.editable !== undefined || source.virtual !== undefined)) continue;
+    if (isRecord(source) && (source.editable !== undefined || source.virtual !== undefined)) {
+      roots.push(e);
+      continue;
+    }
     if (e.editable === true) continue;
     if (!name || !version) {
       ctx.incomplete(`${what} package ${JSON.stringify(name ?? '?')} has no version; skipped`, file.location);
@@ -47,6 +51,8 @@ function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): Pa
     const category = str(e, 'category');
     if (category) metadata.category = category;
     if (Array.isArray(e.groups) && e.groups.every((g) => typeof g === 'string')) metadata.groups = e.groups;
+    // poetry: `category = "dev"` (poetry < 1.2), or dependency groups none of which is `main` (as trivy)
+    if (what === 'poetry.lock' && (category === 'dev' || (Array.isArray(metadata.groups) && metadata.groups.length > 0 && !metadata.groups.includes('main')))) metadata.dev = true;
     const p = pythonPackage({ name, version, location: file.location, foundBy: CATALOGER, description: str(e, 'description'), metadata });
     packages.push(p);
     byName.set(normalizePythonName(name), p);
@@ -70,7 +76,33 @@ function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): Pa
       if (t && t !== p) relationships.push({ from: p.id, to: t.id, type: 'depends-on' });
     }
   }
+  if (what === 'uv.lock' && roots.length > 0) markUvDev(list, roots, byName);
   return { packages, relationships };
+}
+
+/** `{name}` entries of uv's `dependencies` and of every group of `optional-dependencies` (extras). */
+function uvProdDeps(e: Record<string, unknown>): string[] {
+  const names = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((d) => (str(d, 'name') ? [normalizePythonName(str(d, 'name')!)] : [])) : []);
+  const optional = isRecord(e['optional-dependencies']) ? Object.values(e['optional-dependencies']).flatMap(names) : [];
+  return [...names(e.dependencies), ...optional];
+}
+
+/**
+ * uv.lock: a package is dev when no project or workspace member (the editable/virtual roots) reaches
+ * it through `dependencies` or extras, only through `dev-dependencies` groups (as trivy reads it).
+ */
+function markUvDev(list: unknown[], roots: Record<string, unknown>[], byName: Map<string, Package>): void {
+  const entries = new Map<string, Record<string, unknown>>();
+  for (const e of list) if (isRecord(e) && str(e, 'name')) entries.set(normalizePythonName(str(e, 'name')!), e);
+  const prod = new Set<string>();
+  const todo = roots.flatMap(uvProdDeps);
+  for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+    if (prod.has(n)) continue;
+    prod.add(n);
+    const e = entries.get(n);
+    if (e) todo.push(...uvProdDeps(e).filter((d) => !prod.has(d)));
+  }
+  for (const [n, p] of byName) if (!prod.has(n)) p.metadata = { ...p.metadata, dev: true };
 }
 
 export function parsePoetryLock(file: CatalogFile, ctx: CatalogContext): ParseResult {

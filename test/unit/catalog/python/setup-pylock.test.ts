@@ -193,3 +193,56 @@ describe('file names python-lock-cataloger claims (as syft)', () => {
     expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:pypi/click@8.1.7', 'pkg:pypi/flask@3.0.0', 'pkg:pypi/idna@3.10']);
   });
 });
+
+describe('dev marking in poetry.lock and uv.lock (as trivy)', () => {
+  const devOf = (r: Awaited<ReturnType<typeof run>>) => r.packages.map((p) => `${p.name}${p.metadata?.dev === true ? ' (dev)' : ''}`).sort();
+
+  it('poetry: category "dev" (poetry < 1.2) or groups without "main"', async () => {
+    const lock = `[[package]]\nname = "flask"\nversion = "3.0.0"\ngroups = ["main"]\n\n[[package]]\nname = "pytest"\nversion = "8.0.0"\ngroups = ["dev", "test"]\n\n[[package]]\nname = "both"\nversion = "1.0.0"\ngroups = ["main", "dev"]\n\n[[package]]\nname = "old-dev"\nversion = "1.0.0"\ncategory = "dev"\n\n[[package]]\nname = "old-main"\nversion = "1.0.0"\ncategory = "main"\n`;
+    expect(devOf(await run('/p/poetry.lock', lock))).toEqual(['both', 'flask', 'old-dev (dev)', 'old-main', 'pytest (dev)']);
+  });
+
+  it('uv: reachable from a project only through dev-dependencies; extras count as production; no project, no dev', async () => {
+    const lock = `version = 1
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "httpx" }]
+[package.optional-dependencies]
+json = [{ name = "orjson" }]
+[package.dev-dependencies]
+dev = [{ name = "pytest" }]
+
+[[package]]
+name = "httpx"
+version = "0.28.1"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "idna" }]
+
+[[package]]
+name = "idna"
+version = "3.10"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "orjson"
+version = "3.10.12"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pytest"
+version = "8.3.4"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "idna" }, { name = "pluggy" }]
+
+[[package]]
+name = "pluggy"
+version = "1.5.0"
+source = { registry = "https://pypi.org/simple" }
+`;
+    expect(devOf(await run('/p/uv.lock', lock))).toEqual(['httpx', 'idna', 'orjson', 'pluggy (dev)', 'pytest (dev)']);
+    const noRoot = lock.replace('source = { editable = "." }\n', 'source = { registry = "https://pypi.org/simple" }\n');
+    expect(devOf(await run('/p/uv.lock', noRoot)).filter((x) => x.endsWith('(dev)'))).toEqual([]);
+  });
+});
