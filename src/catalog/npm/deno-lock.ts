@@ -1,6 +1,6 @@
 /**
  * deno.lock (https://docs.deno.com/runtime/fundamentals/modules/#integrity-checking-and-lock-files), JSON in
- * every version: v2 `npm.packages`; v3 `packages.{npm,jsr}`; v4 and v5 top-level `npm` and `jsr`. Keys
+ * every version: v1 a bare map of remote URL → hash; v2 `remote` and `npm.packages`; v3 `packages.{npm,jsr}`; v4 and v5 top-level `npm` and `jsr`. Keys
  * are `name@version`, npm ones with a peer suffix (`typedoc@0.28.19_typescript@6.0.3`) that is not part
  * of the version. Three kinds of package, as syft reads them:
  * - npm packages: `pkg:npm/...`;
@@ -49,7 +49,10 @@ export function parseDenoLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   const lock = parseJsonText(file.contents, 'deno.lock');
   if (!isRecord(lock)) throw new Error('deno.lock is not a JSON object');
   const version = str(lock, 'version');
-  if (version === undefined) throw new Error('deno.lock has no version');
+  // v1 (Deno < 1.28) is a bare map of remote URL → hash
+  const v1 = version === undefined && Object.keys(lock).length > 0 && Object.entries(lock).every(([k, v]) => /^https?:\/\//.test(k) && typeof v === 'string');
+  if (version === undefined && !v1) throw new Error('deno.lock has no version');
+  const remote = v1 ? lock : lock.remote;
   const v3 = isRecord(lock.packages) ? lock.packages : undefined;
   const npmSection = isRecord(lock.npm) && isRecord(lock.npm.packages) ? lock.npm.packages : (v3?.npm ?? lock.npm);
   const jsrSection = v3?.jsr ?? lock.jsr;
@@ -104,8 +107,8 @@ export function parseDenoLock(file: CatalogFile, ctx: CatalogContext): ParseResu
     add(`jsr:${key}`, langPackage({ ...parsed, type: 'npm', purl, location: file.location, foundBy: CATALOGER, metadata: { registry: 'jsr', ...(integrity ? { integrity } : {}) } }));
   }
   let unversioned = 0;
-  if (isRecord(lock.remote)) {
-    for (const url of Object.keys(lock.remote)) {
+  if (isRecord(remote)) {
+    for (const url of Object.keys(remote)) {
       const r = parseDenoRemote(url);
       if (!r) {
         unversioned++;
@@ -120,7 +123,7 @@ export function parseDenoLock(file: CatalogFile, ctx: CatalogContext): ParseResu
       }
       add(`remote:${r.name}@${r.version}`, langPackage({ name: r.name, version: r.version, type: 'npm', purl, location: file.location, foundBy: CATALOGER, metadata: { url: r.root } }));
     }
-  } else if (lock.remote !== undefined) bad.push('"remote" is not an object');
+  } else if (remote !== undefined) bad.push('"remote" is not an object');
   if (unversioned > 0) ctx.warn(`deno.lock: ${unversioned} remote module URL${unversioned === 1 ? '' : 's'} without a version in the URL; not reported`, file.location);
   if (bad.length > 0) ctx.incomplete(`deno.lock entries not readable: ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ', …' : ''}`, file.location);
 

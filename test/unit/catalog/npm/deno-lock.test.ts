@@ -75,6 +75,12 @@ describe('deno.lock (npm-lock-cataloger)', () => {
     expect(rels(r)).toEqual(['@std/encoding@1.0.5 -> @std/bytes@1.0.2', 'typedoc@0.28.19 -> lunr@2.3.9', 'typedoc@0.28.19 -> typescript@6.0.3']);
   });
 
+  it('v1: a bare map of remote URLs', async () => {
+    const r = await run({ 'https://deno.land/std@0.100.0/fs/mod.ts': 'h1', 'https://deno.land/x/oak@v7.7.0/mod.ts': 'h2' });
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['deno.land/std@0.100.0', 'deno.land/x/oak@v7.7.0']);
+    expect(r.incomplete).toEqual([]);
+  });
+
   it('unreadable files and entries are incomplete', async () => {
     for (const bad of ['{ "version": "4",\n  this is not valid json\n}', '[]', '{"npm": {}}', '{"version": "4", "npm": []}']) {
       const r = await run(bad);
