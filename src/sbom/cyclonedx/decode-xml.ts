@@ -62,6 +62,13 @@ export function decodeCycloneDxXml(xml: string, ctx: DecodeContext, specVersion?
       hint: 'check that the file is complete and not truncated',
     });
   }
+  // the parser accepts a document cut inside a text node (`<location>/var/lib/dpk`): an SBOM must end with its
+  // closing root tag, trailing comments and processing instructions aside
+  if (!/<\/(?:[\w.-]+:)?bom\s*>(?:\s|<!--[\s\S]*?-->|<\?[\s\S]*?\?>)*$/.test(xml.slice(-4096))) {
+    throw new InputError('SBOM_MALFORMED', `${ctx.source} is not well-formed XML: the document does not end with its closing bom tag`, {
+      hint: 'check that the file is complete and not truncated',
+    });
+  }
   const bom = obj(parsed.bom);
   const metadata = obj(bom.metadata);
   const toolsNode = obj(metadata.tools);

@@ -117,6 +117,13 @@ describe('readSbom on one fixture per format', () => {
     }
   });
 
+  it('a CycloneDX XML document cut inside a text node is malformed, not a shorter SBOM', () => {
+    const xml = '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components><component type="library"><name>bash</name><version>5.2</version></component></components></bom>\n<!-- end -->\n';
+    expect(decodeSbomBytes(Buffer.from(xml), 'x.cdx.xml').sbom.packages.map((p) => p.name)).toEqual(['bash']);
+    const cut = xml.slice(0, xml.indexOf('5.2') + 1);
+    expect(() => decodeSbomBytes(Buffer.from(cut), 'x.cdx.xml')).toThrow(/does not end with its closing bom tag/);
+  });
+
   it('refuses XML entity declarations', () => {
     const xml = '<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components/></bom>';
     expect(() => decodeSbomBytes(Buffer.from(xml), 'x.xml')).toThrow(/entities/);
