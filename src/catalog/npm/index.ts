@@ -1,4 +1,6 @@
 import { defineCataloger } from '../cataloger.js';
+import { parseBunLock } from './bun-lock.js';
+import { parseDenoLock } from './deno-lock.js';
 import { NPM_INSTALLED_GLOBS, parseInstalledPackageJson } from './package-json.js';
 import { parsePackageLock } from './package-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
@@ -14,15 +16,17 @@ export const npmInstalledCataloger = defineCataloger({
 
 /**
  * Declared npm dependencies from lock files (outside node_modules): package-lock.json v1-v3,
- * npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml, with depends-on relationships.
+ * npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml, bun.lock, deno.lock, with depends-on relationships.
  */
 export const npmLockCataloger = defineCataloger({
   name: 'npm-lock-cataloger',
   ecosystem: 'npm',
-  tags: ['language', 'declared', 'directory', 'javascript', 'node', 'npm', 'yarn', 'pnpm'],
+  tags: ['language', 'declared', 'directory', 'javascript', 'node', 'npm', 'yarn', 'pnpm', 'bun', 'deno'],
   parsers: [
     { globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'], parse: parsePackageLock },
     { globs: ['**/yarn.lock'], parse: parseYarnLock },
     { globs: ['**/pnpm-lock.yaml'], parse: parsePnpmLock },
+    { globs: ['**/bun.lock'], parse: parseBunLock },
+    { globs: ['**/deno.lock'], parse: parseDenoLock },
   ],
 });

@@ -3,11 +3,12 @@
  * `node_modules/<name>/`, `node_modules/@scope/<name>/` (any depth), and Debian's node-* layout
  * (`/usr/share/nodejs/<name>/`, `/usr/lib/nodejs/<name>/`, `/usr/lib/<triplet>/nodejs/<name>/`).
  * The globs only reach package roots, so package.json files of test fixtures and sub-folders inside a
- * package are never read. A package root without name or version is a warning.
+ * package are never read. A package root without name or version, or whose name is no npm name
+ * (`@scope/name/`), is a warning.
  */
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, parseJsonText, str } from '../lang-common.js';
-import { authorOf, npmPackage, packageJsonLicenses } from './common.js';
+import { authorOf, npmPackage, npmPurl, packageJsonLicenses } from './common.js';
 
 export const NPM_INSTALLED_GLOBS = [
   '**/node_modules/*/package.json',
@@ -30,6 +31,10 @@ export function parseInstalledPackageJson(file: CatalogFile, ctx: CatalogContext
   const version = str(pj, 'version');
   if (!name || !version) {
     ctx.warn(`package.json without ${!name ? 'a name' : 'a version'}; not an installed package, skipped`, file.location);
+    return { packages: [] };
+  }
+  if (npmPurl(name, version) === undefined) {
+    ctx.warn(`package.json name ${JSON.stringify(name)} is not an npm package name; skipped`, file.location);
     return { packages: [] };
   }
   const metadata: Record<string, unknown> = {};

@@ -2,7 +2,8 @@
  * package-lock.json / npm-shrinkwrap.json (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json):
  * v1 — nested `dependencies` tree with `requires`; v2 — both forms (we read `packages`); v3 — only
  * `packages`, keyed by install path (`node_modules/a/node_modules/b`). Links (workspaces) and the root
- * project are not packages. Relationships resolve each dependency the way node does: nearest
+ * project are not packages, nor are nameless or versionless local folders (keys outside `node_modules`:
+ * workspace members, link targets). Relationships resolve each dependency the way node does: nearest
  * `node_modules` upward from the dependent.
  *
  * Dev status: a package nested under a dev-only package (`node_modules/a/node_modules/b`, or v1's
@@ -51,6 +52,9 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
     if (key === '' || !isRecord(e) || e.link === true) continue;
     const name = str(e, 'name') ?? nameFromInstallPath(key);
     const version = str(e, 'version');
+    // a key outside node_modules is a local folder (a workspace member, the target of a link or a
+    // file: dependency): first-party code, not an installed package; npm often writes no name for it
+    if ((!name || !version) && !key.includes('node_modules/')) continue;
     if (!name || !version) {
       ctx.incomplete(`lock entry ${JSON.stringify(key)} has no name or version; skipped`, file.location);
       continue;

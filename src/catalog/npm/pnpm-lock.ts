@@ -207,6 +207,7 @@ export function parsePnpmLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   if (list.length > MAX_DOCUMENTS) ctx.incomplete(`pnpm-lock.yaml holds ${list.length} YAML documents; only the first ${MAX_DOCUMENTS} read`, file.location);
   const acc: Acc = { packages: [], relationships: [], byNameVersion: new Map() };
   let read = 0;
+  let versioned = false;
   let firstError: string | undefined;
   list.slice(0, MAX_DOCUMENTS).forEach((d, i) => {
     let doc: unknown;
@@ -230,11 +231,16 @@ export function parsePnpmLock(file: CatalogFile, ctx: CatalogContext): ParseResu
       return;
     }
     read++;
+    if (doc.lockfileVersion !== undefined) versioned = true;
     readDocument(doc, i, file, ctx, acc);
   });
   if (read === 0) {
     if (firstError !== undefined) throw new Error(`invalid YAML in pnpm-lock.yaml: ${firstError}`);
     throw new Error('pnpm-lock.yaml is not a YAML mapping');
+  }
+  // pnpm writes lockfileVersion in every document; a mapping without it that gave nothing is no lock
+  if (acc.packages.length === 0 && !versioned) {
+    throw new Error('pnpm-lock.yaml has no lockfileVersion: not a pnpm lockfile');
   }
   return { packages: acc.packages, relationships: acc.relationships };
 }

@@ -203,6 +203,10 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   const text = textOf(file.contents);
   const berry = /^__metadata:/m.test(text);
   const entries = berry ? parseBerry(berryEntries(text, ctx, file)) : parseClassicYarnLock(text);
+  // a classic lock with content but not one entry header is not read, not an empty project
+  if (!berry && entries.length === 0 && text.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) {
+    throw new Error('yarn.lock holds no entry this parser can read');
+  }
   const packages: Package[] = [];
   const byDescriptor = new Map<string, Package>();
   const withPkg: [Entry, Package][] = [];

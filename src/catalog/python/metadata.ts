@@ -85,6 +85,9 @@ export function metadataPackages(text: string, location: Location, ctx: CatalogC
     ctx.warn('python metadata without Name; skipped', location);
     return { packages: [] };
   }
+  // distutils' metadata of the interpreter itself (Debian's python2.7 ships lib-dynload/Python-2.7.egg-info):
+  // the runtime, not a PyPI package; syft skips it too
+  if (name === 'Python' && location.path.toLowerCase().includes('egg-info')) return { packages: [] };
   if (!version) {
     // a package is named but cannot be reported: the file was not read completely
     ctx.incomplete(`python metadata of ${JSON.stringify(name)} without Version; skipped`, location);

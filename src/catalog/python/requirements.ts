@@ -1,5 +1,5 @@
 /**
- * pip requirements files (`requirements*.txt`,
+ * pip requirements files (`*requirements*.txt`: `requirements-dev.txt`, `dev-requirements.txt`,
  * https://pip.pypa.io/en/stable/reference/requirements-file-format/): one requirement per logical
  * line (a trailing `\` continues it), `#` comments (at the start or after whitespace), options.
  *

@@ -208,3 +208,18 @@ describe('python-lock-cataloger', () => {
     );
   });
 });
+
+describe('the interpreter\'s own egg-info', () => {
+  it('Python-2.7.egg-info (distutils metadata of CPython itself, as Debian ships it) is not a package; a package named otherwise is', async () => {
+    const pkgInfo = (name: string) => `Metadata-Version: 1.1\nName: ${name}\nVersion: 2.7.13\nSummary: A high-level object-oriented programming language\n`;
+    const r = await catalogFiles(
+      [pythonInstalledCataloger],
+      [
+        { path: '/usr/lib/python2.7/lib-dynload/Python-2.7.egg-info', content: pkgInfo('Python') },
+        { path: '/usr/lib/python3/dist-packages/python_dateutil-2.7.13.egg-info', content: pkgInfo('python-dateutil') },
+      ],
+    );
+    expect(r.packages.map((p) => p.purl)).toEqual(['pkg:pypi/python-dateutil@2.7.13']);
+    expect(r.incomplete).toEqual([]);
+  });
+});
