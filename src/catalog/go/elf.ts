@@ -24,6 +24,8 @@ export interface ElfSection {
   addr: bigint;
   offset: number;
   size: number;
+  /** Mach-O only: the segment the section belongs to (`__DATA`, `__TEXT`, …). */
+  segment?: string;
 }
 
 export interface Elf {

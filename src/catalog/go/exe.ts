@@ -8,7 +8,8 @@
  *  - Mach-O (macOS, <mach-o/loader.h>): the `__go_buildinfo` section (Go >= 1.18's linker), else the first
  *    read-write segment (`__DATA`). Universal ("fat") files: the first architecture's image.
  * Bounds-checked: hostile input never throws past `readExecutable` (it returns undefined); only the
- * headers and load commands are read.
+ * headers and load commands are read. The Rust cataloger finds cargo-auditable's `.dep-v0` section through
+ * the same tables.
  */
 import { bufferSource, isElf, readElf, type ByteSource, type ElfSection } from './elf.js';
 
@@ -96,10 +97,13 @@ function readPe(src: ByteSource): Executable | undefined {
     const name = cstr(table, o, 8);
     const virtualAddress = table.readUInt32LE(o + 12);
     const rawSize = table.readUInt32LE(o + 16);
+    const virtualSize = table.readUInt32LE(o + 8);
     const rawOffset = table.readUInt32LE(o + 20);
     const characteristics = table.readUInt32LE(o + 36);
     const nobits = (characteristics & IMAGE_SCN_CNT_UNINITIALIZED_DATA) !== 0 || rawOffset === 0;
-    sections.push({ name, type: nobits ? NOBITS : 1, addr: imageBase + BigInt(virtualAddress), offset: rawOffset, size: rawSize });
+    // raw data is padded to the file alignment: the section holds its virtual size when that is smaller
+    const size = virtualSize > 0 ? Math.min(virtualSize, rawSize) : rawSize;
+    sections.push({ name, type: nobits ? NOBITS : 1, addr: imageBase + BigInt(virtualAddress), offset: rawOffset, size });
     // Go's debug/buildinfo: the first section that is initialised, readable, writable data
     const rw = IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ | IMAGE_SCN_MEM_WRITE;
     if (!data && virtualAddress !== 0 && rawSize !== 0 && !nobits && (characteristics & ~IMAGE_SCN_ALIGN_32BYTES) >>> 0 === rw >>> 0) {
@@ -182,7 +186,7 @@ function readMachO(src: ByteSource, base: number, length: number, le: boolean): 
         const kind = flags & 0xff;
         const nobits = kind === S_ZEROFILL || kind === S_GB_ZEROFILL || kind === S_THREAD_LOCAL_ZEROFILL || offset === 0;
         if (!Number.isSafeInteger(ssize)) continue;
-        sections.push({ name, type: nobits ? NOBITS : 1, addr, offset: base + offset, size: ssize });
+        sections.push({ name, type: nobits ? NOBITS : 1, addr, offset: base + offset, size: ssize, segment: cstr(cmds, o + 16, 16) });
         if (name === '__go_buildinfo' && !nobits && !buildinfo) buildinfo = { offset: base + offset, size: ssize, exact: true };
       }
     }

@@ -10,8 +10,8 @@ import { buildPurl } from '../../core/ecosystem.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { isRecord, langPackage, parseJsonText, str, textOf } from '../lang-common.js';
-import { readElf, sectionData } from '../go/elf.js';
-import { depV0Section } from './objfile.js';
+import { sectionData } from '../go/elf.js';
+import { readExecutable } from '../go/exe.js';
 
 const MAX_INFLATED = 16 * 1024 * 1024;
 
@@ -155,10 +155,20 @@ export async function parseCargoLock(file: CatalogFile, ctx: CatalogContext): Pr
   return { packages, relationships };
 }
 
+/**
+ * cargo-auditable's `.dep-v0` section: ELF and PE name it so; Mach-O puts it in the `__DATA` segment. The
+ * section tables are read by go/exe.ts (one reader of the three formats for both catalogers).
+ */
+export function depV0Section(bytes: RandomAccessCatalogFile['file']): Buffer | undefined {
+  const exe = readExecutable(bytes);
+  if (!exe) return undefined;
+  const section = exe.sections.find((s) => s.name === '.dep-v0' && (exe.format !== 'macho' || s.segment === '__DATA'));
+  return section ? sectionData(bytes, { sections: [section] }, '.dep-v0') : undefined;
+}
+
 /** Reads only the headers, section table and `.dep-v0` of each executable (ELF, PE or Mach-O). */
 export function parseCargoAuditable(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
-  const elf = readElf(file.file);
-  const data = elf ? sectionData(file.file, elf, '.dep-v0') : depV0Section(file.file);
+  const data = depV0Section(file.file);
   if (!data) return { packages: [] };
   let json: unknown;
   try {

@@ -3,7 +3,8 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bufferSource } from '../../../../src/catalog/go/elf.js';
 import { rustBinaryCataloger } from '../../../../src/catalog/rust/index.js';
-import { depV0Section, objectFormat } from '../../../../src/catalog/rust/objfile.js';
+import { readExecutable } from '../../../../src/catalog/go/exe.js';
+import { depV0Section } from '../../../../src/catalog/rust/cargo.js';
 import { catalogFiles } from '../lang-support.js';
 
 const DEP = deflateSync(
@@ -17,7 +18,7 @@ const DEP = deflateSync(
   ),
 );
 
-/** A minimal PE: DOS header, "PE\0\0", a COFF header without optional header, one section table entry. */
+/** A minimal PE32+: DOS header, "PE\0\0", a COFF header, the start of an optional header, one section table entry. */
 function pe(name: string, data: Buffer, { padTo = 512 } = {}): Buffer {
   const out = Buffer.alloc(1024 + Math.max(padTo, data.length));
   out.write('MZ', 0, 'latin1');
@@ -25,8 +26,10 @@ function pe(name: string, data: Buffer, { padTo = 512 } = {}): Buffer {
   out.writeUInt32LE(0x00004550, 64);
   out.writeUInt16LE(0x8664, 68);
   out.writeUInt16LE(1, 70); // sections
-  out.writeUInt16LE(0, 84); // optional header size
-  const sec = 88;
+  out.writeUInt16LE(112, 84); // optional header size
+  out.writeUInt16LE(0x20b, 88); // PE32+
+  out.writeBigUInt64LE(0x140000000n, 88 + 24); // image base
+  const sec = 88 + 112;
   out.write(name, sec, 'latin1');
   out.writeUInt32LE(data.length, sec + 8); // virtual size
   out.writeUInt32LE(Math.max(padTo, data.length), sec + 16); // raw size (file-aligned)
@@ -82,7 +85,7 @@ describe('cargo-auditable .dep-v0 in PE and Mach-O executables', () => {
     expect(depV0Section(bufferSource(pe('.dep-v0', DEP)))).toEqual(DEP);
     expect(depV0Section(bufferSource(pe('.rdata', DEP)))).toBeUndefined();
     expect(depV0Section(bufferSource(macho('__TEXT', '.dep-v0', DEP)))).toBeUndefined();
-    expect(objectFormat(bufferSource(Buffer.from('#!/bin/sh\n')))).toBeUndefined();
+    expect(readExecutable(bufferSource(Buffer.from('#!/bin/sh\n')))).toBeUndefined();
     // a Java class file shares the universal binary's magic: its version word is no slice count
     expect(depV0Section(bufferSource(Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52, 0, 0])))).toBeUndefined();
   });
