@@ -18,6 +18,7 @@ import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js'
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
+import { condaMetaCataloger } from './conda/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -48,6 +49,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   runtimeBinaryCataloger,
   alpmDbCataloger,
   rPackageCataloger,
+  condaMetaCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
