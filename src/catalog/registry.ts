@@ -19,6 +19,7 @@ import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
+import { conanCataloger } from './conan/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -50,6 +51,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   alpmDbCataloger,
   rPackageCataloger,
   condaMetaCataloger,
+  conanCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
