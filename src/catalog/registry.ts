@@ -16,6 +16,10 @@ import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearCatalog
 import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
 import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js';
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
+import { alpmDbCataloger } from './arch/index.js';
+import { rPackageCataloger } from './r/index.js';
+import { condaMetaCataloger } from './conda/index.js';
+import { conanCataloger } from './conan/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -44,6 +48,10 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   dotnetPackagesConfigCataloger,
   dotnetPackagesPropsCataloger,
   runtimeBinaryCataloger,
+  alpmDbCataloger,
+  rPackageCataloger,
+  condaMetaCataloger,
+  conanCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -17,7 +17,11 @@ export type Ecosystem =
   | 'gem'
   | 'composer'
   | 'nuget'
-  | 'generic';
+  | 'generic'
+  | 'alpm'
+  | 'conda'
+  | 'cran'
+  | 'conan';
 
 export interface PurlParts {
   type: string;

@@ -131,6 +131,10 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   gem: 'gem',
   'php-composer': 'composer',
   dotnet: 'nuget',
+  alpm: 'alpm',
+  conda: 'conda',
+  'r-package': 'cran',
+  conan: 'conan',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -153,6 +157,10 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   gem: 'gem',
   composer: 'composer',
   nuget: 'nuget',
+  alpm: 'alpm',
+  conda: 'conda',
+  cran: 'cran',
+  conan: 'conan',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

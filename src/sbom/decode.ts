@@ -25,7 +25,7 @@ export type PackageFilter = (name: string, purl: string | undefined, group: stri
 const PURL_TYPES: Record<string, PackageType> = {
   deb: 'deb',
   apk: 'apk',
-  alpm: 'unknown',
+  alpm: 'alpm',
   rpm: 'rpm',
   maven: 'java-archive',
   npm: 'npm',
@@ -37,6 +37,9 @@ const PURL_TYPES: Record<string, PackageType> = {
   pear: 'php-pear',
   nuget: 'dotnet',
   generic: 'unknown',
+  conda: 'conda',
+  cran: 'r-package',
+  conan: 'conan',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -67,6 +70,13 @@ const TOOL_TYPES: Record<string, PackageType> = {
   dotnet: 'dotnet',
   nuget: 'dotnet',
   binary: 'binary',
+  alpm: 'alpm',
+  conda: 'conda',
+  'conda-pkg': 'conda',
+  'conda-environment': 'conda',
+  'r-package': 'r-package',
+  conan: 'conan',
+  'conan-lock': 'conan',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -82,7 +92,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -26,7 +26,11 @@ export type PackageType =
   | 'php-pear'
   | 'dotnet'
   | 'binary'
-  | 'unknown';
+  | 'unknown'
+  | 'alpm'
+  | 'conda'
+  | 'r-package'
+  | 'conan';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -5,6 +5,7 @@
 import semver from 'semver';
 import { type Ecosystem } from '../../core/ecosystem.js';
 import { UsageError } from '../../core/errors.js';
+import { compareAlpm } from './alpm.js';
 import { compareApk } from './apk.js';
 import { compareComposer } from './composer.js';
 import { compareDeb } from './dpkg.js';
@@ -32,6 +33,11 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   composer: compareComposer,
   semver: compareSemver,
   generic: compareGeneric,
+  alpm: compareAlpm,
+  // conda's VersionOrder, R's package_version and Conan's versions: digit runs numerically, letters lexically
+  conda: compareGeneric,
+  cran: compareGeneric,
+  conan: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -47,7 +53,6 @@ const ALIASES: Record<string, VersionScheme> = {
   dpkg: 'deb',
   apk: 'apk',
   alpine: 'apk',
-  alpm: 'generic',
   rpm: 'rpm',
   golang: 'golang',
   go: 'golang',
@@ -60,6 +65,12 @@ const ALIASES: Record<string, VersionScheme> = {
   packagist: 'composer',
   semver: 'semver',
   generic: 'generic',
+  alpm: 'alpm',
+  pacman: 'alpm',
+  conda: 'conda',
+  cran: 'cran',
+  conan: 'conan',
+  conancenter: 'conan',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -53,6 +53,8 @@ const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
   SUSE: 'rpm',
   Mageia: 'rpm',
   openEuler: 'rpm',
+  CRAN: 'cran',
+  ConanCenter: 'conan',
 };
 
 /** Which version ordering a family uses; undefined for families custody does not match. */
@@ -158,6 +160,11 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
       case 'bitnami':
         // Bitnami's own package revision ('17.2.0-8') is not a SemVer pre-release: OSV ranges are upstream versions.
         return { family: 'Bitnami', ordering: 'semver', name: purl.name, version: version.replace(/-\d+$/, '') };
+      case 'cran':
+        return { family: 'CRAN', ordering: 'cran', name: purl.name, version };
+      case 'conan':
+        // a reference with a user or channel comes from another remote than ConanCenter
+        return ns === '' && q.channel === undefined ? { family: 'ConanCenter', ordering: 'conan', name: purl.name, version } : undefined;
       case 'deb':
       case 'apk':
       case 'rpm':

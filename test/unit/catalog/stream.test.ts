@@ -135,10 +135,11 @@ const OS_RELEASE = file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\n');
 describe('streamed parse = parse of the squashed tree', () => {
   it('only the streamable parsers stream: OS databases and parsers with companions run after the walk', () => {
     const after = CATALOGERS.flatMap((c) => c.parsers.filter((p) => !isStreamable(p)).map(() => c.name));
-    expect(new Set(after)).toEqual(new Set(['dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger']));
+    expect(new Set(after)).toEqual(new Set(['dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger', 'alpm-db-cataloger']));
     const plan = planStreaming(CATALOGERS);
     expect(plan.wants('/var/lib/dpkg/status')).toBe(true);
     expect(plan.wants('/usr/share/doc/zlib1g/copyright')).toBe(true);
+    expect(plan.wants('/var/lib/pacman/local/gmp-6.2.1-2/files')).toBe(true);
     expect(plan.wants('/etc/os-release')).toBe(true);
     expect(plan.wants('/usr/lib/node_modules/a/package.json')).toBe(false);
     expect(plan.sink.takes('/usr/lib/node_modules/a/package.json')).toBe(true);
