@@ -16,6 +16,7 @@ import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearCatalog
 import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js';
 import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js';
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
+import { dartPubspecLockCataloger } from './dart/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -44,6 +45,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   dotnetPackagesConfigCataloger,
   dotnetPackagesPropsCataloger,
   runtimeBinaryCataloger,
+  dartPubspecLockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -17,7 +17,8 @@ export type Ecosystem =
   | 'gem'
   | 'composer'
   | 'nuget'
-  | 'generic';
+  | 'generic'
+  | 'pub';
 
 export interface PurlParts {
   type: string;

@@ -131,6 +131,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   gem: 'gem',
   'php-composer': 'composer',
   dotnet: 'nuget',
+  'dart-pub': 'pub',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -153,6 +154,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   gem: 'gem',
   composer: 'composer',
   nuget: 'nuget',
+  pub: 'pub',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -37,6 +37,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   pear: 'php-pear',
   nuget: 'dotnet',
   generic: 'unknown',
+  pub: 'dart-pub',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -67,6 +68,8 @@ const TOOL_TYPES: Record<string, PackageType> = {
   dotnet: 'dotnet',
   nuget: 'dotnet',
   binary: 'binary',
+  'dart-pub': 'dart-pub',
+  pub: 'dart-pub',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -82,7 +85,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -26,7 +26,8 @@ export type PackageType =
   | 'php-pear'
   | 'dotnet'
   | 'binary'
-  | 'unknown';
+  | 'unknown'
+  | 'dart-pub';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -32,6 +32,7 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   composer: compareComposer,
   semver: compareSemver,
   generic: compareGeneric,
+  pub: compareSemver,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -60,6 +61,7 @@ const ALIASES: Record<string, VersionScheme> = {
   packagist: 'composer',
   semver: 'semver',
   generic: 'generic',
+  pub: 'pub',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

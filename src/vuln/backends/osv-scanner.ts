@@ -24,6 +24,7 @@ const PURL_TYPE: Record<string, string> = {
   RubyGems: 'gem',
   NuGet: 'nuget',
   Packagist: 'composer',
+  Pub: 'pub',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {

@@ -171,6 +171,7 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
   if (pkg.type === 'python') return { family: 'PyPI', ordering: 'pypi', name: pkg.name, version };
   if (pkg.type === 'rust-crate') return { family: 'crates.io', ordering: 'cargo', name: pkg.name, version };
   if (pkg.type === 'gem') return { family: 'RubyGems', ordering: 'gem', name: pkg.name, version };
+  if (pkg.type === 'dart-pub') return { family: 'Pub', ordering: 'semver', name: pkg.name, version };
   return undefined;
 }
 

@@ -1,0 +1,41 @@
+/**
+ * The package types of Dart, Elixir/Erlang, Swift and CocoaPods outside the catalogers: `sbom query
+ * --version` orders their versions, reading an SBOM maps the peers' type words and purl types to them,
+ * and the OSV matcher knows which ecosystem (if any) covers them.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileQuery, matchPackage } from '../../../src/query/match.js';
+import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
+import type { Package, PackageType } from '../../../src/sbom/model.js';
+import { osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
+
+const pkg = (type: PackageType, name: string, version: string, purl?: string): Package => ({
+  id: `${name}@${version}`,
+  name,
+  version,
+  type,
+  ...(purl ? { purl } : {}),
+  licenses: [],
+  locations: [{ path: '/x' }],
+  foundBy: ['test'],
+});
+
+describe('dart-pub', () => {
+  it('sbom query --version orders pub versions as SemVer (pre-releases before the release, build metadata ignored)', () => {
+    const q = compileQuery({ purl: 'pkg:pub/http', version: '>=1.0.0 <1.2.1' });
+    expect(matchPackage(q, pkg('dart-pub', 'http', '1.2.0', 'pkg:pub/http@1.2.0'))).toBe(true);
+    expect(matchPackage(q, pkg('dart-pub', 'http', '1.2.1-dev.1', 'pkg:pub/http@1.2.1-dev.1'))).toBe(true);
+    expect(matchPackage(q, pkg('dart-pub', 'http', '1.10.0', 'pkg:pub/http@1.10.0'))).toBe(false);
+    expect(matchPackage(compileQuery({ name: 'http', version: '<1.10.0' }), pkg('dart-pub', 'http', '1.9.0+2'))).toBe(true);
+  });
+  it('read back from the peers\' type words and the pub purl type', () => {
+    expect(packageTypeOf('pkg:pub/http@1.2.0')).toBe('dart-pub');
+    expect(packageTypeOf(undefined, 'dart-pub')).toBe('dart-pub');
+    expect(packageTypeOf(undefined, 'pub')).toBe('dart-pub');
+    expect(custodyType('dart-pub')).toBe('dart-pub');
+  });
+  it('OSV: the Pub ecosystem, by purl or by type', () => {
+    expect(osvQueryOf(pkg('dart-pub', 'http', '1.2.0', 'pkg:pub/http@1.2.0?hosted_url=pub.flutter-io.cn'), undefined)).toEqual({ family: 'Pub', ordering: 'semver', name: 'http', version: '1.2.0' });
+    expect(osvQueryOf(pkg('dart-pub', 'http', '1.2.0'), undefined)).toMatchObject({ family: 'Pub', name: 'http' });
+  });
+});
