@@ -17,6 +17,7 @@ import { pythonInstalledCataloger, pythonLockCataloger } from './python/index.js
 import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js';
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { dartPubspecLockCataloger } from './dart/index.js';
+import { elixirMixLockCataloger } from './elixir/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -46,6 +47,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   dotnetPackagesPropsCataloger,
   runtimeBinaryCataloger,
   dartPubspecLockCataloger,
+  elixirMixLockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -18,7 +18,8 @@ export type Ecosystem =
   | 'composer'
   | 'nuget'
   | 'generic'
-  | 'pub';
+  | 'pub'
+  | 'hex';
 
 export interface PurlParts {
   type: string;

@@ -132,6 +132,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   'php-composer': 'composer',
   dotnet: 'nuget',
   'dart-pub': 'pub',
+  hex: 'hex',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -155,6 +156,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   composer: 'composer',
   nuget: 'nuget',
   pub: 'pub',
+  hex: 'hex',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

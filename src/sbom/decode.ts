@@ -38,6 +38,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   nuget: 'dotnet',
   generic: 'unknown',
   pub: 'dart-pub',
+  hex: 'hex',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -70,6 +71,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   binary: 'binary',
   'dart-pub': 'dart-pub',
   pub: 'dart-pub',
+  hex: 'hex',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -85,7 +87,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub', 'hex']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -27,7 +27,8 @@ export type PackageType =
   | 'dotnet'
   | 'binary'
   | 'unknown'
-  | 'dart-pub';
+  | 'dart-pub'
+  | 'hex';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -27,6 +27,11 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
       'pkg:pub/key_binder@1.11.20?vcs_url=git%40github.com%3AWorkiva%2Fkey_binder.git%403f7b3a6350e73c7dcac45301c0e18fbd42af02f7',
     ],
   },
+  {
+    from: 'syft/elixir/relationships/mix.lock',
+    to: 'srv/phoenix/mix.lock',
+    purls: ['pkg:hex/cowboy@2.9.0', 'pkg:hex/cowlib@2.11.0', 'pkg:hex/ranch@1.8.0'],
+  },
 ];
 
 beforeAll(() => {
@@ -67,7 +72,7 @@ describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock fil
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
     const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
-    expect([...types].sort()).toEqual(['dart-pub']);
-    expect(readFileSync(cdx, 'utf8')).toContain('dart-pubspec-lock-cataloger');
+    expect([...types].sort()).toEqual(['dart-pub', 'hex']);
+    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
 });

@@ -33,6 +33,7 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   semver: compareSemver,
   generic: compareGeneric,
   pub: compareSemver,
+  hex: compareSemver,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -62,6 +63,7 @@ const ALIASES: Record<string, VersionScheme> = {
   semver: 'semver',
   generic: 'generic',
   pub: 'pub',
+  hex: 'hex',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

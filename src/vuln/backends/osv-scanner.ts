@@ -25,6 +25,7 @@ const PURL_TYPE: Record<string, string> = {
   NuGet: 'nuget',
   Packagist: 'composer',
   Pub: 'pub',
+  Hex: 'hex',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {

@@ -39,3 +39,21 @@ describe('dart-pub', () => {
     expect(osvQueryOf(pkg('dart-pub', 'http', '1.2.0'), undefined)).toMatchObject({ family: 'Pub', name: 'http' });
   });
 });
+
+describe('hex (Elixir and Erlang)', () => {
+  it('sbom query --version orders Hex versions as SemVer', () => {
+    const q = compileQuery({ purl: 'pkg:hex/plug', version: '>=1.14.0 <1.15.3' });
+    expect(matchPackage(q, pkg('hex', 'plug', '1.15.2', 'pkg:hex/plug@1.15.2'))).toBe(true);
+    expect(matchPackage(q, pkg('hex', 'plug', '1.15.3-rc.0', 'pkg:hex/plug@1.15.3-rc.0'))).toBe(true);
+    expect(matchPackage(q, pkg('hex', 'plug', '1.9.0', 'pkg:hex/plug@1.9.0'))).toBe(false);
+  });
+  it('read back from the peers\' type word and the hex purl type', () => {
+    expect(packageTypeOf('pkg:hex/acme/secret@1.0.0')).toBe('hex');
+    expect(packageTypeOf(undefined, 'hex')).toBe('hex');
+    expect(custodyType('hex')).toBe('hex');
+  });
+  it('OSV: the Hex ecosystem by purl (an organisation\'s private package too); a git dependency has no purl and is not matched', () => {
+    expect(osvQueryOf(pkg('hex', 'plug', '1.15.2', 'pkg:hex/plug@1.15.2'), undefined)).toEqual({ family: 'Hex', ordering: 'semver', name: 'plug', version: '1.15.2' });
+    expect(osvQueryOf(pkg('hex', 'enacl', '2f50ba6289f2f2d9fef05d22a396c0bab4f64149'), undefined)).toBeUndefined();
+  });
+});
