@@ -18,6 +18,7 @@ import { rubyGemfileLockCataloger, rubyGemspecCataloger } from './ruby/index.js'
 import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
+import { erlangRebarLockCataloger } from './erlang/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -48,6 +49,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   runtimeBinaryCataloger,
   dartPubspecLockCataloger,
   elixirMixLockCataloger,
+  erlangRebarLockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -32,6 +32,11 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
     to: 'srv/phoenix/mix.lock',
     purls: ['pkg:hex/cowboy@2.9.0', 'pkg:hex/cowlib@2.11.0', 'pkg:hex/ranch@1.8.0'],
   },
+  {
+    from: 'syft/erlang/rebar.lock',
+    to: 'srv/erlang-app/rebar.lock',
+    purls: ['certifi@2.9.0', 'idna@6.1.1', 'metrics@1.0.1', 'mimerl@1.2.0', 'parse_trans@3.3.1', 'ssl_verify_fun@1.1.6', 'unicode_util_compat@0.7.0'].map((nv) => `pkg:hex/${nv}`),
+  },
 ];
 
 beforeAll(() => {
@@ -73,6 +78,6 @@ describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock fil
     expect(own.code, own.stderr).toBe(0);
     const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
     expect([...types].sort()).toEqual(['dart-pub', 'hex']);
-    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
+    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger', 'erlang-rebar-lock-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
 });
