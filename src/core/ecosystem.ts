@@ -19,7 +19,8 @@ export type Ecosystem =
   | 'nuget'
   | 'generic'
   | 'pub'
-  | 'hex';
+  | 'hex'
+  | 'swift';
 
 export interface PurlParts {
   type: string;

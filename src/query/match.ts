@@ -133,6 +133,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   dotnet: 'nuget',
   'dart-pub': 'pub',
   hex: 'hex',
+  swift: 'swift',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -157,6 +158,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   nuget: 'nuget',
   pub: 'pub',
   hex: 'hex',
+  swift: 'swift',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -39,6 +39,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   generic: 'unknown',
   pub: 'dart-pub',
   hex: 'hex',
+  swift: 'swift',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -72,6 +73,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   'dart-pub': 'dart-pub',
   pub: 'dart-pub',
   hex: 'hex',
+  swift: 'swift',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -87,7 +89,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub', 'hex']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub', 'hex', 'swift']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

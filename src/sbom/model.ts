@@ -28,7 +28,8 @@ export type PackageType =
   | 'binary'
   | 'unknown'
   | 'dart-pub'
-  | 'hex';
+  | 'hex'
+  | 'swift';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

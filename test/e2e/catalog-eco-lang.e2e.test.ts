@@ -37,6 +37,11 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
     to: 'srv/erlang-app/rebar.lock',
     purls: ['certifi@2.9.0', 'idna@6.1.1', 'metrics@1.0.1', 'mimerl@1.2.0', 'parse_trans@3.3.1', 'ssl_verify_fun@1.1.6', 'unicode_util_compat@0.7.0'].map((nv) => `pkg:hex/${nv}`),
   },
+  {
+    from: 'syft/swift/PackageV3.resolved',
+    to: 'srv/ios/App.xcworkspace/xcshareddata/swiftpm/Package.resolved',
+    purls: ['pkg:swift/github.com/apple/swift-mmio@80c109b87511041338a4d8d88064088c8dfc079b', 'pkg:swift/github.com/apple/swift-syntax@509.1.1'],
+  },
 ];
 
 beforeAll(() => {
@@ -77,7 +82,7 @@ describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock fil
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
     const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
-    expect([...types].sort()).toEqual(['dart-pub', 'hex']);
-    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger', 'erlang-rebar-lock-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
+    expect([...types].sort()).toEqual(['dart-pub', 'hex', 'swift']);
+    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger', 'erlang-rebar-lock-cataloger', 'swift-package-resolved-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
 });

@@ -34,6 +34,7 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   generic: compareGeneric,
   pub: compareSemver,
   hex: compareSemver,
+  swift: compareSemver,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -64,6 +65,8 @@ const ALIASES: Record<string, VersionScheme> = {
   generic: 'generic',
   pub: 'pub',
   hex: 'hex',
+  swift: 'swift',
+  swifturl: 'swift',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

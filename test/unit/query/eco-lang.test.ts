@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compileQuery, matchPackage } from '../../../src/query/match.js';
 import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
 import type { Package, PackageType } from '../../../src/sbom/model.js';
-import { osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
+import { normaliseOsvName, osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
 
 const pkg = (type: PackageType, name: string, version: string, purl?: string): Package => ({
   id: `${name}@${version}`,
@@ -55,5 +55,22 @@ describe('hex (Elixir and Erlang)', () => {
   it('OSV: the Hex ecosystem by purl (an organisation\'s private package too); a git dependency has no purl and is not matched', () => {
     expect(osvQueryOf(pkg('hex', 'plug', '1.15.2', 'pkg:hex/plug@1.15.2'), undefined)).toEqual({ family: 'Hex', ordering: 'semver', name: 'plug', version: '1.15.2' });
     expect(osvQueryOf(pkg('hex', 'enacl', '2f50ba6289f2f2d9fef05d22a396c0bab4f64149'), undefined)).toBeUndefined();
+  });
+});
+
+describe('swift', () => {
+  it('sbom query --version orders Swift versions as SemVer (by name: packageurl-js refuses a swift purl without a version)', () => {
+    const q = compileQuery({ name: 'swift-nio', version: '<2.29.1' });
+    expect(matchPackage(q, pkg('swift', 'swift-nio', '2.29.0', 'pkg:swift/github.com/apple/swift-nio@2.29.0'))).toBe(true);
+    expect(matchPackage(q, pkg('swift', 'swift-nio', '2.100.0', 'pkg:swift/github.com/apple/swift-nio@2.100.0'))).toBe(false);
+  });
+  it('read back from the peers\' type word and the swift purl type', () => {
+    expect(packageTypeOf('pkg:swift/github.com/apple/swift-nio@2.29.0')).toBe('swift');
+    expect(packageTypeOf(undefined, 'swift')).toBe('swift');
+    expect(custodyType('swift')).toBe('swift');
+  });
+  it('OSV: SwiftURL, named by the repository URL without scheme (case ignored)', () => {
+    expect(osvQueryOf(pkg('swift', 'nimble', '9.2.1', 'pkg:swift/github.com/Quick/nimble@9.2.1'), undefined)).toEqual({ family: 'SwiftURL', ordering: 'semver', name: 'github.com/Quick/nimble', version: '9.2.1' });
+    expect(normaliseOsvName('SwiftURL', 'github.com/Quick/Nimble')).toBe(normaliseOsvName('SwiftURL', 'github.com/Quick/nimble'));
   });
 });
