@@ -19,7 +19,7 @@ import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
 import { erlangRebarLockCataloger } from './erlang/index.js';
-import { swiftPackageResolvedCataloger } from './swift/index.js';
+import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -52,6 +52,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   elixirMixLockCataloger,
   erlangRebarLockCataloger,
   swiftPackageResolvedCataloger,
+  cocoapodsPodfileLockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

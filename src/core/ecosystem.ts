@@ -20,7 +20,8 @@ export type Ecosystem =
   | 'generic'
   | 'pub'
   | 'hex'
-  | 'swift';
+  | 'swift'
+  | 'cocoapods';
 
 export interface PurlParts {
   type: string;

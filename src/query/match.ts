@@ -134,6 +134,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   'dart-pub': 'pub',
   hex: 'hex',
   swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -159,6 +160,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   pub: 'pub',
   hex: 'hex',
   swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -40,6 +40,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   pub: 'dart-pub',
   hex: 'hex',
   swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -74,6 +75,8 @@ const TOOL_TYPES: Record<string, PackageType> = {
   pub: 'dart-pub',
   hex: 'hex',
   swift: 'swift',
+  cocoapods: 'cocoapods',
+  pod: 'cocoapods',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -89,7 +92,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub', 'hex', 'swift']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'dart-pub', 'hex', 'swift', 'cocoapods']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

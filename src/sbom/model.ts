@@ -29,7 +29,8 @@ export type PackageType =
   | 'unknown'
   | 'dart-pub'
   | 'hex'
-  | 'swift';
+  | 'swift'
+  | 'cocoapods';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

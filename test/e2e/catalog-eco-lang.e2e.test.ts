@@ -42,6 +42,11 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
     to: 'srv/ios/App.xcworkspace/xcshareddata/swiftpm/Package.resolved',
     purls: ['pkg:swift/github.com/apple/swift-mmio@80c109b87511041338a4d8d88064088c8dfc079b', 'pkg:swift/github.com/apple/swift-syntax@509.1.1'],
   },
+  {
+    from: 'trivy/swift/cocoapods/happy.lock',
+    to: 'srv/ios/Podfile.lock',
+    purls: ['pkg:cocoapods/AppCenter@4.2.0', 'pkg:cocoapods/AppCenter@4.2.0#Analytics', 'pkg:cocoapods/AppCenter@4.2.0#Core', 'pkg:cocoapods/AppCenter@4.2.0#Crashes', 'pkg:cocoapods/KeychainAccess@4.2.1'],
+  },
 ];
 
 beforeAll(() => {
@@ -82,7 +87,7 @@ describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock fil
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
     const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
-    expect([...types].sort()).toEqual(['dart-pub', 'hex', 'swift']);
-    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger', 'erlang-rebar-lock-cataloger', 'swift-package-resolved-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
+    expect([...types].sort()).toEqual(['cocoapods', 'dart-pub', 'hex', 'swift']);
+    for (const c of ['dart-pubspec-lock-cataloger', 'elixir-mix-lock-cataloger', 'erlang-rebar-lock-cataloger', 'swift-package-resolved-cataloger', 'cocoapods-podfile-lock-cataloger']) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
 });

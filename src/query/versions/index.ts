@@ -35,6 +35,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   pub: compareSemver,
   hex: compareSemver,
   swift: compareSemver,
+  // Pod::Version is a Gem::Version
+  cocoapods: compareGem,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -67,6 +69,7 @@ const ALIASES: Record<string, VersionScheme> = {
   hex: 'hex',
   swift: 'swift',
   swifturl: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -74,3 +74,21 @@ describe('swift', () => {
     expect(normaliseOsvName('SwiftURL', 'github.com/Quick/Nimble')).toBe(normaliseOsvName('SwiftURL', 'github.com/Quick/nimble'));
   });
 });
+
+describe('cocoapods', () => {
+  it('sbom query --version orders pod versions as CocoaPods does (Pod::Version is a Gem::Version)', () => {
+    const q = compileQuery({ purl: 'pkg:cocoapods/Alamofire', version: '<5.10' });
+    expect(matchPackage(q, pkg('cocoapods', 'Alamofire', '5.9.1', 'pkg:cocoapods/Alamofire@5.9.1'))).toBe(true);
+    expect(matchPackage(q, pkg('cocoapods', 'Alamofire', '5.10.0.beta.1', 'pkg:cocoapods/Alamofire@5.10.0.beta.1'))).toBe(true);
+    expect(matchPackage(q, pkg('cocoapods', 'Alamofire', '5.10.1', 'pkg:cocoapods/Alamofire@5.10.1'))).toBe(false);
+  });
+  it('read back from the peers\' type words and the cocoapods purl type', () => {
+    expect(packageTypeOf('pkg:cocoapods/PINCache@3.0.3#Core')).toBe('cocoapods');
+    expect(packageTypeOf(undefined, 'pod')).toBe('cocoapods');
+    expect(custodyType('cocoapods')).toBe('cocoapods');
+  });
+  it('OSV has no CocoaPods ecosystem: not matched, so a scan reports them as not covered', () => {
+    expect(osvQueryOf(pkg('cocoapods', 'Alamofire', '5.9.1', 'pkg:cocoapods/Alamofire@5.9.1'), undefined)).toBeUndefined();
+    expect(osvQueryOf(pkg('cocoapods', 'Alamofire', '5.9.1'), undefined)).toBeUndefined();
+  });
+});
