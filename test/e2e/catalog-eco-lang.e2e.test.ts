@@ -68,7 +68,7 @@ const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string;
   (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
 
 describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock files (e2e)', () => {
-  it('CycloneDX JSON carries every purl; SPDX JSON and back again keeps them', async () => {
+  it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const gen = await runBuilt(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
     expect(gen.code, gen.stderr).toBe(0);
@@ -83,6 +83,14 @@ describe('custody sbom generate: Dart, Elixir, Erlang, Swift, CocoaPods lock fil
     const back = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'cyclonedx-json']);
     expect(back.code, back.stderr).toBe(0);
     expect(purlsOfCdx(JSON.parse(back.stdout) as never)).toEqual(want);
+    // CycloneDX XML and back keeps them too
+    const xml = await runBuilt(['sbom', 'convert', cdx, '-o', 'cyclonedx-xml']);
+    expect(xml.code, xml.stderr).toBe(0);
+    const xmlFile = join(work, 'tree.cdx.xml');
+    writeFileSync(xmlFile, xml.stdout);
+    const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
+    expect(fromXml.code, fromXml.stderr).toBe(0);
+    expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
     // custody's own JSON read back from SPDX keeps the package types
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
