@@ -20,6 +20,10 @@ import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { conanCataloger } from './conan/index.js';
+import { dartPubspecLockCataloger } from './dart/index.js';
+import { elixirMixLockCataloger } from './elixir/index.js';
+import { erlangRebarLockCataloger } from './erlang/index.js';
+import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -52,6 +56,11 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   rPackageCataloger,
   condaMetaCataloger,
   conanCataloger,
+  dartPubspecLockCataloger,
+  elixirMixLockCataloger,
+  erlangRebarLockCataloger,
+  swiftPackageResolvedCataloger,
+  cocoapodsPodfileLockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

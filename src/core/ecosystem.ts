@@ -21,7 +21,11 @@ export type Ecosystem =
   | 'alpm'
   | 'conda'
   | 'cran'
-  | 'conan';
+  | 'conan'
+  | 'pub'
+  | 'hex'
+  | 'swift'
+  | 'cocoapods';
 
 export interface PurlParts {
   type: string;

@@ -135,6 +135,10 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   conda: 'conda',
   'r-package': 'cran',
   conan: 'conan',
+  'dart-pub': 'pub',
+  hex: 'hex',
+  swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -161,6 +165,10 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   conda: 'conda',
   cran: 'cran',
   conan: 'conan',
+  pub: 'pub',
+  hex: 'hex',
+  swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -40,6 +40,10 @@ const PURL_TYPES: Record<string, PackageType> = {
   conda: 'conda',
   cran: 'r-package',
   conan: 'conan',
+  pub: 'dart-pub',
+  hex: 'hex',
+  swift: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -77,6 +81,12 @@ const TOOL_TYPES: Record<string, PackageType> = {
   'r-package': 'r-package',
   conan: 'conan',
   'conan-lock': 'conan',
+  'dart-pub': 'dart-pub',
+  pub: 'dart-pub',
+  hex: 'hex',
+  swift: 'swift',
+  cocoapods: 'cocoapods',
+  pod: 'cocoapods',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -92,7 +102,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

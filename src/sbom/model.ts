@@ -30,7 +30,11 @@ export type PackageType =
   | 'alpm'
   | 'conda'
   | 'r-package'
-  | 'conan';
+  | 'conan'
+  | 'dart-pub'
+  | 'hex'
+  | 'swift'
+  | 'cocoapods';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

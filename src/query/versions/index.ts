@@ -38,6 +38,11 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   conda: compareGeneric,
   cran: compareGeneric,
   conan: compareGeneric,
+  pub: compareSemver,
+  hex: compareSemver,
+  swift: compareSemver,
+  // Pod::Version is a Gem::Version
+  cocoapods: compareGem,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -71,6 +76,11 @@ const ALIASES: Record<string, VersionScheme> = {
   cran: 'cran',
   conan: 'conan',
   conancenter: 'conan',
+  pub: 'pub',
+  hex: 'hex',
+  swift: 'swift',
+  swifturl: 'swift',
+  cocoapods: 'cocoapods',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

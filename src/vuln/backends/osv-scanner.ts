@@ -24,6 +24,9 @@ const PURL_TYPE: Record<string, string> = {
   RubyGems: 'gem',
   NuGet: 'nuget',
   Packagist: 'composer',
+  Pub: 'pub',
+  Hex: 'hex',
+  SwiftURL: 'swift',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {
@@ -31,7 +34,7 @@ function purlOf(ecosystem: string, name: string, version: string): string | unde
   if (!type) return undefined;
   const sep = type === 'maven' ? name.lastIndexOf(':') : name.lastIndexOf('/');
   try {
-    if (sep > 0 && (type === 'maven' || type === 'npm' || type === 'golang' || type === 'composer')) {
+    if (sep > 0 && (type === 'maven' || type === 'npm' || type === 'golang' || type === 'composer' || type === 'swift')) {
       return buildPurl({ type, namespace: name.slice(0, sep), name: name.slice(sep + 1), version });
     }
     return buildPurl({ type, name, version });

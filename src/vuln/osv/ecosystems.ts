@@ -55,6 +55,7 @@ const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
   openEuler: 'rpm',
   CRAN: 'cran',
   ConanCenter: 'conan',
+  SwiftURL: 'semver',
 };
 
 /** Which version ordering a family uses; undefined for families custody does not match. */
@@ -74,6 +75,8 @@ export const MATCHED_FAMILIES: readonly string[] = Object.keys(FAMILY_ORDERING);
 export function normaliseOsvName(family: string, name: string): string {
   if (family === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
   if (family === 'NuGet' || family === 'Packagist' || family === 'Hex' || family === 'Pub') return name.toLowerCase();
+  // SwiftURL names are repository URLs without scheme (github.com/apple/swift-nio): hosts and GitHub paths ignore case
+  if (family === 'SwiftURL') return name.toLowerCase();
   return name;
 }
 
@@ -157,6 +160,9 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
         return { family: 'Hex', ordering: 'semver', name: purl.name, version };
       case 'pub':
         return { family: 'Pub', ordering: 'semver', name: purl.name, version };
+      case 'swift':
+        // OSV names a Swift package by its repository URL without scheme; a purl's namespace is that URL's host and owner
+        return { family: 'SwiftURL', ordering: 'semver', name: ns ? `${ns}/${purl.name}` : purl.name, version };
       case 'bitnami':
         // Bitnami's own package revision ('17.2.0-8') is not a SemVer pre-release: OSV ranges are upstream versions.
         return { family: 'Bitnami', ordering: 'semver', name: purl.name, version: version.replace(/-\d+$/, '') };
@@ -178,6 +184,7 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
   if (pkg.type === 'python') return { family: 'PyPI', ordering: 'pypi', name: pkg.name, version };
   if (pkg.type === 'rust-crate') return { family: 'crates.io', ordering: 'cargo', name: pkg.name, version };
   if (pkg.type === 'gem') return { family: 'RubyGems', ordering: 'gem', name: pkg.name, version };
+  if (pkg.type === 'dart-pub') return { family: 'Pub', ordering: 'semver', name: pkg.name, version };
   return undefined;
 }
 
