@@ -4,7 +4,7 @@
  * `mktemp` goes there, and the directory is removed when the run ends (a test run leaves nothing
  * behind in /tmp). Workers are started after this and inherit the environment.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ export default function setup(): () => void {
   if (process.env[MARK]) return () => undefined;
   const before = process.env.TMPDIR;
   const root = mkdtempSync(join(tmpdir(), 'custody-test-run-'));
+  // as /tmp itself: the tests that run the CLI as another user (nobody) must reach and use it
+  chmodSync(root, 0o1777);
   process.env.TMPDIR = root;
   process.env[MARK] = root;
   return () => {

@@ -1,5 +1,6 @@
 /** The run's temporary directory (test/helpers/tmp-root.ts): tests and the processes they spawn write below it. */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ describe('test run TMPDIR', () => {
     expect(root).toBeDefined();
     expect(tmpdir()).toBe(root);
     expect(basename(root!)).toMatch(/^custody-test-run-/);
+    expect(statSync(root!).mode & 0o7777).toBe(0o1777); // other users (tests run the CLI as nobody) reach it, as /tmp
     const made = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
     expect(dirname(made)).toBe(root);
   });
