@@ -99,3 +99,13 @@ export function dirOf(path: string): string {
 export function baseOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * The first `max` items of a list for a warning or an incomplete entry, and how many more there are:
+ * `a, b, c and 7 more` (with `'; '`: `a; b; c; and 7 more`). Messages stay short on hostile files with
+ * thousands of bad entries.
+ */
+export function nameSome(items: readonly string[], max: number, separator = ', '): string {
+  const named = items.slice(0, max).join(separator);
+  return items.length > max ? `${named}${separator === ', ' ? '' : separator.trimEnd()} and ${items.length - max} more` : named;
+}

@@ -11,7 +11,7 @@
  */
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { baseOf, isRecord, langPackage, purlOrUndefined, str } from '../lang-common.js';
+import { baseOf, isRecord, langPackage, nameSome, purlOrUndefined, str } from '../lang-common.js';
 import { parseMsbuildXml } from './msbuild-xml.js';
 
 const CATALOGER = 'dotnet-packages-props-cataloger';
@@ -82,8 +82,7 @@ export function parsePackagesProps(file: CatalogFile, ctx: CatalogContext): Pars
     }
   }
   if (skipped.length > 0) {
-    const named = skipped.slice(0, MAX_NAMED).join('; ');
-    ctx.warn(`${what}: not reported: ${named}${skipped.length > MAX_NAMED ? `; and ${skipped.length - MAX_NAMED} more` : ''}`, file.location);
+    ctx.warn(`${what}: not reported: ${nameSome(skipped, MAX_NAMED, '; ')}`, file.location);
   }
   return { packages };
 }

@@ -18,7 +18,7 @@
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { langPackage, textOf } from '../lang-common.js';
+import { langPackage, nameSome, textOf } from '../lang-common.js';
 
 const CATALOGER = 'elixir-mix-lock-cataloger';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -111,8 +111,8 @@ export function parseMixLock(file: CatalogFile, ctx: CatalogContext): ParseResul
     }
     unread.push(`line ${i + 1}${key ? ` (${JSON.stringify(key)})` : ''}`);
   }
-  if (local.length > 0) ctx.warn(`mix.lock path dependencies have no version and are not reported: ${local.slice(0, MAX_NAMED).join(', ')}${local.length > MAX_NAMED ? ` and ${local.length - MAX_NAMED} more` : ''}`, file.location);
-  if (unread.length > 0) ctx.incomplete(`mix.lock entries not read: ${unread.slice(0, MAX_NAMED).join(', ')}${unread.length > MAX_NAMED ? ` and ${unread.length - MAX_NAMED} more` : ''}`);
+  if (local.length > 0) ctx.warn(`mix.lock path dependencies have no version and are not reported: ${nameSome(local, MAX_NAMED)}`, file.location);
+  if (unread.length > 0) ctx.incomplete(`mix.lock entries not read: ${nameSome(unread, MAX_NAMED)}`);
   const relationships: Relationship[] = [];
   for (const [p, ds] of deps) {
     for (const d of ds) {

@@ -15,7 +15,7 @@
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { langPackage, textOf } from '../lang-common.js';
+import { langPackage, nameSome, textOf } from '../lang-common.js';
 import { itemsOf, parseTerms, TermError, textOfTerm, type Term } from './term.js';
 
 const CATALOGER = 'erlang-rebar-lock-cataloger';
@@ -110,6 +110,6 @@ export function parseRebarLock(file: CatalogFile, ctx: CatalogContext): ParseRes
     }
     unread.push(app ? JSON.stringify(app) : `#${n + 1}`);
   });
-  if (unread.length > 0) ctx.incomplete(`rebar.lock locks not read: ${unread.slice(0, MAX_NAMED).join(', ')}${unread.length > MAX_NAMED ? ` and ${unread.length - MAX_NAMED} more` : ''}`);
+  if (unread.length > 0) ctx.incomplete(`rebar.lock locks not read: ${nameSome(unread, MAX_NAMED)}`);
   return { packages };
 }

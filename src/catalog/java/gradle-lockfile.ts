@@ -8,7 +8,7 @@
  */
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { langPackage, purlOrUndefined, textOf } from '../lang-common.js';
+import { langPackage, nameSome, purlOrUndefined, textOf } from '../lang-common.js';
 
 const CATALOGER = 'java-gradle-lockfile-cataloger';
 /** A longer line is no lock entry Gradle writes; it is named as not read (and not echoed whole). */
@@ -21,8 +21,7 @@ const CONFIGURATION = /^[\w.$-]+$/;
 const quote = (s: string): string => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
 
 function summary(what: string, lines: readonly string[]): string {
-  const named = lines.slice(0, MAX_NAMED).join(', ');
-  return lines.length > MAX_NAMED ? `${what}: ${named} and ${lines.length - MAX_NAMED} more` : `${what}: ${named}`;
+  return `${what}: ${nameSome(lines, MAX_NAMED)}`;
 }
 
 export function parseGradleLockfile(file: CatalogFile, ctx: CatalogContext): ParseResult {

@@ -14,7 +14,7 @@ import { posix } from 'node:path';
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { parseMsbuildXml } from '../dotnet/msbuild-xml.js';
-import { dirOf, isRecord, langPackage, purlOrUndefined } from '../lang-common.js';
+import { dirOf, isRecord, langPackage, nameSome, purlOrUndefined } from '../lang-common.js';
 
 const CATALOGER = 'java-pom-cataloger';
 const ARRAYS = new Set(['dependency']);
@@ -214,7 +214,7 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
     byKey.set(key, p);
     packages.push(p);
   });
-  const list = (xs: string[]): string => `${xs.slice(0, MAX_NAMED).join(', ')}${xs.length > MAX_NAMED ? ` and ${xs.length - MAX_NAMED} more` : ''}`;
+  const list = (xs: string[]): string => nameSome(xs, MAX_NAMED);
   if (unversioned.length > 0) {
     const why = missingParent ? 'a parent pom or BOM that is not beside it' : 'an imported BOM';
     ctx.warn(`pom.xml dependencies that name no single version here (a range, a property defined nowhere custody can read, or a version managed by ${why}, which custody does not fetch); not reported: ${list(unversioned)}`, file.location);

@@ -8,7 +8,7 @@
  */
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, langPackage, parseJsonText, purlOrUndefined, str } from '../lang-common.js';
+import { isRecord, langPackage, nameSome, parseJsonText, purlOrUndefined, str } from '../lang-common.js';
 
 const CATALOGER = 'java-sbt-lockfile-cataloger';
 /** Entries named per incomplete entry; the rest are counted. */
@@ -64,9 +64,7 @@ export function parseSbtLockfile(file: CatalogFile, ctx: CatalogContext): ParseR
     packages.push(p);
   });
   if (unreadable.length > 0) {
-    const named = unreadable.slice(0, MAX_NAMED).join(', ');
-    const more = unreadable.length > MAX_NAMED ? ` and ${unreadable.length - MAX_NAMED} more` : '';
-    ctx.incomplete(`sbt lock file entries without org, name and version: ${named}${more}`, file.location);
+    ctx.incomplete(`sbt lock file entries without org, name and version: ${nameSome(unreadable, MAX_NAMED)}`, file.location);
   }
   return { packages };
 }

@@ -13,7 +13,7 @@
  */
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, langPackage, parseJsonText, purlOrUndefined, str } from '../lang-common.js';
+import { isRecord, langPackage, nameSome, parseJsonText, purlOrUndefined, str } from '../lang-common.js';
 
 const CATALOGER = 'swift-package-resolved-cataloger';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -114,7 +114,7 @@ export function parsePackageResolved(file: CatalogFile, ctx: CatalogContext): Pa
       }),
     );
   }
-  const list = (xs: string[]): string => `${xs.slice(0, MAX_NAMED).join(', ')}${xs.length > MAX_NAMED ? ` and ${xs.length - MAX_NAMED} more` : ''}`;
+  const list = (xs: string[]): string => nameSome(xs, MAX_NAMED);
   if (local.length > 0) ctx.warn(`Package.resolved pins of local checkouts are not reported: ${list(local)}`, file.location);
   if (unread.length > 0) ctx.incomplete(`Package.resolved pins without a name or a version and revision: ${list(unread)}`);
   return { packages };

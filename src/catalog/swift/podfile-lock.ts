@@ -8,7 +8,7 @@
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, langPackage, purlOrUndefined, str, textOf } from '../lang-common.js';
+import { isRecord, langPackage, nameSome, purlOrUndefined, str, textOf } from '../lang-common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -74,7 +74,7 @@ export function parsePodfileLock(file: CatalogFile, ctx: CatalogContext): ParseR
     const children = Array.isArray(entry[1]) ? entry[1] : [];
     deps.push([p, children.filter((c): c is string => typeof c === 'string').map((c) => c.trim().split(/\s+/)[0] ?? '')]);
   }
-  if (unread.length > 0) ctx.incomplete(`Podfile.lock pods not in the form "Name (version)": ${unread.slice(0, MAX_NAMED).join(', ')}${unread.length > MAX_NAMED ? ` and ${unread.length - MAX_NAMED} more` : ''}`);
+  if (unread.length > 0) ctx.incomplete(`Podfile.lock pods not in the form "Name (version)": ${nameSome(unread, MAX_NAMED)}`);
   const relationships: Relationship[] = [];
   for (const [p, ds] of deps) {
     for (const d of ds) {
