@@ -109,3 +109,18 @@ export function nameSome(items: readonly string[], max: number, separator = ', '
   const named = items.slice(0, max).join(separator);
   return items.length > max ? `${named}${separator === ', ' ? '' : separator.trimEnd()} and ${items.length - max} more` : named;
 }
+
+/**
+ * What a lock file or manifest says about the project it belongs to: `root` is the project itself (a
+ * package-lock's root, a go.mod's main module, a pom's own coordinates, a uv root, a `.deps.json`
+ * project), `workspace` a member of it (npm/yarn/bun workspaces, the other projects of a solution).
+ * They are reported as packages, marked `metadata.project`, so the SBOM names what is first-party and
+ * `sbom query` can find the images that run a given project; the version is empty when the file names
+ * none (go.mod, an unversioned workspace member), and such a package is never matched (no version).
+ */
+export type ProjectRole = 'root' | 'workspace';
+
+/** `metadata` marked as the project's root or a workspace member (README "Language catalogers"). */
+export function projectMetadata(role: ProjectRole, metadata: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...metadata, project: role };
+}

@@ -153,7 +153,9 @@ describe('custody sbom generate: the long tail of issue 17 (e2e)', () => {
     expect(at('/opt/portal/portal-app.par')).toEqual(['pkg:maven/portal-app/portal-app@1.0.0']);
     expect(at('/app/billing.deps.json')).toContain('pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.14');
     expect(sbom.packages.find((p) => p.name === 'Microsoft.AspNetCore.App.Runtime.linux-x64')?.cpes).toEqual(['cpe:2.3:a:microsoft:asp.net_core:8.0.14:*:*:*:*:*:*:*']);
-    expect(at('/src/excluder/go.mod')).toEqual(['pkg:golang/github.com/pkg/errors@v0.9.0', 'pkg:golang/golang.org/x/text@v0.14.0']);
+    // the main module is the project itself (no version, marked)
+    expect(at('/src/excluder/go.mod')).toEqual(['pkg:golang/example.com/excluder', 'pkg:golang/github.com/pkg/errors@v0.9.0', 'pkg:golang/golang.org/x/text@v0.14.0']);
+    expect(sbom.packages.find((p) => p.purl === 'pkg:golang/example.com/excluder')?.metadata).toEqual({ project: 'root' });
     expect(r.stderr).toMatch(/\/opt\/media\/photos\.rar: no zip signature: not a Java archive; skipped/);
     expect(r.stderr).toMatch(/\/src\/excluder\/go\.mod: require github\.com\/google\/uuid v1\.3\.0 is excluded/);
     expect(at('/src/gradle-app/gradle.lockfile')).toEqual([
@@ -179,7 +181,7 @@ describe('custody sbom generate: the long tail of issue 17 (e2e)', () => {
       const sbom = JSON.parse(r.stdout) as Sbom;
       expect(sbom.completeness).toBe('incomplete');
       expect(sbom.incomplete?.map((i) => `${i.path} ${i.by}`).sort()).toEqual(['/srv/berry/yarn.lock npm-lock-cataloger']);
-      expect(sbom.packages.filter((p) => p.locations[0]!.path === '/srv/berry/yarn.lock').map((p) => p.name).sort()).toEqual(['debug', 'is-odd', 'ms', 'ms']);
+      expect(sbom.packages.filter((p) => p.locations[0]!.path === '/srv/berry/yarn.lock').map((p) => p.name).sort()).toEqual(['berry-app', 'debug', 'is-odd', 'ms', 'ms']);
       expect(sbom.packages.some((p) => p.locations[0]!.path === '/srv/forms/requirements-forms.txt' && p.name === 'urllib3')).toBe(true);
       expect(r.stderr).toMatch(/line 22 "Django==4\.2\.\*": wildcard/);
       expect(r.stderr).toMatch(/^incomplete: 1 input not read/m);

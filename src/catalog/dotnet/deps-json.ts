@@ -1,7 +1,9 @@
 /**
  * .NET *.deps.json (https://github.com/dotnet/sdk/blob/main/documentation/specs/runtime-configuration-file.md):
- * `libraries` keyed "Name/Version" with type package|project|reference|runtimepack. The project is
- * the app itself, not a package. Relationships from `targets.<tfm>.<lib>.dependencies`.
+ * `libraries` keyed "Name/Version" with type package|project|reference|runtimepack. `project`
+ * libraries are the app and the other projects of its solution: reported marked `project: root` (the
+ * one the file is named after, else the only one no other project depends on) or `project: workspace`.
+ * Relationships from `targets.<tfm>.<lib>.dependencies`.
  *
  * - `runtimepack` libraries are the .NET and ASP.NET Core runtimes a self-contained app carries
  *   (`runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/8.0.14`): reported as the NuGet packages
@@ -14,7 +16,7 @@
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, langPackage, parseJsonText, purlOrUndefined, str } from '../lang-common.js';
+import { baseOf, isRecord, langPackage, parseJsonText, projectMetadata, purlOrUndefined, str } from '../lang-common.js';
 
 const RUNTIME_PACK_PREFIX = 'runtimepack.';
 
@@ -47,9 +49,20 @@ export function parseDepsJson(file: CatalogFile, ctx: CatalogContext): ParseResu
   if (runtimeTarget) for (const [k, v] of Object.entries(runtimeTarget)) if (isRecord(v)) runtimeEntries.set(k.toLowerCase(), v);
   const packages: Package[] = [];
   const byKey = new Map<string, Package>();
+  const projects: Package[] = [];
   for (const [key, lib] of Object.entries(doc.libraries)) {
     if (!isRecord(lib)) continue;
     const type = str(lib, 'type')?.toLowerCase();
+    if (type === 'project') {
+      const slash = key.lastIndexOf('/');
+      const name = slash > 0 ? key.slice(0, slash) : key;
+      const version = slash > 0 ? key.slice(slash + 1) : '';
+      const p = langPackage({ name, version, type: 'dotnet', purl: purlOrUndefined({ type: 'nuget', name, version }), location: file.location, foundBy: 'dotnet-deps-cataloger', metadata: projectMetadata('workspace') });
+      projects.push(p);
+      packages.push(p);
+      byKey.set(key.toLowerCase(), p);
+      continue;
+    }
     if (type !== 'package' && type !== 'runtimepack') continue;
     const slash = key.lastIndexOf('/');
     if (slash <= 0 || slash === key.length - 1) {
@@ -87,5 +100,17 @@ export function parseDepsJson(file: CatalogFile, ctx: CatalogContext): ParseResu
       }
     }
   }
+  const root = rootProject(projects, relationships, baseOf(file.location.path).replace(/\.deps\.json$/i, ''));
+  if (root?.metadata) root.metadata.project = 'root';
   return { packages, relationships };
+}
+
+/** The app among a solution's projects: the one the file is named after, else the only one no other project depends on. */
+function rootProject(projects: readonly Package[], relationships: readonly Relationship[], fileName: string): Package | undefined {
+  const named = projects.filter((p) => p.name.toLowerCase() === fileName.toLowerCase());
+  if (named.length === 1) return named[0];
+  const ids = new Set(projects.map((p) => p.id));
+  const depended = new Set(relationships.filter((r) => ids.has(r.from) && ids.has(r.to)).map((r) => r.to));
+  const top = projects.filter((p) => !depended.has(p.id));
+  return top.length === 1 ? top[0] : undefined;
 }

@@ -2,11 +2,12 @@
  * go.mod (https://go.dev/ref/mod#go-mod-file): `require` lines and blocks (with `// indirect`),
  * `replace` directives applied to them, `exclude` directives removing them (an excluded version is
  * never selected: https://go.dev/ref/mod#go-mod-file-exclude). The `h1:` hashes come from the go.sum
- * beside it, read through ctx.read. The module itself has no version and is not a package.
+ * beside it, read through ctx.read. The module itself (the `module` line) is reported without a version,
+ * marked `project: root`; it depends on the requirements that are not `// indirect`.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { dirOf, langPackage, textOf } from '../lang-common.js';
+import { dirOf, langPackage, projectMetadata, textOf } from '../lang-common.js';
 import { golangPurl } from './common.js';
 
 interface Require {
@@ -107,5 +108,10 @@ export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promis
     packages.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: file.location, foundBy: 'go-mod-cataloger', metadata }));
   }
   const relationships: Relationship[] = [];
+  if (mod.module) {
+    const root = langPackage({ name: mod.module, version: '', type: 'go-module', purl: golangPurl(mod.module, ''), location: file.location, foundBy: 'go-mod-cataloger', metadata: projectMetadata('root') });
+    for (const p of packages) if (p.metadata?.indirect !== true) relationships.push({ from: root.id, to: p.id, type: 'depends-on' });
+    packages.unshift(root);
+  }
   return { packages, relationships };
 }

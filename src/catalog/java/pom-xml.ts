@@ -6,15 +6,16 @@
  * by default `../pom.xml`) and is the parent the pom names: its properties and dependencyManagement
  * apply, child over parent, up to MAX_PARENTS levels. Never the network or a local Maven repository,
  * so a version that only an imported BOM or a parent not present gives is unknown: a warning, not a
- * package (as in Gradle lock files), as is a range or an `@placeholder@`. The project itself is not a
- * package; a `test`-scope dependency is marked dev. Dependencies a parent declares are reported at the
+ * package (as in Gradle lock files), as is a range or an `@placeholder@`. The project itself is reported
+ * marked `project: root` (its version empty when only an absent parent names it); a `test`-scope
+ * dependency is marked dev. Dependencies a parent declares are reported at the
  * parent's pom.xml.
  */
 import { posix } from 'node:path';
-import type { Package } from '../../sbom/model.js';
+import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { parseMsbuildXml } from '../dotnet/msbuild-xml.js';
-import { dirOf, isRecord, langPackage, nameSome, purlOrUndefined } from '../lang-common.js';
+import { dirOf, isRecord, langPackage, nameSome, projectMetadata, purlOrUndefined } from '../lang-common.js';
 
 const CATALOGER = 'java-pom-cataloger';
 const ARRAYS = new Set(['dependency']);
@@ -220,5 +221,24 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
     ctx.warn(`pom.xml dependencies that name no single version here (a range, a property defined nowhere custody can read, or a version managed by ${why}, which custody does not fetch); not reported: ${list(unversioned)}`, file.location);
   }
   if (unnamed.length > 0) ctx.incomplete(`pom.xml dependencies without a groupId and artifactId: ${list(unnamed)}`, file.location);
-  return { packages };
+  const relationships: Relationship[] = [];
+  const rootGroup = resolve(groupId);
+  const rootArtifact = resolve(pom.artifactId);
+  if (rootGroup && rootArtifact && !rootGroup.includes('${') && !rootArtifact.includes('${')) {
+    const rv = resolve(version);
+    const rootVersion = rv && !rv.includes('${') ? rv : '';
+    const root = langPackage({
+      name: rootArtifact,
+      version: rootVersion,
+      type: 'java-archive',
+      group: rootGroup,
+      purl: purlOrUndefined({ type: 'maven', namespace: rootGroup, name: rootArtifact, version: rootVersion }),
+      location: file.location,
+      foundBy: CATALOGER,
+      metadata: projectMetadata('root'),
+    });
+    for (const p of packages) relationships.push({ from: root.id, to: p.id, type: p.metadata?.dev === true ? 'dev-depends-on' : 'depends-on' });
+    packages.unshift(root);
+  }
+  return { packages, relationships };
 }

@@ -7,13 +7,13 @@
  * `[id, {meta}, resolved, integrity?]`, root and workspaces `[id, {…}]` / `[id]`), so the metadata
  * object and the integrity hash are found by type, not position (as syft does).
  *
- * Local packages (`root:`, `workspace:`, `link:`, `file:`) are the project and its members, not
- * packages. A package is dev when it is reachable from a workspace's `devDependencies` but not from
+ * Local packages (`root:`, `workspace:`, `link:`, `file:`) among `packages` are not packages; the project
+ * and its members are reported from `workspaces` (marked `project: root` / `project: workspace`). A package is dev when it is reachable from a workspace's `devDependencies` but not from
  * its `dependencies`, `optionalDependencies` or `peerDependencies`. The binary `bun.lockb` is not read.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, str, textOf } from '../lang-common.js';
+import { isRecord, projectMetadata, str, textOf } from '../lang-common.js';
 import { npmPackage } from './common.js';
 
 const CATALOGER = 'npm-lock-cataloger';
@@ -189,5 +189,23 @@ export function parseBunLock(file: CatalogFile, ctx: CatalogContext): ParseResul
       }
     }
   }
-  return { packages: [...byId.values()], relationships };
+  // the project (workspace "") and its members, as their workspaces entries name them
+  const projects: Package[] = [];
+  for (const [path, ws] of Object.entries(workspaces)) {
+    const name = str(ws, 'name');
+    if (!isRecord(ws) || !name) continue;
+    const p = npmPackage({ name, version: str(ws, 'version') ?? '', location: file.location, foundBy: CATALOGER, metadata: projectMetadata(path === '' ? 'root' : 'workspace', path === '' ? {} : { installPath: path }) });
+    projects.push(p);
+    for (const [fields, type] of [[PROD_FIELDS, 'depends-on'], [['devDependencies'], 'dev-depends-on']] as const) {
+      for (const d of depsOf(ws, fields)) {
+        const t = byKey.get(`${name}/${d}`) ?? byKey.get(d);
+        const k = t ? `${p.id}>${t.pkg.id}` : '';
+        if (t && !seenRel.has(k)) {
+          seenRel.add(k);
+          relationships.push({ from: p.id, to: t.pkg.id, type });
+        }
+      }
+    }
+  }
+  return { packages: [...projects, ...byId.values()], relationships };
 }

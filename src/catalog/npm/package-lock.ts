@@ -1,10 +1,12 @@
 /**
  * package-lock.json / npm-shrinkwrap.json (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json):
  * v1 — nested `dependencies` tree with `requires`; v2 — both forms (we read `packages`); v3 — only
- * `packages`, keyed by install path (`node_modules/a/node_modules/b`). Links (workspaces) and the root
- * project are not packages, nor are nameless or versionless local folders (keys outside `node_modules`:
- * workspace members, link targets). Relationships resolve each dependency the way node does: nearest
- * `node_modules` upward from the dependent.
+ * `packages`, keyed by install path (`node_modules/a/node_modules/b`). The root project (the `""` entry,
+ * v1's top-level `name`) is reported marked `project: root`; a local folder that a link points at or that
+ * names itself (keys outside `node_modules`: workspace members) is reported marked `project: workspace`,
+ * named as its link names it (its version may be empty); a link itself is not a package but resolves to
+ * its target. Relationships resolve each dependency the way node does: nearest `node_modules` upward from
+ * the dependent.
  *
  * Dev status: a package nested under a dev-only package (`node_modules/a/node_modules/b`, or v1's
  * `dependencies` inside a `dev: true` entry) is reachable only through it, so it is dev as well even
@@ -13,7 +15,7 @@
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, parseJsonText, str } from '../lang-common.js';
+import { isRecord, parseJsonText, projectMetadata, str } from '../lang-common.js';
 import { npmPackage } from './common.js';
 
 const CATALOGER = 'npm-lock-cataloger';
@@ -41,20 +43,55 @@ export function parsePackageLock(file: CatalogFile, ctx: CatalogContext): ParseR
   const version = lock.lockfileVersion;
   if (version === undefined) ctx.warn('no lockfileVersion, assuming v1', file.location);
   if (isRecord(lock.packages)) return parseV2(lock.packages, file, ctx);
-  if (isRecord(lock.dependencies)) return parseV1(lock.dependencies, file, ctx);
-  return { packages: [] };
+  const root = rootPackage(str(lock, 'name'), str(lock, 'version'), undefined, file);
+  const r: ParseResult = isRecord(lock.dependencies) ? parseV1(lock.dependencies, file, ctx) : { packages: [] };
+  if (root) r.packages.unshift(root);
+  return r;
+}
+
+/** The project itself, when the lock names it. */
+function rootPackage(name: string | undefined, version: string | undefined, license: string | undefined, file: CatalogFile): Package | undefined {
+  if (!name) return undefined;
+  return npmPackage({ name, version: version ?? '', location: file.location, foundBy: CATALOGER, licenses: license ? [license] : [], metadata: projectMetadata('root') });
 }
 
 function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: CatalogContext): ParseResult {
   const byPath = new Map<string, Package>();
   const packages: Package[] = [];
+  // local folders that links point at, by the name the link gives them (workspace members)
+  const linkName = new Map<string, string>();
+  const links: [string, string][] = [];
+  for (const [key, e] of Object.entries(entries)) {
+    if (!isRecord(e) || e.link !== true) continue;
+    const target = str(e, 'resolved');
+    const name = nameFromInstallPath(key);
+    if (target === undefined || name === undefined) continue;
+    links.push([key, target]);
+    if (!linkName.has(target)) linkName.set(target, name);
+  }
+  const rootEntry = entries[''];
+  if (isRecord(rootEntry)) {
+    const root = rootPackage(str(rootEntry, 'name'), str(rootEntry, 'version'), str(rootEntry, 'license'), file);
+    if (root) {
+      byPath.set('', root);
+      packages.push(root);
+    }
+  }
   for (const [key, e] of Object.entries(entries)) {
     if (key === '' || !isRecord(e) || e.link === true) continue;
-    const name = str(e, 'name') ?? nameFromInstallPath(key);
+    const inModules = key.includes('node_modules/');
+    const name = str(e, 'name') ?? (inModules ? nameFromInstallPath(key) : linkName.get(key));
     const version = str(e, 'version');
-    // a key outside node_modules is a local folder (a workspace member, the target of a link or a
-    // file: dependency): first-party code, not an installed package; npm often writes no name for it
-    if ((!name || !version) && !key.includes('node_modules/')) continue;
+    if (!inModules) {
+      // a local folder (a workspace member, the target of a link or a file: dependency): first-party
+      // code, reported as a workspace member when a link or its own entry names it
+      if (!name) continue;
+      const lic = str(e, 'license');
+      const p = npmPackage({ name, version: version ?? '', location: file.location, foundBy: CATALOGER, licenses: lic ? [lic] : [], metadata: projectMetadata('workspace', { installPath: key }) });
+      byPath.set(key, p);
+      packages.push(p);
+      continue;
+    }
     if (!name || !version) {
       ctx.incomplete(`lock entry ${JSON.stringify(key)} has no name or version; skipped`, file.location);
       continue;
@@ -71,11 +108,18 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
     packages.push(p);
   }
   settleDev(packages);
+  // a link resolves to what it points at (node follows the symlink)
+  const linked = new Map<string, Package>();
+  for (const [key, target] of links) {
+    const p = byPath.get(target);
+    if (p) linked.set(key, p);
+  }
   const relationships: Relationship[] = [];
+  const at = (path: string): Package | undefined => byPath.get(path) ?? linked.get(path);
   const resolve = (from: string, dep: string): Package | undefined => {
     let base = from;
     for (;;) {
-      const hit = byPath.get(base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
+      const hit = at(base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
       if (hit) return hit;
       if (base === '') return undefined;
       const i = base.lastIndexOf('/node_modules/');
@@ -84,7 +128,9 @@ function parseV2(entries: Record<string, unknown>, file: CatalogFile, ctx: Catal
   };
   for (const [key, p] of byPath) {
     const e = entries[key] as Record<string, unknown>;
-    for (const [dep, type] of depNames(e, ['dependencies', 'optionalDependencies', 'peerDependencies'])) {
+    // the project and its members declare devDependencies too: those edges are dev-depends-on
+    const fields = key.includes('node_modules/') ? ['dependencies', 'optionalDependencies', 'peerDependencies'] : ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'];
+    for (const [dep, type] of depNames(e, fields)) {
       const target = resolve(key, dep);
       if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: type as Relationship['type'] });
     }

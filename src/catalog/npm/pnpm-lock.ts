@@ -16,7 +16,7 @@
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, str, textOf } from '../lang-common.js';
+import { isRecord, projectMetadata, str, textOf } from '../lang-common.js';
 import { npmPackage } from './common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
@@ -110,7 +110,11 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
     const localName = named || /^((?:@[^/@]+\/)?[^@/]+)@(?:file|link):/.exec(key)?.[1];
     // local packages: links are the project's own; a tarball or folder (`file:`) that names itself is a package
     if (!nv && isLocal(key) && (/(^|@)link:/.test(key) || !localName || !versioned)) {
-      if (/(^|@)file:/.test(key) && !versioned) ctx.warn(`pnpm-lock.yaml local package ${JSON.stringify(key)}${where} has no version; not reported`, file.location);
+      // a local folder (`file:` with a directory resolution) is first-party code: reported as a member of the
+      // project, without a version; anything else local without a version names nothing to report
+      const folder = isRecord(v) && isRecord(v.resolution) && str(v.resolution, 'type') === 'directory';
+      if (/(^|@)file:/.test(key) && !versioned && localName && folder) addPackage(acc, file, localName, '', projectMetadata('workspace', { resolved: key }));
+      else if (/(^|@)file:/.test(key) && !versioned) ctx.warn(`pnpm-lock.yaml local package ${JSON.stringify(key)}${where} has no version; not reported`, file.location);
       continue;
     }
     const name = named || nv?.name || localName;

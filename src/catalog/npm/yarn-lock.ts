@@ -3,7 +3,9 @@
  * - classic (v1): its own indented format — `"a@^1", a@~1.2:` headers, `version "1.2.3"`,
  *   `dependencies:` blocks of `name "range"`;
  * - berry (v2+): YAML with `__metadata`, keys `name@npm:range`, `resolution: name@npm:1.2.3`;
- *   workspace/link/portal entries are the project itself, not packages (local tarballs are).
+ *   `workspace:` entries are the project (`workspace:.`, marked `project: root`) and its members (marked
+ *   `project: workspace`), named as their key names them; link/portal entries (folders outside the
+ *   project) are not packages (local tarballs are).
  * Aliases (`my-ms@npm:ms@2.1.3`) are reported as the package actually installed: berry's
  * `resolution` names it; in classic, the tarball URL of the public registry does
  * (`https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz`), else the `npm:` target of the descriptor.
@@ -13,7 +15,7 @@
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, str, textOf } from '../lang-common.js';
+import { isRecord, projectMetadata, str, textOf, type ProjectRole } from '../lang-common.js';
 import { npmPackage } from './common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
@@ -59,6 +61,7 @@ interface Entry {
   deps: [string, string][];
   resolved?: string;
   integrity?: string;
+  project?: ProjectRole;
 }
 
 export function parseClassicYarnLock(text: string): Entry[] {
@@ -111,10 +114,12 @@ function parseBerry(doc: Iterable<[string, unknown]>): Entry[] {
   for (const [key, v] of doc) {
     if (key === '__metadata' || !isRecord(v)) continue;
     const resolution = str(v, 'resolution') ?? '';
-    // the project's own workspaces and links are not packages; a local tarball (`file:x.tgz`, linkType hard) is
-    if (/@(workspace|link|portal):/.test(resolution) || str(v, 'linkType') === 'soft') continue;
     const descriptors = key.split(/,\s*/).map((d) => d.trim());
-    const name = descriptorName(resolution || descriptors[0] || '');
+    // the project and its workspaces are reported as such; links and portals (folders outside the
+    // project) are not packages; a local tarball (`file:x.tgz`, linkType hard) is
+    const ws = /@workspace:(.*)$/.exec(resolution);
+    if (!ws && (/@(link|portal):/.test(resolution) || str(v, 'linkType') === 'soft')) continue;
+    const name = descriptorName((ws ? descriptors[0] : resolution) || descriptors[0] || '');
     const version = typeof v.version === 'string' || typeof v.version === 'number' ? String(v.version) : '';
     const deps: [string, string][] = [];
     for (const f of ['dependencies', 'optionalDependencies']) {
@@ -122,7 +127,8 @@ function parseBerry(doc: Iterable<[string, unknown]>): Entry[] {
       if (isRecord(d)) for (const [n, r] of Object.entries(d)) deps.push([n, String(r)]);
     }
     const e: Entry = { descriptors, name, version, deps };
-    if (resolution) e.resolved = resolution;
+    if (ws) e.project = ws[1] === '.' || ws[1] === '' ? 'root' : 'workspace';
+    else if (resolution) e.resolved = resolution;
     const checksum = str(v, 'checksum');
     if (checksum) e.integrity = checksum;
     out.push(e);
@@ -211,6 +217,15 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   const byDescriptor = new Map<string, Package>();
   const withPkg: [Entry, Package][] = [];
   for (const e of entries) {
+    if (e.project !== undefined && e.name !== '') {
+      // berry writes `0.0.0-use.local` for a workspace whose package.json has no version: it names none
+      const version = e.version === '0.0.0-use.local' ? '' : e.version;
+      const p = npmPackage({ name: e.name, version, location: file.location, foundBy: CATALOGER, metadata: projectMetadata(e.project) });
+      packages.push(p);
+      withPkg.push([e, p]);
+      for (const d of e.descriptors) byDescriptor.set(d, p);
+      continue;
+    }
     if (e.name === '' || e.version === '') {
       ctx.incomplete(`yarn.lock entry ${JSON.stringify(e.descriptors.join(', '))} has no version; skipped`, file.location);
       continue;

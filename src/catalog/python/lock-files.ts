@@ -6,7 +6,7 @@
 import { parse as parseToml } from 'smol-toml';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { isRecord, parseJsonText, str, textOf } from '../lang-common.js';
+import { isRecord, parseJsonText, projectMetadata, str, textOf } from '../lang-common.js';
 import { normalizePythonName, pythonPackage } from './common.js';
 import { distributionFileName } from './requirements.js';
 
@@ -37,9 +37,16 @@ function parseTomlLock(file: CatalogFile, ctx: CatalogContext, what: string): Pa
     const name = str(e, 'name');
     const version = str(e, 'version');
     const source = e.source;
-    // uv: the project itself and workspace members are editable/virtual sources; pdm: editable local members
+    // uv: the project itself (`.`) and workspace members are editable/virtual sources, reported marked
+    // `project`; pdm: editable local members are not packages
     if (isRecord(source) && (source.editable !== undefined || source.virtual !== undefined)) {
       roots.push(e);
+      if (name) {
+        const at = str(source, 'editable') ?? str(source, 'virtual');
+        const p = pythonPackage({ name, version: version ?? '', location: file.location, foundBy: CATALOGER, metadata: projectMetadata(at === '.' ? 'root' : 'workspace') });
+        packages.push(p);
+        deps.push([p, uvProdDeps(e)]);
+      }
       continue;
     }
     if (e.editable === true) continue;
@@ -143,7 +150,7 @@ export function parsePipfileLock(file: CatalogFile, ctx: CatalogContext): ParseR
  * pylock.toml / pylock.<name>.toml (PEP 751, https://packaging.python.org/en/latest/specifications/pylock-toml/):
  * `[[packages]]` with name, version and, per environment, a `marker`, so one name may be locked at
  * several versions (all reported) and one name@version several times (reported once). A package with
- * a `directory` is a local source tree (the project itself, as pip writes it): not a package. A
+ * a `directory` is a local source tree (the project itself, as pip writes it): reported marked `project`. A
  * package without a version takes it from its wheel or sdist file name; else it is a warning.
  */
 export function parsePylock(file: CatalogFile, ctx: CatalogContext): ParseResult {
@@ -161,7 +168,16 @@ export function parsePylock(file: CatalogFile, ctx: CatalogContext): ParseResult
       ctx.incomplete('pylock.toml package without a name; skipped', file.location);
       continue;
     }
-    if (isRecord(e.directory)) continue;
+    if (isRecord(e.directory)) {
+      // a local source tree: the project itself (`path = "."`) or a member of it, reported marked
+      const at = str(e.directory, 'path') ?? '.';
+      const version = str(e, 'version') ?? '';
+      const key = `${normalizePythonName(name)}@${version}`;
+      if (!byId.has(key)) byId.set(key, pythonPackage({ name, version, location: file.location, foundBy: CATALOGER, metadata: projectMetadata(at === '.' || at === './' ? 'root' : 'workspace') }));
+      const ds = Array.isArray(e.dependencies) ? e.dependencies : [];
+      deps.push([byId.get(key)!, ds.flatMap((d) => (str(d, 'name') ? [{ name: str(d, 'name')!, ...(str(d, 'version') ? { version: str(d, 'version') } : {}) }] : []))]);
+      continue;
+    }
     let version = str(e, 'version');
     if (!version) {
       const files = [...(Array.isArray(e.wheels) ? e.wheels : []), e.sdist, e.archive].map((f) => str(f, 'name') ?? str(f, 'url') ?? str(f, 'path'));

@@ -197,6 +197,7 @@ class CoverageCounter {
 
 /** A label for packages OSV has no ecosystem for: their type, with the distro for OS packages ('rpm (centos 7)'). */
 function unmatchedKind(pkg: Package): string {
+  if (pkg.version === '') return `${pkg.type} (no version)`;
   if (pkg.type === 'binary') return 'binary (runtime)';
   const purl = pkg.purl ? /^pkg:([a-z0-9.+-]+)\/(?:([^/@?#]+)\/)?/i.exec(pkg.purl) : null;
   if (purl && ['deb', 'rpm', 'apk'].includes(purl[1]!.toLowerCase())) return `${purl[1]!.toLowerCase()} (${purl[2] ?? 'unknown distro'})`;
@@ -206,6 +207,8 @@ function unmatchedKind(pkg: Package): string {
 }
 
 function unmatchedReason(pkg: Package): string {
+  // a go.mod's main module, an unversioned workspace member: nothing names the version that was built
+  if (pkg.version === '') return 'a package without a version cannot be matched (the project itself or a workspace member when marked metadata.project)';
   if (pkg.type === 'binary') return 'runtime binaries have no OSV ecosystem';
   if (pkg.type === 'java-archive') return 'jars without a Maven groupId cannot be matched';
   if (!pkg.purl) return 'no purl and no ecosystem custody can tell';

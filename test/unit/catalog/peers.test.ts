@@ -1,7 +1,8 @@
 /**
  * The peers' own test files (fixtures/catalog/peers/, Apache-2.0, sources in cases.json): custody
  * reports exactly `expect` on each, which is what the peer's test expects up to the differences
- * cases.json names (dev dependencies marked instead of dropped, the project itself never a package).
+ * cases.json names (dev dependencies marked instead of dropped; the project itself and its workspace
+ * members marked `(project)` / `(workspace)`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,8 @@ const cases = readdirSync(dir)
 describe('the peers\' test fixtures (issue 17)', () => {
   it.each(cases.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
     const r = await catalogFiles(ALL_CATALOGERS, [{ path: c.as, content: readFileSync(join(dir, c.file)) }]);
-    const got = r.packages.map((p) => `${p.purl ?? `${p.name}@${p.version}`}${p.metadata?.dev === true ? ' (dev)' : ''}`).sort();
+    const mark = (p: (typeof r.packages)[number]): string => (p.metadata?.dev === true ? ' (dev)' : '') + (typeof p.metadata?.project === 'string' ? ` (${p.metadata.project === 'root' ? 'project' : 'workspace'})` : '');
+    const got = r.packages.map((p) => `${p.purl ?? `${p.name}@${p.version}`}${mark(p)}`).sort();
     expect(got).toEqual([...c.expect].sort());
     if (c.differences.startsWith('none')) expect(got.length).toBe(c.peerExpects.length);
   });

@@ -88,6 +88,17 @@ describe('native OSV matching', () => {
     expect(r.packagesScanned).toBe(3);
   });
 
+  it('a package without a version (a go.mod main module, an unversioned workspace member) is never matched: coverage names it', async () => {
+    const store = await loadOsvDatabase(join(VULN, 'osv-db'), collectingLogger());
+    const root = pkg('log4j-core', '', 'pkg:maven/org.apache.logging.log4j/log4j-core', { type: 'java-archive', metadata: { project: 'root' } });
+    const versioned = pkg('app', '1.0.0', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.8.1', { type: 'java-archive', metadata: { project: 'root' } });
+    const r = matchSbom(sbom([root, versioned]), store, opts);
+    // the versioned project is matched like any package (as grype and trivy match it); the versionless one is not
+    expect(r.findings.map((f) => f.package.version)).toEqual(['1.0.0', '1.0.0']);
+    expect(r.coverage.find((c) => c.ecosystem === 'java-archive (no version)')).toMatchObject({ packages: 1, covered: false, notCovered: ['log4j-core@'], reason: expect.stringMatching(/without a version cannot be matched/) });
+    expect([r.packagesScanned, r.packagesSkipped]).toEqual([1, 1]);
+  });
+
   it('Maven ordering, not string ordering: 2.13.2 > 2.4 and 2.4 < 2.12.2', async () => {
     const store = await loadOsvDatabase(join(VULN, 'osv-db'), collectingLogger());
     const r = matchSbom(sbom([log4j('2.12.1'), log4j('2.12.2'), log4j('2.3'), log4j('2.15.0-rc1')]), store, opts);

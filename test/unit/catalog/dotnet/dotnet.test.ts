@@ -7,17 +7,18 @@ import { parsePackagesLock } from '../../../../src/catalog/dotnet/packages-lock.
 import { catalogFiles, find, fixture, summarize } from '../lang-support.js';
 
 describe('dotnet-deps-cataloger', () => {
-  it('NuGet packages (not the project), SHA-512, relationships', async () => {
+  it('NuGet packages and the project (marked), SHA-512, relationships', async () => {
     const r = await catalogFiles([dotnetDepsCataloger], [{ path: '/app/app.deps.json', content: fixture('dotnet/app.deps.json') }]);
-    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:nuget/Newtonsoft.Json@13.0.1', 'pkg:nuget/Serilog@2.12.0']);
+    expect(r.packages.map((p) => `${p.purl}${p.metadata?.project ? ` (${String(p.metadata.project)})` : ''}`).sort()).toEqual(['pkg:nuget/Newtonsoft.Json@13.0.1', 'pkg:nuget/Serilog@2.12.0', 'pkg:nuget/app@1.0.0 (root)']);
     expect(find(r, 'Newtonsoft.Json')[0]!.hashes?.['SHA-512']).toMatch(/^a693c5a4/);
-    expect(r.relationships).toHaveLength(1);
+    expect(r.relationships).toHaveLength(3);
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/deps-json.txt');
   });
 
   it('self-contained app: runtimepack libraries are the .NET and ASP.NET Core runtime packages, with their CPEs; a package the framework provides is not reported', async () => {
     const r = await catalogFiles([dotnetDepsCataloger], [{ path: '/app/billing.deps.json', content: fixture('dotnet/self-contained/billing.deps.json') }]);
-    expect(r.packages.map((p) => `${p.purl} ${(p.cpes ?? []).join(' ')}`.trim()).sort()).toEqual([
+    expect(r.packages.filter((p) => p.metadata?.project === 'root').map((p) => p.name)).toEqual(['billing']);
+    expect(r.packages.filter((p) => p.metadata?.project === undefined).map((p) => `${p.purl} ${(p.cpes ?? []).join(' ')}`.trim()).sort()).toEqual([
       'pkg:nuget/Microsoft.AspNetCore.App.Runtime.linux-x64@8.0.14 cpe:2.3:a:microsoft:asp.net_core:8.0.14:*:*:*:*:*:*:*',
       'pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.14 cpe:2.3:a:microsoft:.net:8.0.14:*:*:*:*:*:*:*',
       'pkg:nuget/Newtonsoft.Json@13.0.3',
@@ -27,7 +28,7 @@ describe('dotnet-deps-cataloger', () => {
     expect(find(r, 'Microsoft.NETCore.App.Runtime.linux-x64')[0]!.metadata?.runtimePack).toBe('runtimepack.Microsoft.NETCore.App.Runtime.linux-x64');
     // System.Diagnostics.DiagnosticSource/8.0.0 has no assets in the linux-x64 target: the framework's copy runs
     expect(find(r, 'System.Diagnostics.DiagnosticSource')).toEqual([]);
-    expect(r.relationships.map((x) => `${r.packages.find((p) => p.id === x.from)!.name} -> ${r.packages.find((p) => p.id === x.to)!.name}`)).toEqual(['Serilog.AspNetCore -> Serilog']);
+    expect(r.relationships.map((x) => `${r.packages.find((p) => p.id === x.from)!.name} -> ${r.packages.find((p) => p.id === x.to)!.name}`).filter((x) => !x.startsWith('billing ->'))).toEqual(['Serilog.AspNetCore -> Serilog']);
     expect(r.warnings).toEqual([]);
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/self-contained.txt');
   });

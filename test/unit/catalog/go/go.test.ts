@@ -173,7 +173,7 @@ describe('go-binary-cataloger: main module version from -ldflags (peers\' fixtur
 describe('go-mod-cataloger: exclude (issue 17)', () => {
   it('a required version that an exclude directive names is not a package (single-line and block excludes, real go mod edit output)', async () => {
     const r = await catalogFiles([goModCataloger], [{ path: '/src/excluder/go.mod', content: fixture('go/exclude/go.mod') }]);
-    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:golang/github.com/pkg/errors@v0.9.0', 'pkg:golang/golang.org/x/text@v0.14.0']);
+    expect(r.packages.filter((p) => p.metadata?.project === undefined).map((p) => p.purl).sort()).toEqual(['pkg:golang/github.com/pkg/errors@v0.9.0', 'pkg:golang/golang.org/x/text@v0.14.0']);
     expect(r.warnings).toEqual(['/src/excluder/go.mod: require github.com/google/uuid v1.3.0 is excluded by an exclude directive; not reported']);
     expect(r.incomplete).toEqual([]);
   });
@@ -194,13 +194,17 @@ describe('go-mod-cataloger: exclude (issue 17)', () => {
 });
 
 describe('go-mod-cataloger', () => {
-  it('requires with replace applied, indirect flag, h1 sums from the go.sum beside it', async () => {
+  it('requires with replace applied, indirect flag, h1 sums from the go.sum beside it; the main module is the project, without a version', async () => {
     const r = await catalogFiles([goModCataloger], [
       { path: '/src/hello/go.mod', content: fixture('go/go.mod') },
       { path: '/src/hello/go.sum', content: fixture('go/go.sum') },
     ]);
-    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['example.com/local@v0.0.0-00010101000000-000000000000', 'github.com/google/uuid@v1.3.0', 'github.com/pkg/errors@v0.9.1', 'golang.org/x/net@v0.17.0']);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['example.com/hello@', 'example.com/local@v0.0.0-00010101000000-000000000000', 'github.com/google/uuid@v1.3.0', 'github.com/pkg/errors@v0.9.1', 'golang.org/x/net@v0.17.0']);
     expect(find(r, 'golang.org/x/net')[0]!.metadata).toMatchObject({ indirect: true, replaces: 'golang.org/x/net@v0.7.0', h1Digest: 'h1:pVaXccu2ozPjCXewfr1S7xza/zcXTity9cCdXQYSjIM=' });
+    const main = find(r, 'example.com/hello')[0]!;
+    expect(main).toMatchObject({ purl: 'pkg:golang/example.com/hello', metadata: { project: 'root' } });
+    // the main module depends on its direct requirements, not on the `// indirect` ones
+    expect(r.relationships.filter((x) => x.from === main.id).map((x) => r.packages.find((p) => p.id === x.to)!.name).sort()).toEqual(r.packages.filter((p) => p !== main && p.metadata?.indirect !== true).map((p) => p.name).sort());
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/go-mod.txt');
   });
 });

@@ -4,22 +4,28 @@ import { javaPomCataloger } from '../../../../src/catalog/java/index.js';
 import { catalogFiles, fixture } from '../lang-support.js';
 
 const label = (p: { purl?: string; metadata?: Record<string, unknown> }): string => `${p.purl}${p.metadata?.dev === true ? ' (dev)' : ''}`;
+/** The dependencies a pom declares (its own coordinates, reported as the project, are checked apart). */
+const deps = <T extends { metadata?: Record<string, unknown> }>(r: { packages: T[] }): T[] => r.packages.filter((p) => p.metadata?.project === undefined);
+const projectOf = (r: { packages: { purl?: string; metadata?: Record<string, unknown> }[] }): string[] => r.packages.filter((p) => p.metadata?.project === 'root').map((p) => p.purl ?? '');
 const syft = (p: string): Buffer => fixture(`peers/syft/java/${p}`);
 const pom = (body: string, parent = ''): Buffer =>
   Buffer.from(`<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>${parent}<groupId>g</groupId><artifactId>app</artifactId><version>1.0.0</version>${body}</project>\n`);
 const dep = (g: string, a: string, v?: string, extra = ''): string => `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId>${v === undefined ? '' : `<version>${v}</version>`}${extra}</dependency>`;
 
 describe('java-pom-cataloger', () => {
-  it('declared dependencies with their versions; test scope dev; the project itself is not a package (syft\'s example-java-app-maven)', async () => {
+  it('declared dependencies with their versions; test scope dev; the project itself is reported, marked (syft\'s example-java-app-maven)', async () => {
     const r = await catalogFiles([javaPomCataloger], [{ path: '/src/pom.xml', content: syft('testdata/pom/example-java-app-maven/pom.xml') }]);
-    expect(r.packages.map(label).sort()).toEqual(['pkg:maven/com.joda/joda-time@2.9.2', 'pkg:maven/junit/junit@4.12 (dev)']);
+    expect(deps(r).map(label).sort()).toEqual(['pkg:maven/com.joda/joda-time@2.9.2', 'pkg:maven/junit/junit@4.12 (dev)']);
     expect(r.packages.find((p) => p.name === 'junit')).toMatchObject({ group: 'junit', type: 'java-archive', foundBy: ['java-pom-cataloger'], metadata: { scope: 'test', dev: true } });
+    expect(projectOf(r)).toEqual(['pkg:maven/org.anchore/example-java-app-maven@0.1.0']);
+    const root = r.packages.find((p) => p.metadata?.project === 'root')!;
+    expect(r.relationships?.filter((x) => x.from === root.id).map((x) => x.type).sort()).toEqual(['depends-on', 'dev-depends-on']);
     expect([r.warnings, r.incomplete]).toEqual([[], []]);
   });
 
   it('${properties} resolved; a version only a parent not present gives is a warning, not a package (commons-text)', async () => {
     const r = await catalogFiles([javaPomCataloger], [{ path: '/src/commons-text/pom.xml', content: syft('testdata/pom/commons-text-1.10.0/pom.xml') }]);
-    expect(r.packages.map(label).sort()).toEqual([
+    expect(deps(r).map(label).sort()).toEqual([
       'pkg:maven/commons-io/commons-io@2.11.0 (dev)',
       'pkg:maven/org.apache.commons/commons-lang3@3.12.0',
       'pkg:maven/org.apache.commons/commons-rng-simple@1.4 (dev)',
@@ -31,6 +37,8 @@ describe('java-pom-cataloger', () => {
       'pkg:maven/org.openjdk.jmh/jmh-generator-annprocess@1.35 (dev)',
     ]);
     expect(r.warnings).toEqual([expect.stringMatching(/managed by a parent pom or BOM that is not beside it.*not reported: org\.junit\.jupiter:junit-jupiter$/)]);
+    // the project's version from ${...} of its own properties
+    expect(projectOf(r)).toEqual(['pkg:maven/org.apache.commons/commons-text@1.10.0']);
     expect(r.incomplete).toEqual([]);
   });
 
@@ -38,7 +46,7 @@ describe('java-pom-cataloger', () => {
     const files = ['child-1', 'parent-1', 'parent-2', 'contains-child-1', 'circular-1', 'circular-2'].map((d) => ({ path: `/r/${d}/pom.xml`, content: syft(`internal/maven/testdata/local/${d}/pom.xml`) }));
     files.push({ path: '/t/pom.xml', content: syft('testdata/pom/transitive-top-level/pom.xml') });
     const r = await catalogFiles([javaPomCataloger], files);
-    const at = (path: string): string[] => r.packages.filter((p) => p.locations[0]!.path === path).map(label).sort();
+    const at = (path: string): string[] => deps(r).filter((p) => p.locations[0]!.path === path).map(label).sort();
     // child-1 manages nothing itself: commons-lang3's version comes from parent-1's dependencyManagement, whose
     // ${commons.lang3.version} the child's own property (3.12.0) sets, as Maven's dependency:tree in its comment shows
     expect(at('/r/child-1/pom.xml')).toEqual(['pkg:maven/org.apache.commons/commons-lang3@3.12.0']);
@@ -56,12 +64,12 @@ describe('java-pom-cataloger', () => {
         { path: '/p/pom.xml', content: Buffer.from(parentBytes) },
         { path: '/p/app/pom.xml', content: child(rel) },
       ]);
-    expect((await run('', parent)).packages.map(label)).toEqual(['pkg:maven/x/y@2.0']);
-    expect((await run('<relativePath/>', parent)).packages.map(label)).toEqual([]);
-    expect((await run('', parent.replace('<artifactId>parent</artifactId>', '<artifactId>other</artifactId>'))).packages.map(label)).toEqual([]);
+    expect((await run('', parent)).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual(['pkg:maven/x/y@2.0']);
+    expect((await run('<relativePath/>', parent)).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual([]);
+    expect((await run('', parent.replace('<artifactId>parent</artifactId>', '<artifactId>other</artifactId>'))).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual([]);
     // a pom naming itself (or each other) as parent: followed once
     const self = await catalogFiles([javaPomCataloger], [{ path: '/q/pom.xml', content: pom(`<dependencies>${dep('x', 'y', '${v}')}</dependencies>`, '<parent><groupId>g</groupId><artifactId>app</artifactId><relativePath>pom.xml</relativePath></parent>') }]);
-    expect(self.packages).toEqual([]);
+    expect(deps(self)).toEqual([]);
     expect(self.warnings).toHaveLength(1);
   });
 
@@ -69,7 +77,7 @@ describe('java-pom-cataloger', () => {
     const r = await catalogFiles([javaPomCataloger], [
       { path: '/p/pom.xml', content: pom(`<dependencies>${dep('a', 'pinned', '[1.2.3]')}${dep('a', 'range', '[1.0,2.0)')}${dep('a', 'prop', '${nope}')}${dep('a', 'none')}${dep('a', 'filtered', '@example.version@')}<dependency><groupId>a</groupId></dependency>${dep('a', 'self', '${project.version}', '<optional>true</optional>')}</dependencies>`) },
     ]);
-    expect(r.packages.map(label).sort()).toEqual(['pkg:maven/a/pinned@1.2.3', 'pkg:maven/a/self@1.0.0']);
+    expect(deps(r).map(label).sort()).toEqual(['pkg:maven/a/pinned@1.2.3', 'pkg:maven/a/self@1.0.0']);
     expect(r.packages.find((p) => p.name === 'self')!.metadata).toMatchObject({ optional: true });
     expect(r.warnings[0]).toMatch(/not reported: a:range "\[1\.0,2\.0\)", a:prop "\$\{nope\}", a:none, a:filtered "@example.version@"$/);
     expect(r.incomplete.map((i) => i.reason)).toEqual(['pom.xml dependencies without a groupId and artifactId: dependencies[5]']);

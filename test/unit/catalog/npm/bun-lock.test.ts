@@ -38,13 +38,15 @@ const LOCK = `{
 const run = (text: string) => catalogFiles([npmLockCataloger], [{ path: '/p/bun.lock', content: Buffer.from(text) }]);
 
 describe('bun.lock (npm-lock-cataloger)', () => {
-  it('JSONC; registry, git and nested entries; root, workspaces and local folders are not packages; dev from devDependencies', async () => {
+  it('JSONC; registry, git and nested entries; root and workspaces are the project (from `workspaces`), local folders are not packages; dev from devDependencies', async () => {
     const r = await run(LOCK);
-    const got = r.packages.map((p) => `${p.purl}${p.metadata?.dev === true ? ' (dev)' : ''}`).sort();
+    const got = r.packages.map((p) => `${p.purl}${p.metadata?.dev === true ? ' (dev)' : ''}${typeof p.metadata?.project === 'string' ? ` (${p.metadata.project})` : ''}`).sort();
     expect(got).toEqual([
+      'pkg:npm/%40my/util@1.0.0 (workspace)',
       'pkg:npm/%40types/bun@1.2.13 (dev)',
       'pkg:npm/%40types/node@20.0.0',
       'pkg:npm/%40types/node@22.15.18 (dev)',
+      'pkg:npm/app (root)',
       'pkg:npm/axios@1.6.0',
       'pkg:npm/bun-types@1.2.13 (dev)',
       'pkg:npm/follow-redirects@1.15.3',
@@ -53,6 +55,11 @@ describe('bun.lock (npm-lock-cataloger)', () => {
       'pkg:npm/typescript@5.8.3',
     ]);
     expect(r.incomplete).toEqual([]);
+    // the project's own dependencies, dev ones as dev-depends-on; a member's resolve from the top level
+    const app = find(r, 'app')[0]!;
+    expect(r.relationships).toContainEqual({ from: app.id, to: find(r, 'axios')[0]!.id, type: 'depends-on' });
+    expect(r.relationships).toContainEqual({ from: app.id, to: find(r, '@types/bun')[0]!.id, type: 'dev-depends-on' });
+    expect(r.relationships).toContainEqual({ from: find(r, '@my/util')[0]!.id, to: find(r, 'lodash')[0]!.id, type: 'depends-on' });
     // the integrity hash is found by type, whatever its position
     expect(find(r, 'ghostty-web')[0]!.metadata?.integrity).toBe('sha512-CCC=');
     expect(find(r, 'axios')[0]!.metadata?.integrity).toBe('sha512-AAA=');

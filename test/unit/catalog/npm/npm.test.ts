@@ -48,10 +48,11 @@ describe('npm-lock-cataloger', () => {
     expect(find(r, '@types/node')[0]!.purl).toBe('pkg:npm/%40types/node@18.0.0');
   });
 
-  it('v2/v3: links are not packages, a nameless entry is incomplete, alias entries use `name`', async () => {
+  it('v2/v3: a link whose target has no entry is not a package, a nameless entry is incomplete, alias entries use `name`, the root is the project', async () => {
     const v2 = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: fixture('npm/lock-v2/package-lock.json') }]);
     expect(find(v2, 'workspace-a')).toEqual([]);
-    expect(v2.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['@types/node@18.0.0', 'debug@2.6.9', 'ms@2.0.0', 'ms@2.1.3']);
+    expect(v2.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['@types/node@18.0.0', 'debug@2.6.9', 'demo@1.0.0', 'ms@2.0.0', 'ms@2.1.3']);
+    expect(find(v2, 'demo')[0]!.metadata).toEqual({ project: 'root' });
     expect(find(v2, 'ms', '2.1.3')[0]!.licenses).toEqual(['MIT']);
     const v3 = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: fixture('npm/lock-v3/package-lock.json') }]);
     expect(v3.warnings.join('\n')).toMatch(/\/p\/package-lock\.json: not read completely: lock entry "node_modules\/broken" has no name or version; skipped/);
@@ -61,10 +62,11 @@ describe('npm-lock-cataloger', () => {
     expect(v3.relationships).toContainEqual({ from: debug.id, to: find(v3, 'ms', '2.0.0')[0]!.id, type: 'depends-on' });
   });
 
-  it('yarn berry skips the workspace itself; classic warns for an entry without version', async () => {
+  it('yarn berry reports the workspace as the project (0.0.0-use.local: no version); classic warns for an entry without version', async () => {
     const berry = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: fixture('npm/yarn-berry/yarn.lock') }]);
-    expect(berry.packages.map((p) => p.name).sort()).toEqual(['@babel/code-frame', '@babel/highlight', 'js-tokens']);
-    expect(berry.relationships).toHaveLength(2);
+    expect(berry.packages.map((p) => p.name).sort()).toEqual(['@babel/code-frame', '@babel/highlight', 'demo', 'js-tokens']);
+    expect(find(berry, 'demo')[0]).toMatchObject({ version: '', purl: 'pkg:npm/demo', metadata: { project: 'root' } });
+    expect(berry.relationships).toHaveLength(3);
     const classic = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: fixture('npm/yarn-classic/yarn.lock') }]);
     expect(classic.relationships).toHaveLength(2);
     expect(classic.warnings.join('\n')).toMatch(/no-version@\^1\.0\.0.*has no version/);
@@ -160,7 +162,7 @@ describe('npm-lock-cataloger: the long tail (issue 17)', () => {
   it('yarn v1 and berry aliases are reported as the package installed, with the alias in metadata', async () => {
     for (const dir of ['yarn-aliases', 'yarn-berry-aliases']) {
       const r = await lock(dir, 'yarn.lock');
-      expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/debug@4.3.4', 'pkg:npm/is-number@6.0.0', 'pkg:npm/is-odd@3.0.1', 'pkg:npm/ms@2.1.2', 'pkg:npm/ms@2.1.3']);
+      expect(r.packages.filter((p) => p.metadata?.project === undefined).map((p) => p.purl).sort()).toEqual(['pkg:npm/debug@4.3.4', 'pkg:npm/is-number@6.0.0', 'pkg:npm/is-odd@3.0.1', 'pkg:npm/ms@2.1.2', 'pkg:npm/ms@2.1.3']);
       expect(find(r, 'ms', '2.1.3')[0]!.metadata?.alias).toBe('my-ms');
       expect(find(r, 'is-odd')[0]!.metadata?.alias).toBe('@my/is-odd');
       expect(r.relationships.length).toBeGreaterThanOrEqual(2);
@@ -180,16 +182,17 @@ describe('npm-lock-cataloger: the long tail (issue 17)', () => {
     expect(r.incomplete).toEqual([]);
   });
 
-  it('pnpm: a local tarball that names its version is a package; a local folder without one is a warning', async () => {
+  it('pnpm: a local tarball that names its version is a package; a local folder is a member of the project, without a version', async () => {
     const r = await lock('pnpm-local', 'pnpm-lock.yaml');
-    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/local-lib@0.4.2', 'pkg:npm/ms@2.1.3']);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:npm/local-lib@0.4.2', 'pkg:npm/local-tool', 'pkg:npm/ms@2.1.3']);
     expect(find(r, 'local-lib')[0]!.metadata?.resolved).toBe('local-lib@file:vendor/local-lib-0.4.2.tgz');
-    expect(r.warnings).toEqual(['/p/pnpm-lock.yaml: pnpm-lock.yaml local package "local-tool@file:packages/tool" has no version; not reported']);
+    expect(find(r, 'local-tool')[0]!.metadata).toEqual({ resolved: 'local-tool@file:packages/tool', project: 'workspace' });
+    expect(r.warnings).toEqual([]);
   });
 
   it('yarn berry: a duplicate key and one malformed entry lose only that entry (incomplete), the rest is read', async () => {
     const r = await lock('yarn-berry-lenient', 'yarn.lock');
-    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@4.3.4', 'is-odd@3.0.1', 'ms@2.1.2', 'ms@2.1.3']);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['berry-app@', 'debug@4.3.4', 'is-odd@3.0.1', 'ms@2.1.2', 'ms@2.1.3']);
     expect(r.incomplete).toEqual([
       { kind: 'file', path: '/p/yarn.lock', by: 'npm-lock-cataloger', reason: 'yarn.lock entry "\\"is-number@npm:^6.0.0\\":" at line 39 is not valid YAML (Missing closing "quote); skipped' },
     ]);
@@ -270,7 +273,7 @@ describe('npm parsers on hostile bytes (fast-check)', () => {
 });
 
 describe('local folders and names that are not npm names', () => {
-  it('package-lock v3: workspace members and link targets outside node_modules are skipped quietly, not incomplete', async () => {
+  it('package-lock v3: the root is the project, linked folders are workspace members named by their link (version may be empty), not incomplete', async () => {
     const lock = {
       lockfileVersion: 3,
       packages: {
@@ -285,7 +288,12 @@ describe('local folders and names that are not npm names', () => {
       },
     };
     const r = await catalogFiles([npmLockCataloger], [{ path: '/p/package-lock.json', content: Buffer.from(pj(lock)) }]);
-    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['debug@2.5.2', 'debug@2.6.9']);
+    expect(r.packages.map((p) => `${p.name}@${p.version} ${String(p.metadata?.project ?? '')}`.trim()).sort()).toEqual(['debug@2.5.2', 'debug@2.6.9', 'function1@ workspace', 'nested_func@1.0.0 workspace', 'root@1.0.0 root']);
+    // a dependency of a workspace member resolves through its link to the member's own node_modules
+    const nested = find(r, 'nested_func')[0]!;
+    const func1 = find(r, 'function1')[0]!;
+    expect(r.relationships).toContainEqual({ from: func1.id, to: find(r, 'debug', '2.5.2')[0]!.id, type: 'depends-on' });
+    expect(r.relationships.some((x) => x.to === nested.id)).toBe(false);
     // an entry inside node_modules without a version is still a lost package
     expect(r.incomplete.map((i) => i.reason)).toEqual(['lock entry "node_modules/broken" has no name or version; skipped']);
   });

@@ -153,10 +153,11 @@ describe('python-lock-cataloger', () => {
     expect(classifyRequirement('==2.3.4')).toMatchObject({ kind: 'unreadable' });
   });
 
-  it('lock relationships and skipped project entries', async () => {
+  it('lock relationships; the uv project entry is the project (marked), depending on its requirements', async () => {
     const uv = await catalogFiles([pythonLockCataloger], [{ path: '/src/uv.lock', content: fixture('python/uv.lock') }]);
-    expect(uv.packages.map((p) => p.name).sort()).toEqual(['idna', 'requests']);
-    expect(uv.relationships).toHaveLength(1);
+    expect(uv.packages.map((p) => p.name).sort()).toEqual(['demo', 'idna', 'requests']);
+    expect(find(uv, 'demo')[0]!.metadata).toEqual({ project: 'root' });
+    expect(uv.relationships).toHaveLength(2);
     const poetry = await catalogFiles([pythonLockCataloger], [{ path: '/src/poetry.lock', content: fixture('python/poetry.lock') }]);
     expect(poetry.relationships).toHaveLength(2);
     const pip = await catalogFiles([pythonLockCataloger], [{ path: '/src/Pipfile.lock', content: fixture('python/Pipfile.lock') }]);

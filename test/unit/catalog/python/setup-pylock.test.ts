@@ -131,9 +131,10 @@ vcs = { type = "git", url = "https://example.invalid/x.git", commit-id = "abc" }
 `;
 
 describe('pylock.toml (python-lock-cataloger)', () => {
-  it('packages per environment, one name@version once, the local project skipped, a version from the wheel name, relationships', async () => {
+  it('packages per environment, one name@version once, the local project marked, a version from the wheel name, relationships', async () => {
     const r = await run('/src/pylock.toml', PYLOCK);
     expect(r.packages.map((p) => p.purl).sort()).toEqual([
+      'pkg:pypi/app',
       'pkg:pypi/from-wheel@0.4.2',
       'pkg:pypi/ham@3.0.0',
       'pkg:pypi/idna@3.10',
@@ -143,6 +144,7 @@ describe('pylock.toml (python-lock-cataloger)', () => {
     ]);
     // ham is locked for two environments: its markers differ, so none is kept
     expect(find(r, 'ham')[0]!.metadata).toEqual({});
+    expect(find(r, 'app')[0]).toMatchObject({ version: '', metadata: { project: 'root' } });
     expect(find(r, 'spam', '1.0.0')[0]!.metadata).toEqual({ markers: "sys_platform == 'linux'" });
     const ham = find(r, 'ham')[0]!;
     expect(r.relationships).toContainEqual({ from: ham.id, to: find(r, 'spam', '1.0.0')[0]!.id, type: 'depends-on' });
@@ -153,7 +155,7 @@ describe('pylock.toml (python-lock-cataloger)', () => {
   });
 
   it('named pylock.<name>.toml too; unreadable TOML or a file that is no lock is incomplete', async () => {
-    expect((await run('/src/pylock.dev.toml', PYLOCK)).packages).toHaveLength(6);
+    expect((await run('/src/pylock.dev.toml', PYLOCK)).packages).toHaveLength(7);
     expect((await run('/src/pylock.toml', 'lock-version = "1.0"\n')).incomplete).toEqual([]);
     for (const bad of ['[', 'name = "x"\n', 'lock-version = "1.0"\npackages = "x"\n', 'lock-version = "1.0"\n[[packages]]\nversion = "1.0"\n']) {
       const r = await run('/src/pylock.toml', bad);
@@ -241,7 +243,8 @@ name = "pluggy"
 version = "1.5.0"
 source = { registry = "https://pypi.org/simple" }
 `;
-    expect(devOf(await run('/p/uv.lock', lock))).toEqual(['httpx', 'idna', 'orjson', 'pluggy (dev)', 'pytest (dev)']);
+    // the project itself (`editable = "."`) is reported, never dev
+    expect(devOf(await run('/p/uv.lock', lock))).toEqual(['app', 'httpx', 'idna', 'orjson', 'pluggy (dev)', 'pytest (dev)']);
     const noRoot = lock.replace('source = { editable = "." }\n', 'source = { registry = "https://pypi.org/simple" }\n');
     expect(devOf(await run('/p/uv.lock', noRoot)).filter((x) => x.endsWith('(dev)'))).toEqual([]);
   });
