@@ -191,6 +191,11 @@ export interface CoverageEntry {
   reason?: string;
   /** Packages not covered (name@version; at most 50 named, `packages` counts all). */
   notCovered?: string[];
+  /**
+   * Every package of the entry is the project itself or a member of it (metadata.project) that names no
+   * version: there is nothing to match, so `--require-coverage` does not count it as unscanned input.
+   */
+  project?: true;
 }
 
 /** A language package matched through the OS package that installed it, not on its own. */

@@ -98,7 +98,7 @@ export async function collectFindings(o: ScanOptions, deps: ScanDeps): Promise<S
       checkAge(info, result.warnings);
       if (o.requireCoverage === true) {
         const incomplete: Incomplete[] = (result.coverage ?? [])
-          .filter((c) => !c.covered)
+          .filter((c) => !c.covered && c.project !== true)
           .map((c) => ({ kind: 'vulndb', path: c.ecosystem, reason: `${c.packages} package${c.packages === 1 ? '' : 's'} not covered (${c.reason ?? 'no records'})` }));
         if (incomplete.length > 0) result.incomplete = [...(result.incomplete ?? []), ...incomplete];
       }

@@ -150,7 +150,7 @@ const NOT_COVERED_NAMED = 50;
  * (binaries, jars without a Maven groupId, distros OSV does not publish) are never covered.
  */
 class CoverageCounter {
-  private readonly groups = new Map<string, { ecosystem: string; packages: number; records: number; covered: boolean; reason?: string; names: string[] }>();
+  private readonly groups = new Map<string, { ecosystem: string; packages: number; records: number; covered: boolean; reason?: string; names: string[]; project?: true }>();
   private readonly families = new Map<string, [string, number][]>();
 
   constructor(store: OsvStore) {
@@ -166,7 +166,7 @@ class CoverageCounter {
     const key = q ? (q.release !== undefined ? `${q.family} ${q.release}` : q.family) : unmatchedKind(pkg);
     let g = this.groups.get(key);
     if (!g) {
-      g = q ? { ecosystem: key, packages: 0, ...this.recordsFor(q) } : { ecosystem: key, packages: 0, records: 0, covered: false, reason: unmatchedReason(pkg), names: [] };
+      g = q ? { ecosystem: key, packages: 0, ...this.recordsFor(q) } : { ecosystem: key, packages: 0, records: 0, covered: false, reason: unmatchedReason(pkg), names: [], ...(pkg.version === '' && isProject(pkg) ? { project: true as const } : {}) };
       this.groups.set(key, g);
     }
     g.packages++;
@@ -191,13 +191,16 @@ class CoverageCounter {
         covered: g.covered,
         ...(g.reason !== undefined ? { reason: g.reason } : {}),
         ...(g.covered ? {} : { notCovered: g.names.sort() }),
+        ...(g.project ? { project: true as const } : {}),
       }));
   }
 }
 
+const isProject = (pkg: Package): boolean => pkg.metadata?.project === 'root' || pkg.metadata?.project === 'workspace';
+
 /** A label for packages OSV has no ecosystem for: their type, with the distro for OS packages ('rpm (centos 7)'). */
 function unmatchedKind(pkg: Package): string {
-  if (pkg.version === '') return `${pkg.type} (no version)`;
+  if (pkg.version === '') return isProject(pkg) ? `${pkg.type} (project, no version)` : `${pkg.type} (no version)`;
   if (pkg.type === 'binary') return 'binary (runtime)';
   const purl = pkg.purl ? /^pkg:([a-z0-9.+-]+)\/(?:([^/@?#]+)\/)?/i.exec(pkg.purl) : null;
   if (purl && ['deb', 'rpm', 'apk'].includes(purl[1]!.toLowerCase())) return `${purl[1]!.toLowerCase()} (${purl[2] ?? 'unknown distro'})`;
@@ -208,7 +211,7 @@ function unmatchedKind(pkg: Package): string {
 
 function unmatchedReason(pkg: Package): string {
   // a go.mod's main module, an unversioned workspace member: nothing names the version that was built
-  if (pkg.version === '') return 'a package without a version cannot be matched (the project itself or a workspace member when marked metadata.project)';
+  if (pkg.version === '') return isProject(pkg) ? 'the project itself or a member of it, which names no version: nothing to match' : 'a package without a version cannot be matched';
   if (pkg.type === 'binary') return 'runtime binaries have no OSV ecosystem';
   if (pkg.type === 'java-archive') return 'jars without a Maven groupId cannot be matched';
   if (!pkg.purl) return 'no purl and no ecosystem custody can tell';

@@ -95,8 +95,11 @@ describe('native OSV matching', () => {
     const r = matchSbom(sbom([root, versioned]), store, opts);
     // the versioned project is matched like any package (as grype and trivy match it); the versionless one is not
     expect(r.findings.map((f) => f.package.version)).toEqual(['1.0.0', '1.0.0']);
-    expect(r.coverage.find((c) => c.ecosystem === 'java-archive (no version)')).toMatchObject({ packages: 1, covered: false, notCovered: ['log4j-core@'], reason: expect.stringMatching(/without a version cannot be matched/) });
+    expect(r.coverage.find((c) => c.ecosystem === 'java-archive (project, no version)')).toEqual({ ecosystem: 'java-archive (project, no version)', packages: 1, records: 0, covered: false, project: true, notCovered: ['log4j-core@'], reason: 'the project itself or a member of it, which names no version: nothing to match' });
     expect([r.packagesScanned, r.packagesSkipped]).toEqual([1, 1]);
+    // a versionless package that is not the project is not covered, and counts for --require-coverage
+    const plain = matchSbom(sbom([pkg('lib', '', 'pkg:npm/lib', { type: 'npm' })]), store, opts);
+    expect(plain.coverage).toEqual([{ ecosystem: 'npm (no version)', packages: 1, records: 0, covered: false, notCovered: ['lib@'], reason: 'a package without a version cannot be matched' }]);
   });
 
   it('Maven ordering, not string ordering: 2.13.2 > 2.4 and 2.4 < 2.12.2', async () => {

@@ -22,7 +22,7 @@ let dir: string;
 interface ScanDoc {
   findings: { id: string; aliases: string[]; package: { name: string; version: string } }[];
   vulnerabilityData: { kind: string; location: string; datasets: { name: string; records: number; fetchedAt?: string; origin: string }[]; asOf: string; asOfBasis: string; ageSeconds: number; stale: boolean; maxAgeSeconds: number };
-  coverage: { ecosystem: string; packages: number; covered: boolean; records: number; reason?: string; notCovered?: string[] }[];
+  coverage: { ecosystem: string; packages: number; covered: boolean; records: number; reason?: string; notCovered?: string[]; project?: true }[];
   ownedPackages?: { name: string; owner: string }[];
   incomplete?: { kind: string; path: string; reason: string }[];
   tools: { name: string; version: string }[];
@@ -129,6 +129,21 @@ describe('scan with the local database', () => {
     expect(accepted.code).toBe(0);
     const failing = await scan([writeSbom(), '--require-coverage', '--fail-on', 'high']);
     expect(failing.code).toBe(1);
+  });
+
+  it('--require-coverage: the project itself without a version (nothing to match) is listed, not counted as unscanned', async () => {
+    const doc = join(dir, 'project.cdx.json');
+    writeFileSync(doc, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [
+      { type: 'library', name: 'my-app', purl: 'pkg:npm/my-app', properties: [{ name: 'custody:metadata:project', value: 'root' }] },
+      { type: 'library', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' },
+      { type: 'library', name: 'lib', purl: 'pkg:npm/lib' },
+    ] }));
+    const r = await scan([doc, '--require-coverage']);
+    const out = JSON.parse(r.stdout) as ScanDoc;
+    expect(out.coverage.find((c) => c.ecosystem === 'npm (project, no version)')).toMatchObject({ packages: 1, covered: false, project: true, notCovered: ['my-app@'] });
+    // a versionless package that is not the project is unscanned input
+    expect(r.code).toBe(3);
+    expect(out.incomplete!.map((i) => i.path)).toEqual(['npm (no version)']);
   });
 
   it("language packages an OS package owns are matched through it, not on their own, unless asked", async () => {
