@@ -207,6 +207,8 @@ function packageOf(p: Record<string, unknown>, ctx: DecodeContext, kind: SourceD
   }
   const label = modularityLabelOf(purl, notes.length > 0 ? notesAll(notes, 'custody:metadata:modularityLabel', '=') : NO_NOTES);
   if (label) metadata.modularityLabel = label;
+  const project = notes.length > 0 ? notesAll(notes, 'custody:metadata:project', '=')[0] : undefined;
+  if (project === 'root' || project === 'workspace') metadata.project = project;
   if (Object.keys(metadata).length > 0) pkg.metadata = metadata;
   return pkg;
 }

@@ -173,7 +173,12 @@ function packageOf(p: Package, extracted: Map<string, SpdxExtractedLicense>, not
   // SPDX 2.3 has no field for an rpm's module stream (RHEL 8 modularity), which the matcher needs:
   // an annotation in the same `custody:<key>=<value>` form as the subject's, read back by the decoder.
   const label = p.metadata?.modularityLabel;
-  if (typeof label === 'string' && label !== '') out.annotations = [note(`custody:metadata:modularityLabel=${label}`)];
+  const annotations: SpdxAnnotation[] = [];
+  if (typeof label === 'string' && label !== '') annotations.push(note(`custody:metadata:modularityLabel=${label}`));
+  // nor for "this package is the project itself" (README "The project itself"): the same form
+  const project = p.metadata?.project;
+  if (project === 'root' || project === 'workspace') annotations.push(note(`custody:metadata:project=${project}`));
+  if (annotations.length > 0) out.annotations = annotations;
   return out;
 }
 
