@@ -13,12 +13,13 @@
  *   `depends-on` relationships.
  * - `:git` entries are reported at their locked commit with no purl, as syft does: they are not on hex.pm and
  *   a `pkg:hex` purl would match hex.pm's advisories (trivy skips them).
- * - `:path` entries have no version: the project's own code, a warning (syft reports them without a version).
+ * - `:path` entries are the project's own code: reported without a version or purl, marked `project: workspace`
+ *   (syft reports them without a version).
  */
 import { buildPurl } from '../../core/ecosystem.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { langPackage, nameSome, textOf } from '../lang-common.js';
+import { langPackage, nameSome, projectMetadata, textOf } from '../lang-common.js';
 
 const CATALOGER = 'elixir-mix-lock-cataloger';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -59,7 +60,6 @@ export function parseMixLock(file: CatalogFile, ctx: CatalogContext): ParseResul
   const byKey = new Map<string, Package>();
   const deps: [Package, string[]][] = [];
   const unread: string[] = [];
-  const local: string[] = [];
   let entries = 0;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -106,12 +106,17 @@ export function parseMixLock(file: CatalogFile, ctx: CatalogContext): ParseResul
         continue;
       }
     } else if (source === 'path') {
-      local.push(key);
+      // local code of the project (an umbrella sibling, a vendored app): a member of it, without a version
+      // or a purl (it is not on hex.pm), as git entries are reported without one
+      const at = /^\s*"([^"]*)"/.exec(body)?.[1];
+      const p = langPackage({ name: key, version: '', type: 'hex', location: file.location, foundBy: CATALOGER, metadata: projectMetadata('workspace', { source: 'path', ...(at !== undefined ? { path: at } : {}) }) });
+      packages.push(p);
+      byKey.set(key, p);
+      deps.push([p, []]);
       continue;
     }
     unread.push(`line ${i + 1}${key ? ` (${JSON.stringify(key)})` : ''}`);
   }
-  if (local.length > 0) ctx.warn(`mix.lock path dependencies have no version and are not reported: ${nameSome(local, MAX_NAMED)}`, file.location);
   if (unread.length > 0) ctx.incomplete(`mix.lock entries not read: ${nameSome(unread, MAX_NAMED)}`);
   const relationships: Relationship[] = [];
   for (const [p, ds] of deps) {

@@ -11,7 +11,7 @@ import { catalogFiles } from '../lang-support.js';
 const peer = (p: string): Buffer => readFileSync(join(FIXTURES, 'catalog', 'peers', p));
 
 describe('elixir-mix-lock-cataloger', () => {
-  it('hex entries with the outer checksum and depends-on relationships; git at its commit without a purl; path entries a warning', async () => {
+  it('hex entries with the outer checksum and depends-on relationships; git at its commit without a purl; path entries the project\'s own members, without a version or purl', async () => {
     const r = await catalogFiles([elixirMixLockCataloger], [{ path: '/app/mix.lock', content: peer('syft/elixir/mix.lock') }]);
     const cowboy = r.packages.find((p) => p.name === 'cowboy')!;
     expect(cowboy).toMatchObject({ type: 'hex', version: '2.9.0', purl: 'pkg:hex/cowboy@2.9.0', hashes: { 'SHA-256': '2c729f934b4e1aa149aff882f57c6372c15399a20d54f65c8d67bef583021bde' }, foundBy: ['elixir-mix-lock-cataloger'] });
@@ -20,7 +20,9 @@ describe('elixir-mix-lock-cataloger', () => {
     expect(enacl.metadata).toMatchObject({ source: 'git', vcsUrl: 'https://github.com/aeternity/enacl.git' });
     const name = new Map(r.packages.map((p) => [p.id, p.name]));
     expect(r.relationships.filter((x) => name.get(x.from) === 'ecto_sql').map((x) => `${x.type} ${name.get(x.to)}`).sort()).toEqual(['depends-on db_connection', 'depends-on ecto']);
-    expect(r.warnings).toEqual(['/app/mix.lock: mix.lock path dependencies have no version and are not reported: local_dep']);
+    expect(r.packages.find((p) => p.name === 'local_dep')).toMatchObject({ version: '', metadata: { source: 'path', path: '../local_dep', project: 'workspace' } });
+    expect(r.packages.find((p) => p.name === 'local_dep')!.purl).toBeUndefined();
+    expect(r.warnings).toEqual([]);
     expect(r.incomplete).toEqual([]);
   });
 
