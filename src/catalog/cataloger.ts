@@ -67,6 +67,12 @@ export interface ParseResult {
    * lists gets an `owns` relationship from it. Not written to any output.
    */
   ownedFiles?: Map<Package, readonly string[]>;
+  /**
+   * A directory a package installed everything under (a Bitnami component's `/opt/bitnami/<app>`): a
+   * runtime binary inside it is that package, not reported again. Unlike `ownedFiles` it gives no `owns`
+   * relationships: other packages bundled there keep their own ecosystem's advisories.
+   */
+  ownedDirs?: Map<Package, string>;
 }
 
 export type { Incomplete };

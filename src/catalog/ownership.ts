@@ -3,9 +3,10 @@
  * databases report the files each package installed (`ParseResult.ownedFiles`: dpkg's info/*.list,
  * apk's F:/R: lines, rpm's file lists); the runner applies two rules once, here:
  *
- * - a runtime binary (type `binary`) found in a file an OS package lists is not reported again: the
- *   OS package already is, with the distro's version and advisories (syft: "exclude binaries by file
- *   ownership overlap");
+ * - a runtime binary (type `binary`) found in a file an OS package lists, or in the directory a package
+ *   installed everything under (Bitnami components: `ParseResult.ownedDirs`), is not reported again: the
+ *   package already is, with its own version and advisories (syft: "exclude binaries by file ownership
+ *   overlap");
  * - any other non-OS package (python, npm, gem, java-archive, go-module, ...) whose file an OS package
  *   lists stays, with an `owns` relationship from that OS package (syft's ownership-by-file-overlap):
  *   matching then goes through the distro's advisories, not the language ecosystem's.
@@ -39,9 +40,24 @@ export class OwnershipIndex {
 
   constructor(private readonly resolver: Pick<FileResolver, 'resolve'>) {}
 
-  /** True when some OS package reported a file list. */
+  /** Directories a package installed everything under (runtime binaries only), as real paths ending in '/'. */
+  private readonly dirOwners: [Package, string][] = [];
+
+  /** True when some OS package reported a file list, or some package a directory. */
   get hasLists(): boolean {
-    return this.lists.length > 0;
+    return this.lists.length > 0 || this.dirOwners.length > 0;
+  }
+
+  /** Record a directory `owner` installed everything under (ParseResult.ownedDirs). */
+  addDirectory(owner: Package, dir: string): void {
+    const real = this.realDir(dir.replace(/\/+$/, '') || '/');
+    this.dirOwners.push([owner, real === '/' ? '/' : `${real}/`]);
+  }
+
+  /** The package whose directory holds the file at this real path, if any. */
+  directoryOwnerOf(path: string): Package | undefined {
+    for (const [owner, dir] of this.dirOwners) if (path.startsWith(dir)) return owner;
+    return undefined;
   }
 
   private realDir(dir: string): string {
@@ -87,9 +103,9 @@ export class OwnershipIndex {
     }
   }
 
-  /** True when an OS package lists the file at this real path (after {@link resolve} was asked about it). */
+  /** True when an OS package lists the file at this real path (after {@link resolve} was asked about it), or it is in a package's directory. */
   isOwned(path: string): boolean {
-    return (this.answers.get(path)?.length ?? 0) > 0;
+    return (this.answers.get(path)?.length ?? 0) > 0 || this.directoryOwnerOf(path) !== undefined;
   }
 
   /** The OS packages that list the file at this real path (the outer archive of a nested location). */
@@ -125,7 +141,7 @@ export function applyOwnershipRules(packages: readonly Package[], index: Ownersh
     }
     const owners = new Set<Package>();
     for (const l of p.locations) for (const o of index.ownersOf(l.path)) owners.add(o);
-    if (owners.size > 0 && p.type === 'binary') {
+    if (p.type === 'binary' && (owners.size > 0 || p.locations.some((l) => index.directoryOwnerOf(outerPath(l.path)) !== undefined))) {
       dropped++;
       continue;
     }

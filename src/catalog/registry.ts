@@ -19,6 +19,7 @@ import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
+import { bitnamiCataloger } from './bitnami/index.js';
 import { conanCataloger } from './conan/index.js';
 import { dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
@@ -61,6 +62,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   erlangRebarLockCataloger,
   swiftPackageResolvedCataloger,
   cocoapodsPodfileLockCataloger,
+  bitnamiCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

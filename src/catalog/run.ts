@@ -248,6 +248,8 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
           packages.push(copy);
           const owned = result.ownedFiles?.get(p);
           if (owned !== undefined) ownership.add(copy, owned);
+          const dir = result.ownedDirs?.get(p);
+          if (dir !== undefined) ownership.addDirectory(copy, dir);
         }
         if (result.relationships) relationships.push(...result.relationships);
       } else {

@@ -25,7 +25,8 @@ export type Ecosystem =
   | 'pub'
   | 'hex'
   | 'swift'
-  | 'cocoapods';
+  | 'cocoapods'
+  | 'bitnami';
 
 export interface PurlParts {
   type: string;

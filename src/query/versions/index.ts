@@ -43,6 +43,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   swift: compareSemver,
   // Pod::Version is a Gem::Version
   cocoapods: compareGem,
+  // upstream version and Bitnami's own revision ('17.2.0-8'): digit runs numerically, not a SemVer pre-release
+  bitnami: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -81,6 +83,7 @@ const ALIASES: Record<string, VersionScheme> = {
   swift: 'swift',
   swifturl: 'swift',
   cocoapods: 'cocoapods',
+  bitnami: 'bitnami',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */
