@@ -19,7 +19,7 @@ import type { Package, PackageType, Relationship } from '../sbom/model.js';
 import type { FileResolver } from '../source/types.js';
 
 /** Package types of OS package databases: they own files, they are never owned. */
-const OS_TYPES: ReadonlySet<PackageType> = new Set(['deb', 'apk', 'rpm', 'alpm']);
+const OS_TYPES: ReadonlySet<PackageType> = new Set(['deb', 'apk', 'rpm', 'alpm', 'portage']);
 
 /** The id a package has (or will get from finalizePackages). */
 function idOf(p: Package): string {

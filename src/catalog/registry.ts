@@ -20,6 +20,7 @@ import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
+import { portageCataloger } from './gentoo/index.js';
 import { conanCataloger } from './conan/index.js';
 import { dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
@@ -63,6 +64,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   swiftPackageResolvedCataloger,
   cocoapodsPodfileLockCataloger,
   bitnamiCataloger,
+  portageCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

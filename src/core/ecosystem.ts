@@ -26,7 +26,8 @@ export type Ecosystem =
   | 'hex'
   | 'swift'
   | 'cocoapods'
-  | 'bitnami';
+  | 'bitnami'
+  | 'ebuild';
 
 export interface PurlParts {
   type: string;

@@ -45,6 +45,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   bitnami: 'bitnami',
+  ebuild: 'portage',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -89,6 +90,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   cocoapods: 'cocoapods',
   pod: 'cocoapods',
   bitnami: 'bitnami',
+  portage: 'portage',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -104,7 +106,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -15,6 +15,7 @@ import { compareMaven } from './maven.js';
 import { comparePep440 } from './pep440.js';
 import { compareRpm } from './rpm.js';
 import { compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
+import { comparePortage } from './portage.js';
 
 /** An ecosystem (purl type) or 'semver' for plain SemVer 2.0 (OSV SEMVER ranges). */
 export type VersionScheme = Ecosystem | 'semver';
@@ -45,6 +46,7 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   cocoapods: compareGem,
   // upstream version and Bitnami's own revision ('17.2.0-8'): digit runs numerically, not a SemVer pre-release
   bitnami: compareGeneric,
+  ebuild: comparePortage,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -84,6 +86,9 @@ const ALIASES: Record<string, VersionScheme> = {
   swifturl: 'swift',
   cocoapods: 'cocoapods',
   bitnami: 'bitnami',
+  ebuild: 'ebuild',
+  portage: 'ebuild',
+  gentoo: 'ebuild',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -31,6 +31,11 @@ const ORDERINGS: Record<string, { scheme: VersionScheme; list: string[] }[]> = {
   cargo: [{ scheme: 'cargo', list: ['0.1.0', '1.0.0-alpha', '1.0.0', '1.0.1'] }],
   nuget: [{ scheme: 'nuget', list: ['1.0.0-alpha', '1.0.0-Beta', '1.0.0', '1.0.0.1', '1.0.1', '1.10'] }],
   composer: [{ scheme: 'composer', list: ['1.0.0-dev', '1.0.0-alpha1', '1.0.0-beta2', '1.0.0-RC1', '1.0.0', '1.0.0-p1', '1.0.1', 'v1.1.0'] }],
+  // PMS 3.3 (Gentoo): 1.01 < 1.1 (leading-zero components as strings), suffix order alpha < beta < pre < rc < none < p
+  ebuild: [
+    { scheme: 'ebuild', list: ['1.0_alpha', '1.0_alpha1', '1.0_beta2', '1.0_pre', '1.0_rc1', '1.0_rc1_p1', '1.0', '1.0-r1', '1.0-r10', '1.0_p1', '1.0a', '1.0.1', '1.01', '1.1', '1.10', '2'] },
+    { scheme: 'ebuild', list: ['2.36-r7', '2.36-r9', '2.37', '2.37_p20230526'] },
+  ],
 };
 
 describe('compareVersions orderings', () => {
@@ -61,6 +66,8 @@ describe('compareVersions orderings', () => {
     expect(compareVersions('golang', 'v1.2.3', '1.2.3')).toBe(0);
     expect(compareVersions('semver', '1.2.3+build', '1.2.3')).toBe(0);
     expect(compareVersions('rpm', '1.0', '1.0-5')).toBe(0);
+    expect(compareVersions('ebuild', '1.0-r0', '1.0')).toBe(0);
+    expect(compareVersions('ebuild', '1.010', '1.01')).toBe(0);
   });
 
   it('throws InputError for versions a scheme cannot read', () => {
@@ -69,6 +76,7 @@ describe('compareVersions orderings', () => {
     expect(() => compareVersions('deb', 'abc', '1.0')).toThrow(InputError);
     expect(() => compareVersions('apk', '1.0-foo', '1.0')).toThrow(InputError);
     expect(() => compareVersions('golang', '(devel)', 'v1.0.0')).toThrow(InputError);
+    expect(() => compareVersions('ebuild', '1.0_gamma', '1.0')).toThrow(InputError);
   });
 
   it('is antisymmetric and reflexive on arbitrary digit-dot versions (property)', () => {
