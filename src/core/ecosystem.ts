@@ -25,7 +25,8 @@ export type Ecosystem =
   | 'pub'
   | 'hex'
   | 'swift'
-  | 'cocoapods';
+  | 'cocoapods'
+  | 'github';
 
 export interface PurlParts {
   type: string;

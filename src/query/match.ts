@@ -139,6 +139,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   hex: 'hex',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  'github-action': 'github',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -169,6 +170,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   hex: 'hex',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  github: 'github',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

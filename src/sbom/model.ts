@@ -34,7 +34,8 @@ export type PackageType =
   | 'dart-pub'
   | 'hex'
   | 'swift'
-  | 'cocoapods';
+  | 'cocoapods'
+  | 'github-action';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -14,7 +14,7 @@ import { compareGeneric } from './generic.js';
 import { compareMaven } from './maven.js';
 import { comparePep440 } from './pep440.js';
 import { compareRpm } from './rpm.js';
-import { compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
+import { compareGithubActions, compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
 
 /** An ecosystem (purl type) or 'semver' for plain SemVer 2.0 (OSV SEMVER ranges). */
 export type VersionScheme = Ecosystem | 'semver';
@@ -43,6 +43,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   swift: compareSemver,
   // Pod::Version is a Gem::Version
   cocoapods: compareGem,
+  // GitHub Actions refs: tags such as v4, v4.2.2
+  github: compareGithubActions,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -81,6 +83,8 @@ const ALIASES: Record<string, VersionScheme> = {
   swift: 'swift',
   swifturl: 'swift',
   cocoapods: 'cocoapods',
+  github: 'github',
+  'github actions': 'github',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -1,0 +1,79 @@
+/**
+ * `custody sbom generate dir:…` over GitHub Actions workflows (and the other formats of this round, the
+ * peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and
+ * back keeps them and their package types.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../helpers/paths.js';
+import { runBuilt } from '../helpers/run-cli.js';
+
+let root: string;
+let work: string;
+
+/** Where each peer fixture goes in the tree, and the purls custody reports from it. */
+const TREE: readonly { from: string; to: string; purls: string[] }[] = [
+  {
+    from: 'syft/githubactions/call-shared-workflow.yaml',
+    to: 'repo/.github/workflows/ci.yml',
+    purls: ['pkg:github/actions/checkout@v4', 'pkg:github/octo-org/another-repo@v1#.github/workflows/workflow.yml', 'pkg:github/octo-org/this-repo@172239021f7ba04fe7327647b213799853a9eb89#.github/workflows/workflow-1.yml'],
+  },
+  {
+    from: 'syft/githubactions/composite-action.yaml',
+    to: 'repo/.github/actions/bootstrap/action.yaml',
+    purls: ['pkg:github/actions/cache@v3', 'pkg:github/actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', 'pkg:github/actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed', 'pkg:github/actions/setup-go@v4'],
+  },
+];
+const TYPES = ['github-action'];
+const CATALOGERS = ['github-actions-usage-cataloger'];
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
+  work = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-out-'));
+  for (const t of TREE) {
+    const to = join(root, t.to);
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(join(FIXTURES, 'catalog', 'peers', t.from), to);
+  }
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+const purlsOfCdx = (doc: { components?: { purl?: string }[] }): string[] => (doc.components ?? []).map((c) => c.purl ?? '').filter((p) => p !== '').sort();
+const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] }): string[] =>
+  (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
+
+describe('custody sbom generate: GitHub Actions workflows and the other formats of this round (e2e)', () => {
+  it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
+    const want = TREE.flatMap((t) => t.purls).sort();
+    const gen = await runBuilt(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(purlsOfCdx(JSON.parse(gen.stdout) as never)).toEqual(want);
+    const cdx = join(work, 'tree.cdx.json');
+    writeFileSync(cdx, gen.stdout);
+    const spdx = await runBuilt(['sbom', 'convert', cdx, '-o', 'spdx-json']);
+    expect(spdx.code, spdx.stderr).toBe(0);
+    expect(purlsOfSpdx(JSON.parse(spdx.stdout) as never)).toEqual(want);
+    const spdxFile = join(work, 'tree.spdx.json');
+    writeFileSync(spdxFile, spdx.stdout);
+    const back = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'cyclonedx-json']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(purlsOfCdx(JSON.parse(back.stdout) as never)).toEqual(want);
+    const xml = await runBuilt(['sbom', 'convert', cdx, '-o', 'cyclonedx-xml']);
+    expect(xml.code, xml.stderr).toBe(0);
+    const xmlFile = join(work, 'tree.cdx.xml');
+    writeFileSync(xmlFile, xml.stdout);
+    const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
+    expect(fromXml.code, fromXml.stderr).toBe(0);
+    expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
+    const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
+    expect(own.code, own.stderr).toBe(0);
+    const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
+    expect([...types].sort()).toEqual([...TYPES].sort());
+    for (const c of CATALOGERS) expect(readFileSync(cdx, 'utf8')).toContain(c);
+  });
+});
