@@ -26,7 +26,8 @@ export type Ecosystem =
   | 'hex'
   | 'swift'
   | 'cocoapods'
-  | 'github';
+  | 'github'
+  | 'terraform';
 
 export interface PurlParts {
   type: string;

@@ -140,6 +140,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   'github-action': 'github',
+  terraform: 'terraform',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -171,6 +172,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   github: 'github',
+  terraform: 'terraform',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

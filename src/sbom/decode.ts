@@ -45,6 +45,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   github: 'github-action',
+  terraform: 'terraform',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -90,6 +91,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   pod: 'cocoapods',
   'github-action': 'github-action',
   'github-action-workflow': 'github-action',
+  terraform: 'terraform',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -105,7 +107,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'github-action']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'github-action', 'terraform']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -35,7 +35,8 @@ export type PackageType =
   | 'hex'
   | 'swift'
   | 'cocoapods'
-  | 'github-action';
+  | 'github-action'
+  | 'terraform';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -1,5 +1,5 @@
 /**
- * `custody sbom generate dir:…` over GitHub Actions workflows (and the other formats of this round, the
+ * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files (and the other formats of this round, the
  * peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and
  * back keeps them and their package types.
  */
@@ -14,7 +14,7 @@ let root: string;
 let work: string;
 
 /** Where each peer fixture goes in the tree, and the purls custody reports from it. */
-const TREE: readonly { from: string; to: string; purls: string[] }[] = [
+const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: string[] }[] = [
   {
     from: 'syft/githubactions/call-shared-workflow.yaml',
     to: 'repo/.github/workflows/ci.yml',
@@ -25,9 +25,16 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
     to: 'repo/.github/actions/bootstrap/action.yaml',
     purls: ['pkg:github/actions/cache@v3', 'pkg:github/actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', 'pkg:github/actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed', 'pkg:github/actions/setup-go@v4'],
   },
+  {
+    from: 'syft/terraform/two-providers/.terraform.lock.hcl',
+    to: 'repo/infra/.terraform.lock.hcl',
+    purls: [],
+    // no purl type for Terraform providers yet: name@version, with the package type, must survive
+    unpurled: ['registry.terraform.io/hashicorp/aws@5.72.1', 'registry.terraform.io/hashicorp/google@6.8.0'],
+  },
 ];
-const TYPES = ['github-action'];
-const CATALOGERS = ['github-actions-usage-cataloger'];
+const TYPES = ['github-action', 'terraform'];
+const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
@@ -44,15 +51,19 @@ afterAll(() => {
 });
 
 const purlsOfCdx = (doc: { components?: { purl?: string }[] }): string[] => (doc.components ?? []).map((c) => c.purl ?? '').filter((p) => p !== '').sort();
+const unpurledOfCdx = (doc: { components?: { purl?: string; name: string; version?: string }[] }): string[] =>
+  (doc.components ?? []).filter((c) => !c.purl).map((c) => `${c.name}@${c.version ?? ''}`).sort();
 const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] }): string[] =>
   (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
 
 describe('custody sbom generate: GitHub Actions workflows and the other formats of this round (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
+    const unpurled = TREE.flatMap((t) => t.unpurled ?? []).sort();
     const gen = await runBuilt(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
     expect(gen.code, gen.stderr).toBe(0);
     expect(purlsOfCdx(JSON.parse(gen.stdout) as never)).toEqual(want);
+    expect(unpurledOfCdx(JSON.parse(gen.stdout) as never)).toEqual(unpurled);
     const cdx = join(work, 'tree.cdx.json');
     writeFileSync(cdx, gen.stdout);
     const spdx = await runBuilt(['sbom', 'convert', cdx, '-o', 'spdx-json']);
@@ -63,6 +74,7 @@ describe('custody sbom generate: GitHub Actions workflows and the other formats 
     const back = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'cyclonedx-json']);
     expect(back.code, back.stderr).toBe(0);
     expect(purlsOfCdx(JSON.parse(back.stdout) as never)).toEqual(want);
+    expect(unpurledOfCdx(JSON.parse(back.stdout) as never)).toEqual(unpurled);
     const xml = await runBuilt(['sbom', 'convert', cdx, '-o', 'cyclonedx-xml']);
     expect(xml.code, xml.stderr).toBe(0);
     const xmlFile = join(work, 'tree.cdx.xml');
@@ -70,10 +82,16 @@ describe('custody sbom generate: GitHub Actions workflows and the other formats 
     const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
     expect(fromXml.code, fromXml.stderr).toBe(0);
     expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
+    expect(unpurledOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(unpurled);
+    // custody's own JSON keeps the package types: from CycloneDX (custody:type) all of them; from SPDX those
+    // with a purl (SPDX 2.3 says a package's kind only through its purl, and a Terraform provider has none)
+    const typesOf = (out: string): string[] => [...new Set((JSON.parse(out) as { packages: { type: string }[] }).packages.map((p) => p.type))].sort();
+    const fromCdx = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'json']);
+    expect(fromCdx.code, fromCdx.stderr).toBe(0);
+    expect(typesOf(fromCdx.stdout)).toEqual([...TYPES].sort());
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
-    const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
-    expect([...types].sort()).toEqual([...TYPES].sort());
+    expect(typesOf(own.stdout)).toEqual([...TYPES.filter((t) => t !== 'terraform'), ...(unpurled.length > 0 ? ['unknown'] : [])].sort());
     for (const c of CATALOGERS) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
 });

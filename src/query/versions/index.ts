@@ -45,6 +45,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   cocoapods: compareGem,
   // GitHub Actions refs: tags such as v4, v4.2.2
   github: compareGithubActions,
+  // provider versions are SemVer (the registry's protocol requires it)
+  terraform: compareSemver,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -85,6 +87,7 @@ const ALIASES: Record<string, VersionScheme> = {
   cocoapods: 'cocoapods',
   github: 'github',
   'github actions': 'github',
+  terraform: 'terraform',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -41,3 +41,20 @@ describe('github-action', () => {
     expect(normaliseOsvName('GitHub Actions', 'Actions/Checkout')).toBe('actions/checkout');
   });
 });
+
+describe('terraform', () => {
+  it('sbom query --version orders provider versions as SemVer (by name: they have no purl)', () => {
+    const q = compileQuery({ name: 'registry.terraform.io/hashicorp/aws', version: '>=5.0.0 <5.72.1' });
+    expect(matchPackage(q, pkg('terraform', 'registry.terraform.io/hashicorp/aws', '5.9.0'))).toBe(true);
+    expect(matchPackage(q, pkg('terraform', 'registry.terraform.io/hashicorp/aws', '5.72.1'))).toBe(false);
+    expect(matchPackage(q, pkg('terraform', 'registry.terraform.io/hashicorp/aws', '5.72.1-beta1'))).toBe(true);
+  });
+  it('read back from syft\'s type word (and a pkg:terraform purl, should one come)', () => {
+    expect(packageTypeOf(undefined, 'terraform')).toBe('terraform');
+    expect(packageTypeOf('pkg:terraform/registry.terraform.io/hashicorp/aws@5.72.1')).toBe('terraform');
+    expect(custodyType('terraform')).toBe('terraform');
+  });
+  it('OSV: no Terraform ecosystem, not covered', () => {
+    expect(osvQueryOf(pkg('terraform', 'registry.terraform.io/hashicorp/aws', '5.72.1'), undefined)).toBeUndefined();
+  });
+});
