@@ -20,9 +20,9 @@ import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { conanCataloger } from './conan/index.js';
-import { dartPubspecLockCataloger } from './dart/index.js';
+import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
-import { erlangRebarLockCataloger } from './erlang/index.js';
+import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 import { githubActionsUsageCataloger } from './githubactions/index.js';
 import { terraformLockCataloger } from './terraform/index.js';
@@ -65,6 +65,8 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   cocoapodsPodfileLockCataloger,
   githubActionsUsageCataloger,
   terraformLockCataloger,
+  erlangOtpApplicationCataloger,
+  dartPubspecCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

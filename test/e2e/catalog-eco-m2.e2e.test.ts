@@ -1,5 +1,5 @@
 /**
- * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files (and the other formats of this round, the
+ * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files, OTP `.app` files, pubspec.yaml (and the other formats of this round, the
  * peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and
  * back keeps them and their package types.
  */
@@ -32,9 +32,11 @@ const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: str
     // no purl type for Terraform providers yet: name@version, with the package type, must survive
     unpurled: ['registry.terraform.io/hashicorp/aws@5.72.1', 'registry.terraform.io/hashicorp/google@6.8.0'],
   },
+  { from: 'syft/erlang/rabbitmq.app', to: 'repo/rel/lib/rabbit-3.12.10/ebin/rabbit.app', purls: ['pkg:hex/rabbit@3.12.10'] },
+  { from: 'syft/dart/pubspecs/appainter.pubspec.yaml', to: 'repo/app/pubspec.yaml', purls: ['pkg:pub/appainter@2.4.8'] },
 ];
-const TYPES = ['github-action', 'terraform'];
-const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger'];
+const TYPES = ['github-action', 'terraform', 'hex', 'dart-pub'];
+const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger', 'erlang-otp-application-cataloger', 'dart-pubspec-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
