@@ -19,7 +19,7 @@ import { rustBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import { alpmDbCataloger } from './arch/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
-import { conanCataloger } from './conan/index.js';
+import { conanCataloger, conanInfoCataloger } from './conan/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
 import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
@@ -67,6 +67,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   terraformLockCataloger,
   erlangOtpApplicationCataloger,
   dartPubspecCataloger,
+  conanInfoCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -1,5 +1,5 @@
 /**
- * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files, OTP `.app` files, pubspec.yaml (and the other formats of this round, the
+ * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files, OTP `.app` files, pubspec.yaml, Conan's conaninfo.txt (and the other formats of this round, the
  * peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and
  * back keeps them and their package types.
  */
@@ -34,9 +34,14 @@ const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: str
   },
   { from: 'syft/erlang/rabbitmq.app', to: 'repo/rel/lib/rabbit-3.12.10/ebin/rabbit.app', purls: ['pkg:hex/rabbit@3.12.10'] },
   { from: 'syft/dart/pubspecs/appainter.pubspec.yaml', to: 'repo/app/pubspec.yaml', purls: ['pkg:pub/appainter@2.4.8'] },
+  {
+    from: 'syft/cpp/conaninfo/mfast/1.2.2/my_user/my_channel/package/9d1f076b471417647c2022a78d5e2c1f834289ac/conaninfo.txt',
+    to: 'conan-cache/data/mfast/1.2.2/my_user/my_channel/package/9d1f076b471417647c2022a78d5e2c1f834289ac/conaninfo.txt',
+    purls: ['pkg:conan/boost@1.75.0', 'pkg:conan/bzip2@1.0.8', 'pkg:conan/libbacktrace@cci.20210118', 'pkg:conan/my_user/mfast@1.2.2?channel=my_channel', 'pkg:conan/tinyxml2@9.0.0', 'pkg:conan/zlib@1.2.13'],
+  },
 ];
-const TYPES = ['github-action', 'terraform', 'hex', 'dart-pub'];
-const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger', 'erlang-otp-application-cataloger', 'dart-pubspec-cataloger'];
+const TYPES = ['github-action', 'terraform', 'hex', 'dart-pub', 'conan'];
+const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger', 'erlang-otp-application-cataloger', 'dart-pubspec-cataloger', 'conan-info-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
