@@ -26,6 +26,7 @@ import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlan
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 import { githubActionsUsageCataloger } from './githubactions/index.js';
 import { terraformLockCataloger } from './terraform/index.js';
+import { luaRockCataloger } from './lua/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -68,6 +69,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   erlangOtpApplicationCataloger,
   dartPubspecCataloger,
   conanInfoCataloger,
+  luaRockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -27,7 +27,8 @@ export type Ecosystem =
   | 'swift'
   | 'cocoapods'
   | 'github'
-  | 'terraform';
+  | 'terraform'
+  | 'luarocks';
 
 export interface PurlParts {
   type: string;

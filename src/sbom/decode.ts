@@ -46,6 +46,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   cocoapods: 'cocoapods',
   github: 'github-action',
   terraform: 'terraform',
+  luarocks: 'lua-rocks',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -92,6 +93,8 @@ const TOOL_TYPES: Record<string, PackageType> = {
   'github-action': 'github-action',
   'github-action-workflow': 'github-action',
   terraform: 'terraform',
+  'lua-rocks': 'lua-rocks',
+  luarocks: 'lua-rocks',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -107,7 +110,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'github-action', 'terraform']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'github-action', 'terraform', 'lua-rocks']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

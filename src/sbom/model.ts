@@ -36,7 +36,8 @@ export type PackageType =
   | 'swift'
   | 'cocoapods'
   | 'github-action'
-  | 'terraform';
+  | 'terraform'
+  | 'lua-rocks';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -1,7 +1,7 @@
 /**
- * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files, OTP `.app` files, pubspec.yaml, Conan's conaninfo.txt (and the other formats of this round, the
- * peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and
- * back keeps them and their package types.
+ * `custody sbom generate dir:…` over GitHub Actions workflows, Terraform lock files, OTP `.app` files,
+ * pubspec.yaml, Conan's conaninfo.txt and rockspecs (the peers' own fixtures): the purls reach CycloneDX JSON,
+ * and `sbom convert` to SPDX JSON, CycloneDX XML and back keeps them and their package types.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,9 +39,11 @@ const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: str
     to: 'conan-cache/data/mfast/1.2.2/my_user/my_channel/package/9d1f076b471417647c2022a78d5e2c1f834289ac/conaninfo.txt',
     purls: ['pkg:conan/boost@1.75.0', 'pkg:conan/bzip2@1.0.8', 'pkg:conan/libbacktrace@cci.20210118', 'pkg:conan/my_user/mfast@1.2.2?channel=my_channel', 'pkg:conan/tinyxml2@9.0.0', 'pkg:conan/zlib@1.2.13'],
   },
+  { from: 'syft/lua/rockspec/luasyslog-2.0.1-1.rockspec', to: 'repo/lua/luasyslog-2.0.1-1.rockspec', purls: ['pkg:luarocks/luasyslog@2.0.1-1'] },
+  { from: 'syft/lua/rockspec/lpeg-1.0.2-1.rockspec', to: 'repo/lua/lpeg-1.0.2-1.rockspec', purls: ['pkg:luarocks/LPeg@1.0.2-1'] },
 ];
-const TYPES = ['github-action', 'terraform', 'hex', 'dart-pub', 'conan'];
-const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger', 'erlang-otp-application-cataloger', 'dart-pubspec-cataloger', 'conan-info-cataloger'];
+const TYPES = ['github-action', 'terraform', 'hex', 'dart-pub', 'conan', 'lua-rocks'];
+const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger', 'erlang-otp-application-cataloger', 'dart-pubspec-cataloger', 'conan-info-cataloger', 'lua-rock-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
@@ -63,7 +65,7 @@ const unpurledOfCdx = (doc: { components?: { purl?: string; name: string; versio
 const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] }): string[] =>
   (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
 
-describe('custody sbom generate: GitHub Actions workflows and the other formats of this round (e2e)', () => {
+describe('custody sbom generate: GitHub Actions, Terraform, OTP .app, pubspec.yaml, conaninfo.txt, rockspec (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const unpurled = TREE.flatMap((t) => t.unpurled ?? []).sort();

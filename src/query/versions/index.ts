@@ -47,6 +47,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   github: compareGithubActions,
   // provider versions are SemVer (the registry's protocol requires it)
   terraform: compareSemver,
+  // LuaRocks versions (1.0.2-1: upstream version, rockspec revision): digit runs numerically, letters lexically
+  luarocks: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -88,6 +90,7 @@ const ALIASES: Record<string, VersionScheme> = {
   github: 'github',
   'github actions': 'github',
   terraform: 'terraform',
+  luarocks: 'luarocks',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -58,3 +58,20 @@ describe('terraform', () => {
     expect(osvQueryOf(pkg('terraform', 'registry.terraform.io/hashicorp/aws', '5.72.1'), undefined)).toBeUndefined();
   });
 });
+
+describe('lua-rocks', () => {
+  it('sbom query --version orders rock versions (version-revision) numerically', () => {
+    const q = compileQuery({ purl: 'pkg:luarocks/kong', version: '>=3.0.0-0 <3.10.0-0' });
+    expect(matchPackage(q, pkg('lua-rocks', 'kong', '3.7.0-0', 'pkg:luarocks/kong@3.7.0-0'))).toBe(true);
+    expect(matchPackage(q, pkg('lua-rocks', 'kong', '3.10.0-0', 'pkg:luarocks/kong@3.10.0-0'))).toBe(false);
+    expect(compareVersions('luarocks', '1.0.2-1', '1.0.2-2')).toBe(-1);
+  });
+  it('read back from syft\'s type word and the luarocks purl type', () => {
+    expect(packageTypeOf('pkg:luarocks/LPeg@1.0.2-1')).toBe('lua-rocks');
+    expect(packageTypeOf(undefined, 'lua-rocks')).toBe('lua-rocks');
+    expect(custodyType('lua-rocks')).toBe('lua-rocks');
+  });
+  it('OSV: no LuaRocks ecosystem, not covered', () => {
+    expect(osvQueryOf(pkg('lua-rocks', 'kong', '3.7.0-0', 'pkg:luarocks/kong@3.7.0-0'), undefined)).toBeUndefined();
+  });
+});
