@@ -21,11 +21,14 @@ import { rPackageCataloger } from './r/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
 import { portageCataloger } from './gentoo/index.js';
-import { conanCataloger } from './conan/index.js';
-import { dartPubspecLockCataloger } from './dart/index.js';
+import { conanCataloger, conanInfoCataloger } from './conan/index.js';
+import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
-import { erlangRebarLockCataloger } from './erlang/index.js';
+import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
+import { githubActionsUsageCataloger } from './githubactions/index.js';
+import { terraformLockCataloger } from './terraform/index.js';
+import { luaRockCataloger } from './lua/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -65,6 +68,12 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   cocoapodsPodfileLockCataloger,
   bitnamiCataloger,
   portageCataloger,
+  githubActionsUsageCataloger,
+  terraformLockCataloger,
+  erlangOtpApplicationCataloger,
+  dartPubspecCataloger,
+  conanInfoCataloger,
+  luaRockCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

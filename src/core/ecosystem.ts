@@ -27,7 +27,10 @@ export type Ecosystem =
   | 'swift'
   | 'cocoapods'
   | 'bitnami'
-  | 'ebuild';
+  | 'ebuild'
+  | 'github'
+  | 'terraform'
+  | 'luarocks';
 
 export interface PurlParts {
   type: string;

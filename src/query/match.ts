@@ -141,6 +141,9 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   cocoapods: 'cocoapods',
   bitnami: 'bitnami',
   portage: 'ebuild',
+  'github-action': 'github',
+  terraform: 'terraform',
+  'lua-rocks': 'luarocks',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -173,6 +176,9 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   cocoapods: 'cocoapods',
   bitnami: 'bitnami',
   ebuild: 'ebuild',
+  github: 'github',
+  terraform: 'terraform',
+  luarocks: 'luarocks',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

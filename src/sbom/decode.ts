@@ -46,6 +46,9 @@ const PURL_TYPES: Record<string, PackageType> = {
   cocoapods: 'cocoapods',
   bitnami: 'bitnami',
   ebuild: 'portage',
+  github: 'github-action',
+  terraform: 'terraform',
+  luarocks: 'lua-rocks',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -91,6 +94,11 @@ const TOOL_TYPES: Record<string, PackageType> = {
   pod: 'cocoapods',
   bitnami: 'bitnami',
   portage: 'portage',
+  'github-action': 'github-action',
+  'github-action-workflow': 'github-action',
+  terraform: 'terraform',
+  'lua-rocks': 'lua-rocks',
+  luarocks: 'lua-rocks',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -106,7 +114,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -36,7 +36,10 @@ export type PackageType =
   | 'swift'
   | 'cocoapods'
   | 'bitnami'
-  | 'portage';
+  | 'portage'
+  | 'github-action'
+  | 'terraform'
+  | 'lua-rocks';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -54,7 +54,7 @@ export function parseConanRef(text: string): ConanRef | { error: string } {
   return { name, version, ...(user ? { user } : {}), ...(channel ? { channel } : {}), ...(recipeRevision ? { recipeRevision } : {}) };
 }
 
-function conanPackage(ref: ConanRef, file: CatalogFile, foundBy: string, dev: boolean): Package {
+export function conanPackage(ref: ConanRef, file: CatalogFile, foundBy: string, dev: boolean): Package {
   const metadata: Record<string, unknown> = {};
   if (ref.recipeRevision) metadata.recipeRevision = ref.recipeRevision;
   if (ref.user) metadata.user = ref.user;

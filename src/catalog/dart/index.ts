@@ -1,4 +1,5 @@
 import { defineCataloger } from '../cataloger.js';
+import { parsePubspec } from './pubspec.js';
 import { parsePubspecLock } from './pubspec-lock.js';
 
 /** Declared Dart and Flutter packages from pubspec.lock. */
@@ -7,4 +8,12 @@ export const dartPubspecLockCataloger = defineCataloger({
   ecosystem: 'pub',
   tags: ['language', 'declared', 'directory', 'dart', 'pub'],
   parsers: [{ globs: ['**/pubspec.lock'], parse: parsePubspecLock }],
+});
+
+/** A Dart or Flutter package's manifest (`pubspec.yaml`): the package itself, as the project. */
+export const dartPubspecCataloger = defineCataloger({
+  name: 'dart-pubspec-cataloger',
+  ecosystem: 'pub',
+  tags: ['language', 'declared', 'directory', 'dart', 'pub'],
+  parsers: [{ globs: ['**/pubspec.yaml', '**/pubspec.yml'], parse: parsePubspec }],
 });

@@ -1,7 +1,8 @@
 /**
- * A bounded reader of Erlang terms as `file:consult/1` reads them (rebar.lock): tuples `{…}`, lists `[…]`,
- * binaries `<<"…">>`, strings `"…"`, atoms (`pkg`, `'quoted atom'`), integers; each term ends with `.`;
- * `%` starts a comment. Enough for the data files rebar3 writes, never an evaluator.
+ * A bounded reader of Erlang terms as `file:consult/1` reads them (rebar.lock, OTP `.app` files): tuples `{…}`,
+ * lists `[…]`, maps `#{K => V}` (read as a tuple of keys and values), binaries `<<"…">>`, strings `"…"`, atoms
+ * (`pkg`, `'quoted atom'`), numbers and characters (`$a`); each term ends with `.`; `%` starts a comment.
+ * Enough for the data files rebar3 and OTP applications hold, never an evaluator.
  */
 
 export type Term =
@@ -98,6 +99,35 @@ export function parseTerms(text: string): Term[] {
       if (text[i] !== '>' || text[i + 1] !== '>') fail('expected ">>"');
       i += 2;
       return { kind: 'binary', value };
+    }
+    if (c === '#' && text[i + 1] === '{') {
+      // a map (an application's env may hold one): its keys and values in order; `=>` and `:=` separate them
+      i += 2;
+      const out: Term[] = [];
+      skip();
+      if (text[i] === '}') {
+        i++;
+        return { kind: 'tuple', items: out };
+      }
+      for (;;) {
+        out.push(term(depth + 1));
+        skip();
+        if (!(text.startsWith('=>', i) || text.startsWith(':=', i))) fail('expected "=>" in a map');
+        i += 2;
+        out.push(term(depth + 1));
+        skip();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return { kind: 'tuple', items: out };
+        } else fail('expected "," or "}" in a map');
+      }
+    }
+    if (c === '$' && i + 1 < text.length) {
+      // a character: `$a`, `$\n`
+      const ch = text[i + 1] === '\\' ? text.slice(i + 1, i + 3) : text[i + 1]!;
+      i += 1 + ch.length;
+      return { kind: 'number', value: String(ch.codePointAt(ch.length - 1)) };
     }
     if (c === '"') return { kind: 'string', value: quoted('"') };
     if (c === "'") return { kind: 'atom', value: quoted("'") };

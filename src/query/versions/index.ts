@@ -14,7 +14,7 @@ import { compareGeneric } from './generic.js';
 import { compareMaven } from './maven.js';
 import { comparePep440 } from './pep440.js';
 import { compareRpm } from './rpm.js';
-import { compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
+import { compareGithubActions, compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
 import { comparePortage } from './portage.js';
 
 /** An ecosystem (purl type) or 'semver' for plain SemVer 2.0 (OSV SEMVER ranges). */
@@ -47,6 +47,12 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   // upstream version and Bitnami's own revision ('17.2.0-8'): digit runs numerically, not a SemVer pre-release
   bitnami: compareGeneric,
   ebuild: comparePortage,
+  // GitHub Actions refs: tags such as v4, v4.2.2
+  github: compareGithubActions,
+  // provider versions are SemVer (the registry's protocol requires it)
+  terraform: compareSemver,
+  // LuaRocks versions (1.0.2-1: upstream version, rockspec revision): digit runs numerically, letters lexically
+  luarocks: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -89,6 +95,10 @@ const ALIASES: Record<string, VersionScheme> = {
   ebuild: 'ebuild',
   portage: 'ebuild',
   gentoo: 'ebuild',
+  github: 'github',
+  'github actions': 'github',
+  terraform: 'terraform',
+  luarocks: 'luarocks',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -1,5 +1,6 @@
 /** SemVer 2.0 (npm, crates.io, OSV SEMVER), Go module versions and NuGet's four-part SemVer. */
 import semver from 'semver';
+import { compareGeneric } from './generic.js';
 import { compareDigits, compareStrings, invalidVersion } from './util.js';
 
 function parseSemver(version: string, scheme: string, loose: boolean): semver.SemVer {
@@ -50,4 +51,19 @@ export function compareNuget(a: string, b: string): number {
     if (r !== 0) return r;
   }
   return 0;
+}
+
+/**
+ * GitHub Actions refs as OSV's `GitHub Actions` ranges order them: tags are v-prefixed SemVer, often cut
+ * short (`v4` is 4.0.0, `v4.2` is 4.2.0); anything else (a branch) falls back to the generic ordering.
+ */
+export function compareGithubActions(a: string, b: string): number {
+  const full = (v: string): string | undefined => {
+    const m = /^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?((?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\s*$/.exec(v);
+    return m ? `${m[1]}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}` : undefined;
+  };
+  const x = full(a);
+  const y = full(b);
+  if (x !== undefined && y !== undefined && semver.valid(x) && semver.valid(y)) return semver.compare(x, y);
+  return compareGeneric(a, b);
 }

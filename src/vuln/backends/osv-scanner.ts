@@ -27,6 +27,7 @@ const PURL_TYPE: Record<string, string> = {
   Pub: 'pub',
   Hex: 'hex',
   SwiftURL: 'swift',
+  'GitHub Actions': 'github',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {
@@ -34,7 +35,7 @@ function purlOf(ecosystem: string, name: string, version: string): string | unde
   if (!type) return undefined;
   const sep = type === 'maven' ? name.lastIndexOf(':') : name.lastIndexOf('/');
   try {
-    if (sep > 0 && (type === 'maven' || type === 'npm' || type === 'golang' || type === 'composer' || type === 'swift')) {
+    if (sep > 0 && (type === 'maven' || type === 'npm' || type === 'golang' || type === 'composer' || type === 'swift' || type === 'github')) {
       return buildPurl({ type, namespace: name.slice(0, sep), name: name.slice(sep + 1), version });
     }
     return buildPurl({ type, name, version });

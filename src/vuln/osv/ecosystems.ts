@@ -56,6 +56,7 @@ const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
   CRAN: 'cran',
   ConanCenter: 'conan',
   SwiftURL: 'semver',
+  'GitHub Actions': 'github',
 };
 
 /** Which version ordering a family uses; undefined for families custody does not match. */
@@ -77,6 +78,8 @@ export function normaliseOsvName(family: string, name: string): string {
   if (family === 'NuGet' || family === 'Packagist' || family === 'Hex' || family === 'Pub') return name.toLowerCase();
   // SwiftURL names are repository URLs without scheme (github.com/apple/swift-nio): hosts and GitHub paths ignore case
   if (family === 'SwiftURL') return name.toLowerCase();
+  // GitHub Actions names are owner/repo, and GitHub ignores their case
+  if (family === 'GitHub Actions') return name.toLowerCase();
   return name;
 }
 
@@ -171,6 +174,9 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
       case 'conan':
         // a reference with a user or channel comes from another remote than ConanCenter
         return ns === '' && q.channel === undefined ? { family: 'ConanCenter', ordering: 'conan', name: purl.name, version } : undefined;
+      case 'github':
+        // OSV names an action by its repository, owner/repo (an action in a sub-directory is part of it)
+        return ns ? { family: 'GitHub Actions', ordering: 'github', name: `${ns}/${purl.name}`, version } : undefined;
       case 'deb':
       case 'apk':
       case 'rpm':
