@@ -25,7 +25,10 @@ export type Ecosystem =
   | 'pub'
   | 'hex'
   | 'swift'
-  | 'cocoapods';
+  | 'cocoapods'
+  | 'julia'
+  | 'hackage'
+  | 'opam';
 
 export interface PurlParts {
   type: string;

@@ -139,6 +139,9 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   hex: 'hex',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -169,6 +172,9 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   hex: 'hex',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -44,6 +44,9 @@ const PURL_TYPES: Record<string, PackageType> = {
   hex: 'hex',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -87,6 +90,9 @@ const TOOL_TYPES: Record<string, PackageType> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   pod: 'cocoapods',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -102,7 +108,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'julia', 'hackage', 'opam']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -34,7 +34,10 @@ export type PackageType =
   | 'dart-pub'
   | 'hex'
   | 'swift'
-  | 'cocoapods';
+  | 'cocoapods'
+  | 'julia'
+  | 'hackage'
+  | 'opam';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

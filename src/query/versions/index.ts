@@ -15,6 +15,8 @@ import { compareMaven } from './maven.js';
 import { comparePep440 } from './pep440.js';
 import { compareRpm } from './rpm.js';
 import { compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
+import { compareHackage } from './hackage.js';
+import { compareOpam } from './opam.js';
 
 /** An ecosystem (purl type) or 'semver' for plain SemVer 2.0 (OSV SEMVER ranges). */
 export type VersionScheme = Ecosystem | 'semver';
@@ -43,6 +45,9 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   swift: compareSemver,
   // Pod::Version is a Gem::Version
   cocoapods: compareGem,
+  julia: compareSemver,
+  hackage: compareHackage,
+  opam: compareOpam,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -81,6 +86,9 @@ const ALIASES: Record<string, VersionScheme> = {
   swift: 'swift',
   swifturl: 'swift',
   cocoapods: 'cocoapods',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -27,6 +27,9 @@ const PURL_TYPE: Record<string, string> = {
   Pub: 'pub',
   Hex: 'hex',
   SwiftURL: 'swift',
+  Julia: 'julia',
+  Hackage: 'hackage',
+  opam: 'opam',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {

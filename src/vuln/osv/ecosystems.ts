@@ -56,6 +56,9 @@ const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
   CRAN: 'cran',
   ConanCenter: 'conan',
   SwiftURL: 'semver',
+  Julia: 'semver',
+  Hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Which version ordering a family uses; undefined for families custody does not match. */
@@ -171,6 +174,12 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
       case 'conan':
         // a reference with a user or channel comes from another remote than ConanCenter
         return ns === '' && q.channel === undefined ? { family: 'ConanCenter', ordering: 'conan', name: purl.name, version } : undefined;
+      case 'julia':
+        return { family: 'Julia', ordering: 'semver', name: purl.name, version };
+      case 'hackage':
+        return { family: 'Hackage', ordering: 'hackage', name: purl.name, version };
+      case 'opam':
+        return { family: 'opam', ordering: 'opam', name: purl.name, version };
       case 'deb':
       case 'apk':
       case 'rpm':
