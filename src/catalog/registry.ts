@@ -24,6 +24,7 @@ import { dartPubspecLockCataloger } from './dart/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
 import { erlangRebarLockCataloger } from './erlang/index.js';
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
+import { juliaManifestCataloger } from './julia/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -61,6 +62,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   erlangRebarLockCataloger,
   swiftPackageResolvedCataloger,
   cocoapodsPodfileLockCataloger,
+  juliaManifestCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
