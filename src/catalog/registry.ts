@@ -25,6 +25,7 @@ import { elixirMixLockCataloger } from './elixir/index.js';
 import { erlangRebarLockCataloger } from './erlang/index.js';
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 import { juliaManifestCataloger } from './julia/index.js';
+import { condaEnvironmentCataloger } from './conda/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -63,6 +64,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   swiftPackageResolvedCataloger,
   cocoapodsPodfileLockCataloger,
   juliaManifestCataloger,
+  condaEnvironmentCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

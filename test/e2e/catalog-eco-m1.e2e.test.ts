@@ -38,11 +38,26 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
   },
   // the project itself, from the Project.toml beside the manifest
   { from: 'trivy/julia/analyzer/happy/Project.toml', to: 'srv/julia-app/Project.toml', purls: ['pkg:julia/packageName@0.1.0?uuid=1c653b0a-0b5a-4cff-b25a-92f0db012773'] },
+  {
+    from: 'trivy/conda/environment-parser/happy.yaml',
+    to: 'srv/ml/environment.yml',
+    purls: [
+      'pkg:conda/blas@1.0',
+      'pkg:conda/bzip2@1.0.8',
+      'pkg:conda/ca-certificates@2024.2',
+      'pkg:conda/libexpat@2.6.2',
+      'pkg:conda/libffi@3.4.2',
+      'pkg:conda/libgomp@13.2.0',
+      'pkg:conda/libnsl@2.0.1',
+      'pkg:pypi/asgiref@3.8.1',
+      'pkg:pypi/django@5.0.6',
+    ],
+  },
 ];
 
 /** The package types and catalogers the tree shows. */
-const TYPES = ['julia'];
-const CATALOGERS = ['julia-manifest-cataloger'];
+const TYPES = ['julia', 'conda', 'python'];
+const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m1-'));
