@@ -26,6 +26,7 @@ import { erlangRebarLockCataloger } from './erlang/index.js';
 import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './swift/index.js';
 import { juliaManifestCataloger } from './julia/index.js';
 import { condaEnvironmentCataloger } from './conda/index.js';
+import { haskellCataloger } from './haskell/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -65,6 +66,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   cocoapodsPodfileLockCataloger,
   juliaManifestCataloger,
   condaEnvironmentCataloger,
+  haskellCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

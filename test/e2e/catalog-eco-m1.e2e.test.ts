@@ -53,11 +53,57 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
       'pkg:pypi/django@5.0.6',
     ],
   },
+  {
+    from: 'syft/haskell/stack.yaml.lock',
+    to: 'srv/hs-app/stack.yaml.lock',
+    purls: [
+      'pkg:hackage/HTTP@4000.3.16',
+      'pkg:hackage/configurator-pg@0.2.6',
+      'pkg:hackage/hasql-dynamic-statements@0.3.1.1',
+      'pkg:hackage/hasql-implicits@0.1.0.4',
+      'pkg:hackage/hasql-pool@0.5.2.2',
+      'pkg:hackage/lens-aeson@1.1.3',
+      'pkg:hackage/optparse-applicative@0.16.1.0',
+      'pkg:hackage/protolude@0.3.2',
+      'pkg:hackage/ptr@0.16.8.2',
+    ],
+  },
+  {
+    from: 'syft/haskell/stack.yaml',
+    to: 'srv/hs-app/stack.yaml',
+    purls: [
+      'pkg:hackage/ShellCheck@0.8.0',
+      'pkg:hackage/colourista@0.1.0.1',
+      'pkg:hackage/hspec-core@2.9.4',
+      'pkg:hackage/hspec-discover@2.9.4',
+      'pkg:hackage/hspec@2.9.4',
+      'pkg:hackage/language-docker@11.0.0',
+      'pkg:hackage/spdx@1.0.0.2',
+      'pkg:hackage/stm@2.5.0.2',
+    ],
+  },
+  {
+    from: 'syft/haskell/cabal.project.freeze',
+    to: 'srv/hs-cabal/cabal.project.freeze',
+    purls: [
+      'pkg:hackage/Cabal@3.2.1.0',
+      'pkg:hackage/Diff@0.4.1',
+      'pkg:hackage/HTTP@4000.3.16',
+      'pkg:hackage/HUnit@1.6.2.0',
+      'pkg:hackage/OneTuple@0.3.1',
+      'pkg:hackage/Only@0.1',
+      'pkg:hackage/PyF@0.10.2.0',
+      'pkg:hackage/QuickCheck@2.14.2',
+      'pkg:hackage/RSA@2.4.1',
+      'pkg:hackage/SHA@1.6.4.4',
+      'pkg:hackage/Spock@0.14.0.0',
+    ],
+  },
 ];
 
 /** The package types and catalogers the tree shows. */
-const TYPES = ['julia', 'conda', 'python'];
-const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger'];
+const TYPES = ['julia', 'conda', 'python', 'hackage'];
+const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger', 'haskell-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m1-'));
@@ -101,10 +147,11 @@ describe('custody sbom generate: Julia, conda environment, Haskell and OCaml fil
     const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
     expect(fromXml.code, fromXml.stderr).toBe(0);
     expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
-    // custody's own JSON read back from SPDX keeps the package types
+    // custody's own JSON read back from SPDX keeps the package types (of the packages with a purl: SPDX names
+    // no type for the others, such as the git package of the stack.yaml.lock)
     const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
     expect(own.code, own.stderr).toBe(0);
-    const types = new Set((JSON.parse(own.stdout) as { packages: { type: string }[] }).packages.map((p) => p.type));
+    const types = new Set((JSON.parse(own.stdout) as { packages: { type: string; purl?: string }[] }).packages.filter((p) => p.purl).map((p) => p.type));
     expect([...types].sort()).toEqual([...TYPES].sort());
     for (const c of CATALOGERS) expect(readFileSync(cdx, 'utf8')).toContain(c);
   });
