@@ -27,6 +27,7 @@ import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './
 import { juliaManifestCataloger } from './julia/index.js';
 import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
+import { ocamlOpamCataloger } from './ocaml/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -67,6 +68,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   juliaManifestCataloger,
   condaEnvironmentCataloger,
   haskellCataloger,
+  ocamlOpamCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -99,11 +99,17 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
       'pkg:hackage/Spock@0.14.0.0',
     ],
   },
+  { from: 'syft/ocaml/alcotest.opam', to: 'srv/alcotest/alcotest.opam', purls: ['pkg:opam/alcotest@1.5.0'] },
+  {
+    from: 'syft/ocaml/ocaml-base-compiler.4.14.0/opam',
+    to: 'srv/opam-root/default/.opam-switch/packages/ocaml-base-compiler.4.14.0/opam',
+    purls: ['pkg:opam/ocaml-base-compiler@4.14.0'],
+  },
 ];
 
 /** The package types and catalogers the tree shows. */
-const TYPES = ['julia', 'conda', 'python', 'hackage'];
-const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger', 'haskell-cataloger'];
+const TYPES = ['julia', 'conda', 'python', 'hackage', 'opam'];
+const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger', 'haskell-cataloger', 'ocaml-opam-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m1-'));
