@@ -98,6 +98,12 @@ export async function parseJuliaManifest(file: CatalogFile, ctx: CatalogContext)
   } else {
     // format 1.0: every top-level array of tables is a package
     table = Object.fromEntries(Object.entries(doc).filter(([, v]) => Array.isArray(v)));
+    const entriesOf = Object.values(table).flat();
+    if (entriesOf.length > 0 && !entriesOf.some((e) => isRecord(e) && typeof e.uuid === 'string')) {
+      // another tool's Manifest.toml: no entry is a package with a UUID
+      ctx.warn('Manifest.toml has no manifest_format and no package with a uuid: not a Julia manifest; ignored', file.location);
+      return { packages: [] };
+    }
   }
   const entries: Entry[] = [];
   const unversioned: string[] = [];

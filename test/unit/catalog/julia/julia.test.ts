@@ -43,13 +43,15 @@ describe('julia-manifest-cataloger', () => {
     expect(r.warnings.join('\n')).toMatch(/name no version; reported without one/);
   });
 
-  it('a file that is not TOML, or whose deps is no table, is incomplete; entries without a uuid are skipped as incomplete', async () => {
+  it('a file that is not TOML, or whose deps is no table, is incomplete; entries without a uuid are skipped as incomplete; another tool\'s Manifest.toml a warning', async () => {
     const r = await catalogFiles([juliaManifestCataloger], [
       { path: '/a/Manifest.toml', content: Buffer.from('[[deps.A]\nuuid = 1\n') },
       { path: '/b/Manifest.toml', content: Buffer.from('manifest_format = "2.0"\ndeps = 3\n') },
+      { path: '/d/Manifest.toml', content: Buffer.from('[[target]]\nname = "x"\n') },
       { path: '/c/Manifest.toml', content: Buffer.from('julia_version = "1.10.0"\nmanifest_format = "2.0"\n[[deps.A]]\nversion = "1.0.0"\n[[deps.B]]\nuuid = "6801f525-dc68-44e8-a4e8-cabd286279e7"\nversion = "2.0.0"\n[deps]\nC = 3\n') },
     ]);
     expect(r.packages.map((p) => p.purl)).toEqual(['pkg:julia/B@2.0.0?uuid=6801f525-dc68-44e8-a4e8-cabd286279e7']);
+    expect(r.warnings.join('\n')).toMatch(/\/d\/Manifest\.toml: Manifest\.toml has no manifest_format and no package with a uuid: not a Julia manifest/);
     expect(r.incomplete.map((i) => `${i.path}: ${i.reason}`).sort()).toEqual([
       expect.stringMatching(/^\/a\/Manifest\.toml: invalid TOML in Manifest\.toml/),
       '/b/Manifest.toml: Manifest.toml `deps` is not a table',
