@@ -6,8 +6,9 @@
  *   names one);
  * - `<name>.<version>/opam`: a package of an opam repository or of a switch's `.opam-switch/packages/`,
  *   named and versioned by its directory, as syft reads it: an installed or published package.
- * A file without `opam-version:` is not an opam file (nothing reported, a warning); one that holds NUL
- * bytes (an `opam` executable) is skipped silently. `license` → licences, `url { src checksum }` →
+ * A file without `opam-version:` is not an opam file (nothing reported, a warning: other files are named
+ * `opam` too, such as bash completion's); one that holds NUL bytes (an `opam` executable) is skipped
+ * silently; a file with `opam-version:` that does not parse is incomplete. `license` → licences, `url { src checksum }` →
  * metadata and hashes, `homepage` and the names `depends` lists (constraints dropped) → metadata.
  */
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -27,11 +28,16 @@ export function parseOpamFile(file: CatalogFile, ctx: CatalogContext): ParseResu
     ctx.incomplete(`opam file is ${file.contents.length} bytes, over the ${MAX_BYTES} read`);
     return { packages: [] };
   }
+  const text = textOf(file.contents);
   let items;
   try {
-    items = parseOpamItems(textOf(file.contents));
+    items = parseOpamItems(text);
   } catch (err) {
-    throw new Error(`not an opam file: ${(err as Error).message}`, { cause: err });
+    // a file that says it is one and does not parse may hide a package; any other file named `opam`
+    // (bash completion's /usr/share/bash-completion/completions/opam, a script) is not one
+    if (/^\s*opam-version\s*:/m.test(text)) throw new Error(`opam file does not parse: ${(err as Error).message}`, { cause: err });
+    ctx.warn(`not an opam file (${(err as Error).message}, no opam-version field); ignored`, file.location);
+    return { packages: [] };
   }
   const field = (k: string): string | undefined => opamStrings(items.fields.get(k))[0];
   if (field('opam-version') === undefined) {

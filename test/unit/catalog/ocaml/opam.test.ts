@@ -41,16 +41,18 @@ describe('ocaml-opam-cataloger', () => {
     expect(r.packages.find((p) => p.name === 'alcotest')!.licenses).toEqual(['ISC']);
   });
 
-  it('an opam executable is skipped; a file without opam-version a warning; one that does not parse incomplete', async () => {
+  it('an opam executable is skipped; a file without opam-version a warning (bash completion\'s opam too); an opam file that does not parse incomplete', async () => {
     const r = await catalogFiles([ocamlOpamCataloger], [
       { path: '/usr/local/bin/opam', content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]) },
       { path: '/a/x.opam', content: Buffer.from('synopsis: "no version"\n') },
       { path: '/b/y.opam', content: Buffer.from('opam-version: "2.0"\ndepends: [ "a"\n') },
       { path: '/c/z.opam', content: Buffer.from('opam-version: "2.0\n') },
+      { path: '/usr/share/bash-completion/completions/opam', content: Buffer.from('_opam() {\n  local cur="${COMP_WORDS[COMP_CWORD]}"\n}\ncomplete -F _opam opam\n') },
     ]);
     expect(r.packages).toEqual([]);
     expect(r.warnings.join('\n')).toMatch(/\/a\/x\.opam: no opam-version field/);
-    expect(r.incomplete.map((i) => `${i.path}: ${i.reason}`).sort()).toEqual(['/b/y.opam: not an opam file: unbalanced brackets', '/c/z.opam: not an opam file: unterminated string']);
+    expect(r.warnings.join('\n')).toMatch(/completions\/opam: not an opam file \(.*\); ignored/);
+    expect(r.incomplete.map((i) => `${i.path}: ${i.reason}`).sort()).toEqual(['/b/y.opam: opam file does not parse: unbalanced brackets', '/c/z.opam: opam file does not parse: unterminated string']);
   });
 
   it('the reader keeps fields apart from values that hold idents and operators', () => {
