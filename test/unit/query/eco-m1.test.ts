@@ -9,6 +9,9 @@ import { compareVersions } from '../../../src/query/versions/index.js';
 import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
 import type { Package, PackageType } from '../../../src/sbom/model.js';
 import { isMatchedEcosystem, osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
+import { matchSbom } from '../../../src/vuln/osv/matcher.js';
+import { parseOsvRecord, type OsvRecord } from '../../../src/vuln/osv/record.js';
+import { storeFromRecords } from '../../../src/vuln/osv/store.js';
 
 const pkg = (type: PackageType, name: string, version: string, purl?: string): Package => ({
   id: `${name}@${version}`,
@@ -70,5 +73,30 @@ describe('opam', () => {
     expect(packageTypeOf(undefined, 'opam')).toBe('opam');
     expect(custodyType('opam')).toBe('opam');
     expect(osvQueryOf(pkg('opam', 'alcotest', '1.5.0', 'pkg:opam/alcotest@1.5.0'), undefined)).toEqual({ family: 'opam', ordering: 'opam', name: 'alcotest', version: '1.5.0' });
+  });
+});
+
+describe('native matching of Julia, Hackage and opam packages (hand-written OSV records in each ecosystem)', () => {
+  const record = (ecosystem: string, name: string, introduced: string, fixed: string): OsvRecord => {
+    const r = parseOsvRecord({ id: `TEST-${ecosystem}-1`, modified: '2025-01-01T00:00:00Z', affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced }, { fixed }] }] }] });
+    if ('error' in r) throw new Error(r.error);
+    return r.record;
+  };
+  const found = (records: OsvRecord[], packages: Package[]): string[] =>
+    matchSbom({ subject: { kind: 'directory', name: 't' }, packages, relationships: [], tools: [] }, storeFromRecords(records), { compare: compareVersions })
+      .findings.map((f) => `${f.package.name}@${f.package.version} ${f.id}`)
+      .sort();
+  it('each ecosystem\'s ordering decides the range: SemVer for Julia, PVP for Hackage, Debian\'s for opam', () => {
+    const records = [record('Julia', 'HTTP', '1.0.0', '1.10.1'), record('Hackage', 'aeson', '0', '2.0.3.0'), record('opam', 'cohttp', '0', '5.0.0~beta')];
+    expect(
+      found(records, [
+        pkg('julia', 'HTTP', '1.9.16', 'pkg:julia/HTTP@1.9.16?uuid=cd3eb016-35fb-5094-929b-558a96fad6f3'),
+        pkg('julia', 'HTTP', '1.10.1', 'pkg:julia/HTTP@1.10.1?uuid=cd3eb016-35fb-5094-929b-558a96fad6f3'),
+        pkg('hackage', 'aeson', '2.0.2.99', 'pkg:hackage/aeson@2.0.2.99'),
+        pkg('hackage', 'aeson', '2.0.10.0', 'pkg:hackage/aeson@2.0.10.0'),
+        pkg('opam', 'cohttp', '4.0.0', 'pkg:opam/cohttp@4.0.0'),
+        pkg('opam', 'cohttp', '5.0.0', 'pkg:opam/cohttp@5.0.0'),
+      ]),
+    ).toEqual(['HTTP@1.9.16 TEST-Julia-1', 'aeson@2.0.2.99 TEST-Hackage-1', 'cohttp@4.0.0 TEST-opam-1']);
   });
 });
