@@ -29,6 +29,10 @@ import { cocoapodsPodfileLockCataloger, swiftPackageResolvedCataloger } from './
 import { githubActionsUsageCataloger } from './githubactions/index.js';
 import { terraformLockCataloger } from './terraform/index.js';
 import { luaRockCataloger } from './lua/index.js';
+import { juliaManifestCataloger } from './julia/index.js';
+import { condaEnvironmentCataloger } from './conda/index.js';
+import { haskellCataloger } from './haskell/index.js';
+import { ocamlOpamCataloger } from './ocaml/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -74,6 +78,10 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   dartPubspecCataloger,
   conanInfoCataloger,
   luaRockCataloger,
+  juliaManifestCataloger,
+  condaEnvironmentCataloger,
+  haskellCataloger,
+  ocamlOpamCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

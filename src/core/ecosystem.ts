@@ -30,7 +30,10 @@ export type Ecosystem =
   | 'ebuild'
   | 'github'
   | 'terraform'
-  | 'luarocks';
+  | 'luarocks'
+  | 'julia'
+  | 'hackage'
+  | 'opam';
 
 export interface PurlParts {
   type: string;

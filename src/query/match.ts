@@ -144,6 +144,9 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   'github-action': 'github',
   terraform: 'terraform',
   'lua-rocks': 'luarocks',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -179,6 +182,9 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   github: 'github',
   terraform: 'terraform',
   luarocks: 'luarocks',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

@@ -49,6 +49,9 @@ const PURL_TYPES: Record<string, PackageType> = {
   github: 'github-action',
   terraform: 'terraform',
   luarocks: 'lua-rocks',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -99,6 +102,9 @@ const TOOL_TYPES: Record<string, PackageType> = {
   terraform: 'terraform',
   'lua-rocks': 'lua-rocks',
   luarocks: 'lua-rocks',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -114,7 +120,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -39,7 +39,10 @@ export type PackageType =
   | 'portage'
   | 'github-action'
   | 'terraform'
-  | 'lua-rocks';
+  | 'lua-rocks'
+  | 'julia'
+  | 'hackage'
+  | 'opam';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

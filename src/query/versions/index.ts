@@ -16,6 +16,8 @@ import { comparePep440 } from './pep440.js';
 import { compareRpm } from './rpm.js';
 import { compareGithubActions, compareGo, compareNpm, compareNuget, compareSemver } from './semver.js';
 import { comparePortage } from './portage.js';
+import { compareHackage } from './hackage.js';
+import { compareOpam } from './opam.js';
 
 /** An ecosystem (purl type) or 'semver' for plain SemVer 2.0 (OSV SEMVER ranges). */
 export type VersionScheme = Ecosystem | 'semver';
@@ -53,6 +55,9 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   terraform: compareSemver,
   // LuaRocks versions (1.0.2-1: upstream version, rockspec revision): digit runs numerically, letters lexically
   luarocks: compareGeneric,
+  julia: compareSemver,
+  hackage: compareHackage,
+  opam: compareOpam,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -99,6 +104,9 @@ const ALIASES: Record<string, VersionScheme> = {
   'github actions': 'github',
   terraform: 'terraform',
   luarocks: 'luarocks',
+  julia: 'julia',
+  hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -28,6 +28,9 @@ const PURL_TYPE: Record<string, string> = {
   Hex: 'hex',
   SwiftURL: 'swift',
   'GitHub Actions': 'github',
+  Julia: 'julia',
+  Hackage: 'hackage',
+  opam: 'opam',
 };
 
 function purlOf(ecosystem: string, name: string, version: string): string | undefined {

@@ -57,6 +57,9 @@ const FAMILY_ORDERING: Readonly<Record<string, Ordering>> = {
   ConanCenter: 'conan',
   SwiftURL: 'semver',
   'GitHub Actions': 'github',
+  Julia: 'semver',
+  Hackage: 'hackage',
+  opam: 'opam',
 };
 
 /** Which version ordering a family uses; undefined for families custody does not match. */
@@ -177,6 +180,12 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
       case 'github':
         // OSV names an action by its repository, owner/repo (an action in a sub-directory is part of it)
         return ns ? { family: 'GitHub Actions', ordering: 'github', name: `${ns}/${purl.name}`, version } : undefined;
+      case 'julia':
+        return { family: 'Julia', ordering: 'semver', name: purl.name, version };
+      case 'hackage':
+        return { family: 'Hackage', ordering: 'hackage', name: purl.name, version };
+      case 'opam':
+        return { family: 'opam', ordering: 'opam', name: purl.name, version };
       case 'deb':
       case 'apk':
       case 'rpm':
