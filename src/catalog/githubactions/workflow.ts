@@ -7,13 +7,14 @@
  * `pkg:github/<owner>/<repo>@<ref>[#<path>]` (there is no purl type for actions; syft uses the GitHub one).
  * A ref that is a commit SHA stays the version (it is what runs); a version in the comment after it
  * (`@11bd719… # v4.2.2`) is kept as `metadata.versionComment` (syft reports the comment's version instead).
- * Local actions (`./…`) and container actions (`docker://…`) are not packages; a `uses` in no known form
- * (no `@ref`, an expression) is a warning.
+ * A local action or workflow (`./…`) is the repository's own code: reported by its path without a version
+ * or purl, marked `metadata.project: workspace`; container actions (`docker://…`) are not packages; a `uses`
+ * in no known form (no `@ref`, an expression) is a warning.
  */
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { langPackage, nameSome, purlOrUndefined, textOf } from '../lang-common.js';
+import { langPackage, nameSome, projectMetadata, purlOrUndefined, textOf } from '../lang-common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 type YamlNode = import('yaml').Node;
@@ -107,8 +108,16 @@ export function parseWorkflowUsage(file: CatalogFile, ctx: CatalogContext): Pars
   const seen = new Set<string>();
   const unread: string[] = [];
   for (const u of uses.slice(0, MAX_USES)) {
-    // a local action or workflow of this repository, or a container image: not a package
-    if (u.value.startsWith('./') || u.value.startsWith('docker://')) continue;
+    // a container image is not a package; a local action or workflow is this repository's own code: a
+    // member of the project, without a version or purl (syft reports it by its path, without either)
+    if (u.value.startsWith('docker://')) continue;
+    if (u.value.startsWith('./')) {
+      const local = u.value.replace(/\/+$/, '');
+      if (seen.has(local)) continue;
+      seen.add(local);
+      packages.push(langPackage({ name: local, version: '', type: 'github-action', location: file.location, foundBy: CATALOGER, metadata: projectMetadata('workspace', { kind: u.kind }) }));
+      continue;
+    }
     const p = parseUses(u.value);
     if ('error' in p) {
       unread.push(`${JSON.stringify(u.value.slice(0, 120))} (${p.error})`);

@@ -35,7 +35,7 @@ describe('github-actions-usage-cataloger', () => {
     expect(r.incomplete).toEqual([]);
   });
 
-  it('local and docker uses are no packages; uses in no known form a warning; not YAML or not a mapping incomplete; other files not claimed', async () => {
+  it('a local use is the project\'s own member (no version, no purl), docker uses are no packages; uses in no known form a warning; not YAML or not a mapping incomplete; other files not claimed', async () => {
     const wf = [
       'jobs:',
       '  a:',
@@ -58,7 +58,8 @@ describe('github-actions-usage-cataloger', () => {
       { path: '/r/.github/workflows/sub/x.yml', content: Buffer.from(wf) },
       { path: '/r/action.yml', content: Buffer.from('runs:\n  steps:\n    - uses: a/b@v1\n') },
     ]);
-    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:github/good/one@v1.2', 'pkg:github/org/repo@main#.github/workflows/ci.yml']);
+    expect(r.packages.filter((p) => p.purl !== undefined).map((p) => p.purl).sort()).toEqual(['pkg:github/good/one@v1.2', 'pkg:github/org/repo@main#.github/workflows/ci.yml']);
+    expect(r.packages.filter((p) => p.purl === undefined).map((p) => [p.name, p.version, p.metadata?.project])).toEqual([['./local', '', 'workspace']]);
     expect(r.warnings.join('\n')).toMatch(/ci\.yaml: workflow uses not read: "actions\/checkout" \(no @ref\), "\$\{\{ matrix\.action \}\}@v1" \(not owner\/repo\), "owner\/repo@\$\{\{ inputs\.ref \}\}" \(bad ref\)/);
     expect(r.warnings.join('\n')).toMatch(/empty\.yml: empty workflow/);
     expect(r.incomplete.map((i) => i.path).sort()).toEqual(['/r/.github/workflows/bad.yml', '/r/.github/workflows/list.yml']);
