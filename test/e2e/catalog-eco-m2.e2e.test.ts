@@ -19,6 +19,8 @@ const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: str
     from: 'syft/githubactions/call-shared-workflow.yaml',
     to: 'repo/.github/workflows/ci.yml',
     purls: ['pkg:github/actions/checkout@v4', 'pkg:github/octo-org/another-repo@v1#.github/workflows/workflow.yml', 'pkg:github/octo-org/this-repo@172239021f7ba04fe7327647b213799853a9eb89#.github/workflows/workflow-1.yml'],
+    // the local reusable workflow is the repository's own: reported by its path, without a version or purl
+    unpurled: ['./.github/workflows/workflow-2.yml@'],
   },
   {
     from: 'syft/githubactions/composite-action.yaml',
