@@ -4,7 +4,8 @@
 // test expects (`peerExpects`, name@version). A package matches on name (case-insensitive; PEP 503 names; Maven
 // `group:artifact` or artifact; a CocoaPods subspec `Pod/Sub` as `Pod@v#Sub`) and version. Reported packages
 // marked dev that the peer's test leaves out are counted apart (custody reports dev dependencies on purpose).
-//   node scripts/bench/peer-cases.mjs [--rev GIT_REV]   (--rev: score the cases files as they were at that commit)
+//   node scripts/bench/peer-cases.mjs [--rev GIT_REV] [--by-file]
+//   (--rev: score the cases files as they were at that commit; --by-file: one line per cases file too)
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,8 +47,11 @@ function peer(entry) {
 }
 const same = (o, p) => o.version === p.version && [...p.names].some((n) => o.names.has(n));
 
+const BY_FILE = process.argv.includes('--by-file');
+const pct = (a, b) => `${((100 * a) / b).toFixed(1)} %`;
 let expected = 0, found = 0, reported = 0, correct = 0, devExtra = 0, cases = 0;
 for (const f of files.sort()) {
+  const before = { expected, found, reported, correct, devExtra, cases };
   for (const c of JSON.parse(read(f))) {
     if (!Array.isArray(c.peerExpects)) continue;
     cases++;
@@ -61,6 +65,9 @@ for (const f of files.sort()) {
       else if (y.dev) devExtra++;
     }
   }
+  if (BY_FILE) {
+    const e = expected - before.expected, fo = found - before.found, r = reported - before.reported, co = correct - before.correct, d = devExtra - before.devExtra;
+    console.log(`${f}: cases ${cases - before.cases}; peer-expected ${e}, found ${fo} (${e ? pct(fo, e) : '-'}); reported ${r}, expected by the peer ${co} (${r - d ? pct(co, r - d) : '-'} without dev extras)`);
+  }
 }
-const pct = (a, b) => `${((100 * a) / b).toFixed(1)} %`;
 console.log(`cases ${cases}; peer-expected ${expected}, found ${found} (recall ${pct(found, expected)}); reported ${reported}, of them expected by the peer ${correct} (precision ${pct(correct, reported)}), ${devExtra} more are dev dependencies the peer's test drops (precision without them ${pct(correct, reported - devExtra)})`);
