@@ -130,6 +130,19 @@ const DISTRO_FAMILY: Readonly<Record<string, string>> = {
   openeuler: 'openEuler',
 };
 
+/** Purl types whose OSV package name is the purl's name alone, and their OSV family (its ordering: FAMILY_ORDERING). */
+const NAME_ONLY_FAMILY: Readonly<Record<string, string>> = {
+  cargo: 'crates.io',
+  gem: 'RubyGems',
+  nuget: 'NuGet',
+  hex: 'Hex',
+  pub: 'Pub',
+  cran: 'CRAN',
+  julia: 'Julia',
+  hackage: 'Hackage',
+  opam: 'opam',
+};
+
 /**
  * The OSV query for a package, from its purl (preferred) or its type; undefined when the package
  * has no ecosystem OSV covers (binaries, unknown types).
@@ -141,6 +154,9 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
   if (purl) {
     const ns = purl.namespace ?? '';
     const q = purl.qualifiers ?? {};
+    const family = Object.hasOwn(NAME_ONLY_FAMILY, purl.type) ? NAME_ONLY_FAMILY[purl.type]! : undefined;
+    const ordering = family === undefined ? undefined : orderingOf(family);
+    if (family !== undefined && ordering !== undefined) return { family, ordering, name: purl.name, version };
     switch (purl.type) {
       case 'maven':
         return ns ? { family: 'Maven', ordering: 'maven', name: `${ns}:${purl.name}`, version } : undefined;
@@ -154,38 +170,20 @@ export function osvQueryOf(pkg: Package, distro: LinuxRelease | undefined): OsvQ
         const v = name === 'stdlib' ? version.replace(/^go(?=\d)/, '') : version.replace(/^v/, '');
         return { family: 'Go', ordering: 'golang', name, version: v };
       }
-      case 'cargo':
-        return { family: 'crates.io', ordering: 'cargo', name: purl.name, version };
-      case 'gem':
-        return { family: 'RubyGems', ordering: 'gem', name: purl.name, version };
-      case 'nuget':
-        return { family: 'NuGet', ordering: 'nuget', name: purl.name, version };
       case 'composer':
         return { family: 'Packagist', ordering: 'composer', name: ns ? `${ns}/${purl.name}` : purl.name, version };
-      case 'hex':
-        return { family: 'Hex', ordering: 'semver', name: purl.name, version };
-      case 'pub':
-        return { family: 'Pub', ordering: 'semver', name: purl.name, version };
       case 'swift':
         // OSV names a Swift package by its repository URL without scheme; a purl's namespace is that URL's host and owner
         return { family: 'SwiftURL', ordering: 'semver', name: ns ? `${ns}/${purl.name}` : purl.name, version };
       case 'bitnami':
         // Bitnami's own package revision ('17.2.0-8') is not a SemVer pre-release: OSV ranges are upstream versions.
         return { family: 'Bitnami', ordering: 'semver', name: purl.name, version: version.replace(/-\d+$/, '') };
-      case 'cran':
-        return { family: 'CRAN', ordering: 'cran', name: purl.name, version };
       case 'conan':
         // a reference with a user or channel comes from another remote than ConanCenter
         return ns === '' && q.channel === undefined ? { family: 'ConanCenter', ordering: 'conan', name: purl.name, version } : undefined;
       case 'github':
         // OSV names an action by its repository, owner/repo (an action in a sub-directory is part of it)
         return ns ? { family: 'GitHub Actions', ordering: 'github', name: `${ns}/${purl.name}`, version } : undefined;
-      case 'julia':
-        return { family: 'Julia', ordering: 'semver', name: purl.name, version };
-      case 'hackage':
-        return { family: 'Hackage', ordering: 'hackage', name: purl.name, version };
-      case 'opam':
-        return { family: 'opam', ordering: 'opam', name: purl.name, version };
       case 'deb':
       case 'apk':
       case 'rpm':
