@@ -3,12 +3,11 @@
  * OCaml (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX
  * XML and back keeps them.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../helpers/paths.js';
-import { runBuilt } from '../helpers/run-cli.js';
+import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx } from '../helpers/format-round-trip.js';
 
 let root: string;
 let work: string;
@@ -114,51 +113,24 @@ const CATALOGERS = ['julia-manifest-cataloger', 'conda-environment-cataloger', '
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m1-'));
   work = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m1-out-'));
-  for (const t of TREE) {
-    const to = join(root, t.to);
-    mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(join(FIXTURES, 'catalog', 'peers', t.from), to);
-  }
+  plantPeerFixtures(root, TREE);
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
 
-const purlsOfCdx = (doc: { components?: { purl?: string }[] }): string[] => (doc.components ?? []).map((c) => c.purl ?? '').filter((p) => p !== '').sort();
-const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] }): string[] =>
-  (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
-
 describe('custody sbom generate: Julia, conda environment, Haskell and OCaml files (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
-    const gen = await runBuilt(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
-    expect(gen.code, gen.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(gen.stdout) as never)).toEqual(want);
-    const cdx = join(work, 'tree.cdx.json');
-    writeFileSync(cdx, gen.stdout);
-    const spdx = await runBuilt(['sbom', 'convert', cdx, '-o', 'spdx-json']);
-    expect(spdx.code, spdx.stderr).toBe(0);
-    expect(purlsOfSpdx(JSON.parse(spdx.stdout) as never)).toEqual(want);
-    const spdxFile = join(work, 'tree.spdx.json');
-    writeFileSync(spdxFile, spdx.stdout);
-    const back = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'cyclonedx-json']);
-    expect(back.code, back.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(back.stdout) as never)).toEqual(want);
-    // CycloneDX XML and back keeps them too
-    const xml = await runBuilt(['sbom', 'convert', cdx, '-o', 'cyclonedx-xml']);
-    expect(xml.code, xml.stderr).toBe(0);
-    const xmlFile = join(work, 'tree.cdx.xml');
-    writeFileSync(xmlFile, xml.stdout);
-    const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
-    expect(fromXml.code, fromXml.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
+    const r = await formatRoundTrip(root, work);
+    expect(purlsOfCdx(r.generated)).toEqual(want);
+    expect(purlsOfSpdx(r.spdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromXml)).toEqual(want);
     // custody's own JSON read back from SPDX keeps the package types (of the packages with a purl: SPDX names
     // no type for the others, such as the git package of the stack.yaml.lock)
-    const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
-    expect(own.code, own.stderr).toBe(0);
-    const types = new Set((JSON.parse(own.stdout) as { packages: { type: string; purl?: string }[] }).packages.filter((p) => p.purl).map((p) => p.type));
-    expect([...types].sort()).toEqual([...TYPES].sort());
-    for (const c of CATALOGERS) expect(readFileSync(cdx, 'utf8')).toContain(c);
+    expect([...new Set(r.model.packages.filter((p) => p.purl).map((p) => p.type))].sort()).toEqual([...TYPES].sort());
+    for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
   });
 });

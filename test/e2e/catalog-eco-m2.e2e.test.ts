@@ -3,11 +3,11 @@
  * pubspec.yaml, Conan's conaninfo.txt and rockspecs (the peers' own fixtures): the purls reach CycloneDX JSON,
  * and `sbom convert` to SPDX JSON, CycloneDX XML and back keeps them and their package types.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../helpers/paths.js';
+import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx, unpurledOfCdx } from '../helpers/format-round-trip.js';
 import { runBuilt } from '../helpers/run-cli.js';
 
 let root: string;
@@ -50,59 +50,32 @@ const CATALOGERS = ['github-actions-usage-cataloger', 'terraform-lock-cataloger'
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-'));
   work = mkdtempSync(join(tmpdir(), 'custody-e2e-eco-m2-out-'));
-  for (const t of TREE) {
-    const to = join(root, t.to);
-    mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(join(FIXTURES, 'catalog', 'peers', t.from), to);
-  }
+  plantPeerFixtures(root, TREE);
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
 
-const purlsOfCdx = (doc: { components?: { purl?: string }[] }): string[] => (doc.components ?? []).map((c) => c.purl ?? '').filter((p) => p !== '').sort();
-const unpurledOfCdx = (doc: { components?: { purl?: string; name: string; version?: string }[] }): string[] =>
-  (doc.components ?? []).filter((c) => !c.purl).map((c) => `${c.name}@${c.version ?? ''}`).sort();
-const purlsOfSpdx = (doc: { packages?: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] }): string[] =>
-  (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
-
 describe('custody sbom generate: GitHub Actions, Terraform, OTP .app, pubspec.yaml, conaninfo.txt, rockspec (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const unpurled = TREE.flatMap((t) => t.unpurled ?? []).sort();
-    const gen = await runBuilt(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
-    expect(gen.code, gen.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(gen.stdout) as never)).toEqual(want);
-    expect(unpurledOfCdx(JSON.parse(gen.stdout) as never)).toEqual(unpurled);
-    const cdx = join(work, 'tree.cdx.json');
-    writeFileSync(cdx, gen.stdout);
-    const spdx = await runBuilt(['sbom', 'convert', cdx, '-o', 'spdx-json']);
-    expect(spdx.code, spdx.stderr).toBe(0);
-    expect(purlsOfSpdx(JSON.parse(spdx.stdout) as never)).toEqual(want);
-    const spdxFile = join(work, 'tree.spdx.json');
-    writeFileSync(spdxFile, spdx.stdout);
-    const back = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'cyclonedx-json']);
-    expect(back.code, back.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(back.stdout) as never)).toEqual(want);
-    expect(unpurledOfCdx(JSON.parse(back.stdout) as never)).toEqual(unpurled);
-    const xml = await runBuilt(['sbom', 'convert', cdx, '-o', 'cyclonedx-xml']);
-    expect(xml.code, xml.stderr).toBe(0);
-    const xmlFile = join(work, 'tree.cdx.xml');
-    writeFileSync(xmlFile, xml.stdout);
-    const fromXml = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'cyclonedx-json']);
-    expect(fromXml.code, fromXml.stderr).toBe(0);
-    expect(purlsOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(want);
-    expect(unpurledOfCdx(JSON.parse(fromXml.stdout) as never)).toEqual(unpurled);
+    const r = await formatRoundTrip(root, work);
+    expect(purlsOfCdx(r.generated)).toEqual(want);
+    expect(unpurledOfCdx(r.generated)).toEqual(unpurled);
+    expect(purlsOfSpdx(r.spdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+    expect(unpurledOfCdx(r.fromSpdx)).toEqual(unpurled);
+    expect(purlsOfCdx(r.fromXml)).toEqual(want);
+    expect(unpurledOfCdx(r.fromXml)).toEqual(unpurled);
     // custody's own JSON keeps the package types: from CycloneDX (custody:type) all of them; from SPDX those
     // with a purl (SPDX 2.3 says a package's kind only through its purl, and a Terraform provider has none)
-    const typesOf = (out: string): string[] => [...new Set((JSON.parse(out) as { packages: { type: string }[] }).packages.map((p) => p.type))].sort();
-    const fromCdx = await runBuilt(['sbom', 'convert', xmlFile, '-o', 'json']);
+    const typesOf = (doc: { packages: { type: string }[] }): string[] => [...new Set(doc.packages.map((p) => p.type))].sort();
+    const fromCdx = await runBuilt(['sbom', 'convert', r.xmlFile, '-o', 'json']);
     expect(fromCdx.code, fromCdx.stderr).toBe(0);
-    expect(typesOf(fromCdx.stdout)).toEqual([...TYPES].sort());
-    const own = await runBuilt(['sbom', 'convert', spdxFile, '-o', 'json']);
-    expect(own.code, own.stderr).toBe(0);
-    expect(typesOf(own.stdout)).toEqual([...TYPES.filter((t) => t !== 'terraform'), ...(unpurled.length > 0 ? ['unknown'] : [])].sort());
-    for (const c of CATALOGERS) expect(readFileSync(cdx, 'utf8')).toContain(c);
+    expect(typesOf(JSON.parse(fromCdx.stdout) as { packages: { type: string }[] })).toEqual([...TYPES].sort());
+    expect(typesOf(r.model)).toEqual([...TYPES.filter((t) => t !== 'terraform'), ...(unpurled.length > 0 ? ['unknown'] : [])].sort());
+    for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
   });
 });
