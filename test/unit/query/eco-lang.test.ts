@@ -6,19 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery, matchPackage } from '../../../src/query/match.js';
 import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
-import type { Package, PackageType } from '../../../src/sbom/model.js';
+import { pkg } from './test-package.js';
 import { normaliseOsvName, osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
 
-const pkg = (type: PackageType, name: string, version: string, purl?: string): Package => ({
-  id: `${name}@${version}`,
-  name,
-  version,
-  type,
-  ...(purl ? { purl } : {}),
-  licenses: [],
-  locations: [{ path: '/x' }],
-  foundBy: ['test'],
-});
 
 describe('dart-pub', () => {
   it('sbom query --version orders pub versions as SemVer (pre-releases before the release, build metadata ignored)', () => {

@@ -7,22 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { compileQuery, matchPackage } from '../../../src/query/match.js';
 import { compareVersions } from '../../../src/query/versions/index.js';
 import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
-import type { Package, PackageType } from '../../../src/sbom/model.js';
+import { pkg } from './test-package.js';
 import { isMatchedEcosystem, osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
 import { matchSbom } from '../../../src/vuln/osv/matcher.js';
 import { parseOsvRecord, type OsvRecord } from '../../../src/vuln/osv/record.js';
 import { storeFromRecords } from '../../../src/vuln/osv/store.js';
 
-const pkg = (type: PackageType, name: string, version: string, purl?: string): Package => ({
-  id: `${name}@${version}`,
-  name,
-  version,
-  type,
-  ...(purl ? { purl } : {}),
-  licenses: [],
-  locations: [{ path: '/x' }],
-  foundBy: ['test'],
-});
 
 describe('julia', () => {
   it('sbom query --version orders Julia versions as SemVer (JLL build numbers ignored)', () => {
