@@ -98,8 +98,10 @@ function readProps(props: readonly { name: string; value: string }[]): Component
       else if (name.startsWith('custody:metadata:')) {
         const k = name.slice('custody:metadata:'.length);
         // A list is written as one property per item: repeated keys become a list again.
+        // custody writes scalars as text: its booleans (dev, indirect, optional, ...) come back as booleans
+        const v: unknown = value === 'true' ? true : value === 'false' ? false : value;
         const have = r.metadata[k];
-        r.metadata[k] = have === undefined ? value : Array.isArray(have) ? [...(have as unknown[]), value] : [have, value];
+        r.metadata[k] = have === undefined ? v : Array.isArray(have) ? [...(have as unknown[]), v] : [have, v];
         if (k === 'modularityLabel') r.modularity.push(value);
       } else if (name === 'custody:cpe') r.cpes.push(value);
       else if (name === 'custody:foundBy') r.foundBy.push(value);

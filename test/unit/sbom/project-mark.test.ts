@@ -26,7 +26,7 @@ const pkg = (name: string, version: string, purl: string, metadata?: Record<stri
 function projectSbom(): Sbom {
   return {
     subject: { kind: 'directory', name: 'dir:/src', transport: 'dir' },
-    packages: [pkg('app', '1.0.0', 'pkg:npm/app@1.0.0', { project: 'root' }), pkg('member', '', 'pkg:npm/member', { project: 'workspace' }), pkg('ms', '2.1.3', 'pkg:npm/ms@2.1.3')],
+    packages: [pkg('app', '1.0.0', 'pkg:npm/app@1.0.0', { project: 'root' }), pkg('member', '', 'pkg:npm/member', { project: 'workspace' }), pkg('ms', '2.1.3', 'pkg:npm/ms@2.1.3', { dev: true, indirect: false })],
     relationships: [{ from: 'npm-app', to: 'npm-ms', type: 'depends-on' }],
     tools: [{ name: 'custody', version: '0.0.0' }],
   };
@@ -42,5 +42,7 @@ describe('the project mark through the formats', () => {
     expect(by.get('member')!.version).toBe('');
     expect(by.get('member')!.purl).toBe('pkg:npm/member');
     expect(by.get('ms')!.metadata?.project).toBeUndefined();
+    // custody's booleans come back as booleans where the format carries them (not SPDX 2.3: no place for them)
+    if (format !== 'spdx-json') expect([by.get('ms')!.metadata?.dev, by.get('ms')!.metadata?.indirect]).toEqual([true, false]);
   });
 });
