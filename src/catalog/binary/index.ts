@@ -7,7 +7,8 @@ import { parseJvmRelease } from './jvm-release.js';
 /**
  * Runtimes installed without a package manager (what official images build or unpack into /usr/local
  * or /opt): CPython, Node.js, the JDK/JRE `release` file, the Go toolchain, redis, nginx, httpd,
- * PostgreSQL, OpenSSL, curl, BusyBox, identified from their own files. Files an OS package lists are
+ * PostgreSQL, OpenSSL, curl, BusyBox and the rest of syft's binary classifiers (classifiers-syft.ts),
+ * identified from their own files. Files an OS package lists are
  * never handed to it (`onlyUnowned`): those runtimes are the OS package's.
  */
 export const runtimeBinaryCataloger = defineCataloger({

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runtimeBinaryCataloger } from '../../../../src/catalog/binary/index.js';
-import { classifierFor, CLASSIFIERS, EXECUTABLE_GLOBS } from '../../../../src/catalog/binary/classifiers.js';
+import { classifierFor, classifiersFor, CLASSIFIERS, EXECUTABLE_GLOBS } from '../../../../src/catalog/binary/classifiers.js';
+import { goRe } from '../../../../src/catalog/binary/classifiers-syft.js';
 import { applicationCpe } from '../../../../src/catalog/binary/cpe.js';
 import { goToolchainVersion } from '../../../../src/catalog/binary/executable.js';
 import { jvmCpeVersion } from '../../../../src/catalog/binary/jvm-release.js';
@@ -123,10 +124,21 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
   });
 
   it('every classifier has a glob that reaches it', () => {
-    const names = ['python3.11', 'libpython3.12.so.1.0', 'node', 'libnode.so.108', 'redis-server', 'busybox', 'httpd', 'postgres', 'nginx', 'openssl', 'libcrypto.so.3', 'curl', 'libcurl.so.4'];
-    expect(new Set(names.map((n) => classifierFor(n)!.classifier.class))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
+    const names = [
+      ...['python3.11', 'libpython3.12.so.1.0', 'node', 'libnode.so.108', 'redis-server', 'busybox', 'httpd', 'postgres', 'nginx', 'openssl', 'libcrypto.so.3', 'curl', 'libcurl.so.4'],
+      ...['libpypy3.9-c.so', 'libjulia-internal.so.1.12.6', 'helm', 'valkey-server', 'getopt', 'haproxy', 'perl', 'composer', 'memcached', 'traefik', 'arangosh', 'mysql'],
+      ...['mysqld', 'ndbd', 'ndbmtd', 'ndb_mgmd', 'xtrabackup', 'mariadb', 'libstd-6f77337c1826707d.so', 'libstd-f6f9eec1635e636a.dylib', 'ruby', 'erlexec', 'beam.smp'],
+      ...['liberts_internal.a', 'swipl', 'dart', 'deno', 'bun', 'ghc-9.4.7', 'cabal', 'stack', 'consul', 'vault', 'bash', 'ldapsearch', 'libQt5Core.so.5', 'gcc', 'fluent-bit'],
+      ...['wp', 'lighttpd', 'proftpd', 'zstd', 'xz', 'gzip', 'sqlcipher', 'jq', 'chrome', 'ffmpeg', 'libavcodec.so.59', 'libswresample.so.4', 'elixir', 'pilot-discovery'],
+      ...['pilot-agent', 'grafana', 'grafana-server', 'envoy', 'mongod', 'nginx-ingress-controller', 'filebeat', 'metricbeat', 'heartbeat', 'packetbeat', 'auditbeat'],
+      ...['elastic-agent', 'libkrb5.so.3'],
+    ];
+    expect(new Set(names.flatMap((n) => classifiersFor(n).map((f) => f.classifier.class)))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
     const wants = wantsFor(C);
-    for (const n of names) expect(wants(n.startsWith('lib') ? `/usr/local/lib/${n}` : `/usr/local/bin/${n}`)).toBe(true);
+    const at = (n: string): string => (n === 'chrome' ? '/opt/google/chrome/chrome' : n.startsWith('lib') ? `/usr/local/lib/${n}` : `/usr/local/bin/${n}`);
+    for (const n of names) expect(wants(at(n)), n).toBe(true);
+    // a config file named like a program is not read
+    expect(['/etc/init.d/mysql', '/etc/logrotate.d/haproxy', '/etc/default/grafana-server', '/usr/share/bash-completion/completions/bash'].some(wants)).toBe(false);
     expect(EXECUTABLE_GLOBS.some((g) => /[{}]/.test(g))).toBe(false); // literal names keep the path matcher cheap
   });
 });
@@ -177,6 +189,48 @@ describe('runtime-binary-cataloger: JDK/JRE release files (syft java-jvm-catalog
     expect(jvmCpeVersion('1.8.0_007-b08')).toEqual({ version: '1.8.0', update: 'update7' });
     expect(jvmCpeVersion('11.0.9')).toEqual({ version: '11.0.9', update: '' });
     expect(applicationCpe('oracle', 'openjdk', '17.0.2+8')).toBe('cpe:2.3:a:oracle:openjdk:17.0.2\\+8:*:*:*:*:*:*:*');
+  });
+});
+
+describe("syft's other classifiers", () => {
+  const at = (name: string, text: string) => catalogFiles(C, [{ path: `/usr/local/bin/${name}`, content: Buffer.from(text, 'latin1') }]);
+
+  it('RE2 patterns translate to the same matches: named groups, flags, \\s, `.` across \\r, non-UTF-8 bytes', () => {
+    expect(goRe(String.raw`(?m)a(?P<version>\d+)`).exec('x\na12')?.groups?.version).toBe('12');
+    expect(goRe(String.raw`a.b`).test('a\rb')).toBe(true);
+    expect(goRe(String.raw`a.b`).test('a\nb')).toBe(false);
+    expect(goRe(String.raw`(?s)a.b`).test('a\nb')).toBe(true);
+    expect(goRe(String.raw`a\sb`).test('a\xa0b')).toBe(false);
+    expect(goRe(String.raw`a[^\s]b`).test('a\tb')).toBe(false);
+    expect(goRe(String.raw`\x{FFFD}(?P<version>1)`).exec('\xe91')?.groups?.version).toBe('1');
+  });
+
+  it("gzip's bare version counts only beside gzip's own message (syft's two-pattern matcher)", async () => {
+    expect((await at('gzip', '\x001.12\x00')).packages).toEqual([]);
+    const r = await at('gzip', '\x001.12\x00 %s: %s: not in gzip format\x00');
+    expect(r.packages.map((p) => [p.purl, p.cpes])).toEqual([['pkg:generic/gzip@1.12', ['cpe:2.3:a:gnu:gzip:1.12:*:*:*:*:*:*:*']]]);
+  });
+
+  it('every classifier of a file name runs: a legacy MySQL Cluster mysqld is mysql-server and mysql-cluster', async () => {
+    const r = await at('mysqld', 'x\x00mysql-cluster-gpl\x005.7.33-ndb-7.6.17\x00');
+    expect(r.packages.map((p) => [p.purl, p.metadata?.classifier])).toEqual([
+      ['pkg:generic/mysql-cluster@7.6.17', 'mysqld-mysql-cluster-legacy-binary'],
+      ['pkg:generic/mysql-server@5.7.33', 'mysqld-mysql-cluster-legacy-binary'],
+    ]);
+  });
+
+  it("syft's purls of other types and its namespaced names", async () => {
+    const helm = await at('helm', '\x00v3.15.2\x00\x00');
+    expect(helm.packages.map((p) => [p.name, p.type, p.purl])).toEqual([['helm', 'binary', 'pkg:golang/helm.sh/helm@3.15.2']]);
+    const ghc = await at('ghc', '\x00GHC 9.4.7\x00');
+    expect(ghc.packages.map((p) => [p.name, p.purl, p.cpes])).toEqual([['haskell/ghc', 'pkg:generic/haskell/ghc@9.4.7', ['cpe:2.3:a:haskell:ghc:9.4.7:*:*:*:*:*:*:*']]]);
+    const erl = await at('erlexec', '/usr/src/otp_src_25.3.2.6/erts/');
+    expect(erl.packages[0]!.cpes).toEqual(['cpe:2.3:a:erlang:erlang\\/otp:25.3.2.6:*:*:*:*:*:*:*']);
+  });
+
+  it('a pattern whose match spans more than the default reach from its anchor is still found (envoy: 1000 bytes)', async () => {
+    const r = await at('envoy', `\x001.36.4\x00${'x'.repeat(900)}envoy_reloadable_features`);
+    expect(r.packages.map((p) => p.purl)).toEqual(['pkg:generic/envoy@1.36.4']);
   });
 });
 
@@ -234,6 +288,21 @@ describe('bounded search', () => {
         const r = scanForVersion(bufferSource(Buffer.from(bytes)), found.classifier.patterns(found.match));
         expect(performance.now() - t0).toBeLessThan(200);
         expect(r.hit).toBeUndefined();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("syft's classifiers on hostile text built from their own anchors, digits and NULs (fast-check): never throw, stay fast", () => {
+    const anchors = [...new Set(CLASSIFIERS.flatMap((c) => c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!)).flatMap((p) => (p.anchor ? [p.anchor] : [])))];
+    const piece = fc.oneof(fc.constantFrom(...anchors), fc.constantFrom('\0', '\0\0', '1.2.3', '10.', '-', 'v', '.', ' ', '\n', '\r', '\xff'), fc.stringMatching(/^[0-9.a-z]{0,12}$/));
+    fc.assert(
+      fc.property(fc.constantFrom(...CLASSIFIERS), fc.array(piece, { maxLength: 400 }), (c, pieces) => {
+        const buf = Buffer.from(pieces.join(''), 'latin1');
+        const t0 = performance.now();
+        const r = scanForVersion(bufferSource(buf), c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!), [{ offset: 0, size: buf.length }]);
+        expect(performance.now() - t0).toBeLessThan(500);
+        if (r.hit) expect(r.hit.version).toMatch(/^[0-9]/);
       }),
       { numRuns: 400 },
     );
