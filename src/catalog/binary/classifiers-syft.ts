@@ -6,11 +6,10 @@
  * with Buffer#indexOf and runs the expression only around it) and a `reach` where syft's pattern spans
  * more than the default 256 bytes around that literal.
  *
- * Left out (README Limits): classifiers that need another file than the one matched — syft's
- * SharedLibraryLookup (julia launcher → libjulia, ruby → libruby, python → libpython; custody reads
- * libpython and libjulia-internal themselves), SupportingEvidenceMatcher (firefox → application.ini,
- * go → VERSION: custody reads Go's VERSION file on its own) — and the Java launcher classifiers
- * (custody reads the JDK's `release` file instead).
+ * Left out (README Limits): syft's SharedLibraryLookup (julia launcher → libjulia, ruby → libruby,
+ * python → libpython; custody reads libpython and libjulia-internal themselves). Elsewhere: Go (its
+ * build info and VERSION file, executable.ts/go-version.ts), Firefox (firefox.ts: its application.ini)
+ * and the Java launchers (classifiers-java.ts).
  */
 import type { RuntimeProduct } from './runtime-package.js';
 import type { ClassifierPattern } from './classifiers.js';

@@ -14,8 +14,12 @@ export interface ClassifierPattern extends VersionPattern {
   product?: RuntimeProduct;
   /** A different class name in `metadata.classifier` when this pattern matches (syft's branches). */
   class?: string;
-  /** A literal the file must also hold for this pattern's match to count (syft's multi-pattern matchers). */
-  requires?: string;
+  /** A literal (or expression) the file must also hold for this pattern's match to count (syft's multi-pattern matchers). */
+  requires?: string | RegExp;
+  /** The file's path must match this for the pattern to count (syft's MatchPath: `**\/*zulu*\/**`). */
+  path?: RegExp;
+  /** CPE version and update from the match's groups, when they are not the version (syft's CPE templates). */
+  cpeVersion?: (groups: Record<string, string>) => [version: string, update: string];
 }
 
 export interface Classifier {

@@ -10,7 +10,7 @@ import { readGoBuildInfo } from '../go/buildinfo.js';
 import { baseOf } from '../lang-common.js';
 import type { CatalogContext, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import type { Package } from '../../sbom/model.js';
-import { classifiersFor, type ClassifierPattern } from './classifiers.js';
+import { classifiersFor, type Classifier, type ClassifierPattern } from './classifiers.js';
 import { runtimePackage, type RuntimeProduct } from './runtime-package.js';
 import { MAX_SCAN_BYTES, scanForPatterns } from './scan.js';
 
@@ -29,21 +29,28 @@ export function parseRuntimeExecutable(file: RandomAccessCatalogFile, ctx: Catal
     const version = info?.path === 'cmd/go' ? goToolchainVersion(info.goVersion) : undefined;
     return { packages: version === undefined ? [] : [runtimePackage(GO, version, file.location, 'go-binary')] };
   }
-  const found = classifiersFor(name);
+  return classifyFile(file, ctx, classifiersFor(name));
+}
+
+/** The classifiers' packages for one file: one pass over it for all of them (scan.ts), the first matching pattern of each. */
+export function classifyFile(file: RandomAccessCatalogFile, ctx: CatalogContext, found: readonly { classifier: Classifier; match: RegExpExecArray }[]): ParseResult {
   if (found.length === 0) return { packages: [] };
-  // One pass over the file for every classifier of this name: their patterns, then the literals some require.
-  const lists = found.map((f) => f.classifier.patterns(f.match));
+  // Their patterns, then the literals (or expressions) some of them require.
+  const lists = found.map((f) => f.classifier.patterns(f.match).filter((p) => p.path === undefined || p.path.test(file.location.path)));
   const all: ClassifierPattern[] = lists.flat();
   const required = new Map<string, number>();
-  for (const p of all) if (p.requires !== undefined && !required.has(p.requires)) required.set(p.requires, -1);
-  for (const lit of required.keys()) {
-    required.set(lit, all.length);
-    all.push({ anchor: lit, re: new RegExp(lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), presence: true });
+  for (const p of all) {
+    const req = p.requires;
+    if (req === undefined) continue;
+    const key = requirementKey(req);
+    if (required.has(key)) continue;
+    required.set(key, all.length);
+    all.push(typeof req === 'string' ? { anchor: req, re: new RegExp(req.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), presence: true } : { re: req, presence: true });
   }
-  // Done early once every classifier's first pattern (what it would pick anyway) and every required literal matched.
+  // Done early once every classifier's first pattern (what it would pick anyway) and every requirement matched.
   const firsts: number[] = [];
   lists.reduce((at, l) => (firsts.push(at), at + l.length), 0);
-  const r = scanForPatterns(file.file, all, (hits) => firsts.every((i) => hits[i] !== undefined) && [...required.values()].every((i) => hits[i] !== undefined));
+  const r = scanForPatterns(file.file, all, (hits) => firsts.every((i, c) => lists[c]!.length === 0 || hits[i] !== undefined) && [...required.values()].every((i) => hits[i] !== undefined));
   const packages: Package[] = [];
   const seen = new Set<string>();
   lists.forEach((list, c) => {
@@ -52,9 +59,10 @@ export function parseRuntimeExecutable(file: RandomAccessCatalogFile, ctx: Catal
       const pat = list[i]!;
       const hit = r.hits[base + i];
       if (hit === undefined || hit.version === '') continue;
-      if (pat.requires !== undefined && r.hits[required.get(pat.requires)!] === undefined) continue;
+      if (pat.requires !== undefined && r.hits[required.get(requirementKey(pat.requires))!] === undefined) continue;
       const classifier = found[c]!.classifier;
-      const pkg = runtimePackage(pat.product ?? classifier.product, hit.version, file.location, pat.class ?? classifier.class);
+      const cpe = pat.cpeVersion?.(hit.groups);
+      const pkg = runtimePackage(pat.product ?? classifier.product, hit.version, file.location, pat.class ?? classifier.class, ...(cpe ? [cpe] : []));
       if (!seen.has(pkg.purl ?? pkg.name)) packages.push(pkg);
       seen.add(pkg.purl ?? pkg.name);
       return;
@@ -65,3 +73,5 @@ export function parseRuntimeExecutable(file: RandomAccessCatalogFile, ctx: Catal
   }
   return { packages };
 }
+
+const requirementKey = (req: string | RegExp): string => (typeof req === 'string' ? `=${req}` : `/${req.source}/${req.flags}`);

@@ -20,7 +20,7 @@ export interface RuntimeProduct {
   purl?: { type: string; namespace?: string; name: string };
 }
 
-export function runtimePackage(product: RuntimeProduct, version: string, location: Location, classifier: string): Package {
+export function runtimePackage(product: RuntimeProduct, version: string, location: Location, classifier: string, cpe: [version: string, update: string] = [version, '']): Package {
   const p = langPackage({
     name: product.name,
     version,
@@ -30,6 +30,6 @@ export function runtimePackage(product: RuntimeProduct, version: string, locatio
     foundBy: CATALOGER,
     metadata: { classifier },
   });
-  if (product.cpes.length > 0) p.cpes = product.cpes.map(([vendor, name]) => applicationCpe(vendor, name, version));
+  if (product.cpes.length > 0) p.cpes = product.cpes.map(([vendor, name]) => applicationCpe(vendor, name, cpe[0], cpe[1]));
   return p;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runtimeBinaryCataloger } from '../../../../src/catalog/binary/index.js';
@@ -10,6 +12,7 @@ import { MAX_SCAN_BYTES, scanForVersion, stringRanges, WINDOW_BYTES } from '../.
 import { bufferSource, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { wantsFor } from '../../../../src/catalog/run.js';
 import { parsePurl } from '../../../../src/core/ecosystem.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 import { catalogFiles, fixture, generated } from '../lang-support.js';
 // @ts-expect-error -- a plain .mjs fixture builder without types
 import { NEGATIVE, POSITIVE } from '../../../../scripts/fixtures/catalog-binary.mjs';
@@ -231,6 +234,47 @@ describe("syft's other classifiers", () => {
   it('a pattern whose match spans more than the default reach from its anchor is still found (envoy: 1000 bytes)', async () => {
     const r = await at('envoy', `\x001.36.4\x00${'x'.repeat(900)}envoy_reloadable_features`);
     expect(r.packages.map((p) => p.purl)).toEqual(['pkg:generic/envoy@1.36.4']);
+  });
+});
+
+describe("syft's Java launcher classifiers and Firefox", () => {
+  const peer = (p: string): Buffer => readFileSync(join(FIXTURES, 'catalog', 'peers', 'syft', 'binary', p));
+
+  it('a JVM without a release file: its launcher, with the legacy update in the CPE (syft: oracle:openjdk:{{primary}}:update{{update}})', async () => {
+    const r = await catalogFiles(C, [{ path: '/opt/jre8/bin/java', content: peer('java-jre-openjdk/1.8.0_352-b08/linux-amd64/java') }]);
+    expect(r.packages.map((p) => [p.purl, p.cpes, p.metadata?.classifier])).toEqual([
+      ['pkg:generic/oracle/openjdk@1.8.0_352-b08', ['cpe:2.3:a:oracle:openjdk:1.8.0:update352:*:*:*:*:*:*'], 'java-binary-openjdk-with-update'],
+    ]);
+  });
+
+  it('a JVM with a release file is reported from it, once: the launcher beside it gives nothing', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/opt/java/openjdk/bin/java', content: peer('java-jre-openjdk/11.0.17/linux-amd64/java') },
+      { path: '/opt/java/openjdk/release', content: 'JAVA_VERSION="11.0.17"\nJAVA_RUNTIME_VERSION="11.0.17+8-LTS"\nIMAGE_TYPE="JRE"\n' },
+    ]);
+    expect(r.packages.map((p) => [p.name, p.version, p.locations.map((l) => l.path)])).toEqual([['openjdk', '11.0.17+8-LTS', ['/opt/java/openjdk/release']]]);
+  });
+
+  it('Azul Zulu and IBM are told by the path, as syft does', async () => {
+    const zulu = Buffer.from('x\0java\x0021\x0021.0.8+9-LTS\0y', 'latin1');
+    const z = await catalogFiles(C, [{ path: '/usr/lib/jvm/zulu21-ca-amd64/bin/java', content: zulu }]);
+    expect(z.packages.map((p) => [p.purl, p.cpes])).toEqual([['pkg:generic/azul/zulu@21.0.8+9-LTS', ['cpe:2.3:a:azul:zulu:21.0.8\\+9-LTS:*:*:*:*:*:*:*']]]);
+    const ibm = Buffer.from('x\0java\0\x001.8\0\x001.8.0-foreman_2023_10_12_13_27-b00\0', 'latin1');
+    const i = await catalogFiles(C, [{ path: '/opt/ibm/java/jre/bin/java', content: ibm }]);
+    expect(i.packages.map((p) => p.purl)).toEqual(['pkg:generic/ibm/java@1.8.0-foreman_2023_10_12_13_27-b00']);
+  });
+
+  it("Firefox: the version from the application.ini beside the binary (syft's snippets); a non-Firefox ini gives nothing", async () => {
+    const r = await catalogFiles(C, [
+      { path: '/opt/firefox/firefox', content: peer('firefox/151.0/linux-amd64/firefox') },
+      { path: '/opt/firefox/application.ini', content: peer('firefox/151.0/linux-amd64/application.ini') },
+    ]);
+    expect(r.packages.map((p) => [p.purl, p.cpes, p.locations.map((l) => l.path)])).toEqual([['pkg:generic/firefox@151.0', ['cpe:2.3:a:mozilla:firefox:151.0:*:*:*:*:*:*:*'], ['/opt/firefox/firefox']]]);
+    const neg = await catalogFiles(C, [
+      { path: '/opt/firefox/firefox', content: peer('negative/firefox/firefox') },
+      { path: '/opt/firefox/application.ini', content: peer('negative/firefox/application.ini') },
+    ]);
+    expect(neg.packages).toEqual([]);
   });
 });
 
