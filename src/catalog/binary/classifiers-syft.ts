@@ -26,6 +26,9 @@ export function goRe(pattern: string): RegExp {
   let src = lead ? pattern.slice(lead[0].length) : pattern;
   if (lead) flags = [...new Set(lead[1]!)].join('');
   src = src.replace(/\(\?P</g, '(?<').replace(/\\x\{FFFD\}/g, '[\\x80-\\xff]');
+  // A run of NULs at either end only widens the match, never changes the version it captures; tried at
+  // every NUL of a long padding run, a greedy `\x00+` backtracks quadratically: one NUL is as good.
+  src = src.replace(/^\\x00\*/, '').replace(/^\\x00\+/, '\\x00').replace(/\\x00\+$/, '\\x00');
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {

@@ -206,6 +206,19 @@ describe("syft's other classifiers", () => {
     expect(goRe(String.raw`a\sb`).test('a\xa0b')).toBe(false);
     expect(goRe(String.raw`a[^\s]b`).test('a\tb')).toBe(false);
     expect(goRe(String.raw`\x{FFFD}(?P<version>1)`).exec('\xe91')?.groups?.version).toBe('1');
+    // NUL runs at either end: one NUL finds the same version, without quadratic backtracking on padding
+    expect(goRe(String.raw`\x00+(?P<version>1)\x00+`).source).toBe(String.raw`\x00(?<version>1)\x00`);
+    expect(goRe(String.raw`(?m)\x00*(?P<version>1)\x00+x`).source).toBe(String.raw`(?<version>1)\x00+x`);
+  });
+
+  it('every classifier crosses 4 MiB of NUL padding (with version-like digits in it) quickly', () => {
+    const buf = Buffer.alloc(4 << 20);
+    for (let i = 4096; i < buf.length; i += 65536) buf.write('1.2.3', i, 'latin1');
+    for (const c of CLASSIFIERS) {
+      const t0 = performance.now();
+      scanForVersion(bufferSource(buf), c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!), [{ offset: 0, size: buf.length }]);
+      expect(performance.now() - t0, c.class).toBeLessThan(1500);
+    }
   });
 
   it("gzip's bare version counts only beside gzip's own message (syft's two-pattern matcher)", async () => {
