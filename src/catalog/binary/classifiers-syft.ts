@@ -6,8 +6,8 @@
  * with Buffer#indexOf and runs the expression only around it) and a `reach` where syft's pattern spans
  * more than the default 256 bytes around that literal.
  *
- * Left out (README Limits): syft's SharedLibraryLookup (julia launcher → libjulia, ruby → libruby,
- * python → libpython; custody reads libpython and libjulia-internal themselves). Elsewhere: Go (its
+ * Instead of syft's SharedLibraryLookup (julia launcher → libjulia, ruby → libruby, python → libpython)
+ * custody reads those libraries themselves, under /usr/local and /opt (README Limits). Elsewhere: Go (its
  * build info and VERSION file, executable.ts/go-version.ts), Firefox (firefox.ts: its application.ini)
  * and the Java launchers (classifiers-java.ts).
  */
@@ -124,6 +124,22 @@ export const SYFT_CLASSIFIERS: readonly SyftClassifier[] = [
       p(String.raw`(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00branch\x00`, '\0branch\0'),
       p(String.raw`\x00verify_methods\x00.{0,30}(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00BigInt`, '\0BigInt'),
       p(String.raw`\x00(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00julia version`, '\0julia version'),
+    ],
+  },
+  {
+    // syft reaches libjulia through the `julia` launcher's shared-library lookup; custody reads the library itself
+    class: 'julia-binary',
+    file: /^libjulia\.so(?:\.\d+)*$/,
+    product: product('julia', [['julialang', 'julia']]),
+    patterns: [
+      // unknown option `%s`[NUL]1.5.4[NUL]julia version %s
+      p(String.raw`\x00(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00julia version`, '\0julia version'),
+      // [NUL]#kw#[NUL]1.3.1[NUL]BigInt
+      p(String.raw`\x00#kw#\x00(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00(BigInt|_require_dependencies)`, '\0#kw#\0'),
+      // [NUL]ObjectIdDict[NUL]0.6.4[NUL]jl_sysimg_cpu_target
+      p(String.raw`\x00ObjectIdDict\x00(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00jl_sysimg_cpu_target`, '\0ObjectIdDict\0'),
+      // [NUL]require[NUL]0.4.6[NUL]core2
+      p(String.raw`\x00require\x00(?P<version>${V3}(-alpha[0-9]|-beta[0-9]|-rc[0-9])?)\x00core2`, '\0require\0'),
     ],
   },
   {
@@ -276,6 +292,13 @@ export const SYFT_CLASSIFIERS: readonly SyftClassifier[] = [
     file: /^ruby$/,
     product: product('ruby', [['ruby-lang', 'ruby']]),
     // ruby 3.4.0dev (2024-09-15T01:06:11Z master 532af89e3b) [x86_64-linux]; ruby 2.7.7p221 (...)
+    patterns: [p(String.raw`(?m)ruby (?P<version>${V3}((p|preview|rc|dev)[0-9]*)?) `, 'ruby ')],
+  },
+  {
+    // syft reaches libruby through the `ruby` launcher's shared-library lookup; custody reads the library itself
+    class: 'ruby-binary',
+    file: /^libruby\.so/,
+    product: product('ruby', [['ruby-lang', 'ruby']]),
     patterns: [p(String.raw`(?m)ruby (?P<version>${V3}((p|preview|rc|dev)[0-9]*)?) `, 'ruby ')],
   },
   { class: 'erlang-binary', file: /^erlexec$/, product: ERLANG, patterns: erlangSource },

@@ -144,7 +144,7 @@ const EXECUTABLE_NAMES = [
 /** Runtime libraries, looked for where runtimes are installed without a package manager. */
 const LIBRARY_NAMES = [
   ...['libpython3*.so*', 'libpython2*.so*', 'libnode.so*', 'libcrypto.so*', 'libcurl.so*', 'libcurl-*.so*'],
-  ...['libpypy*.so*', 'libjulia-internal.so*', 'libstd-????????????????.so', 'libstd-????????????????.dylib', 'liberts_internal.a'],
+  ...['libpypy*.so*', 'libjulia-internal.so*', 'libjulia.so*', 'libruby.so*', 'libstd-????????????????.so', 'libstd-????????????????.dylib', 'liberts_internal.a'],
   ...['libQt*Core.so*', 'libav*', 'libswresample*', 'libkrb5.so*'],
 ];
 const LIBRARY_ROOTS = ['/usr/local', '/opt'];

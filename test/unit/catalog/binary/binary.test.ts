@@ -134,7 +134,7 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
       ...['liberts_internal.a', 'swipl', 'dart', 'deno', 'bun', 'ghc-9.4.7', 'cabal', 'stack', 'consul', 'vault', 'bash', 'ldapsearch', 'libQt5Core.so.5', 'gcc', 'fluent-bit'],
       ...['wp', 'lighttpd', 'proftpd', 'zstd', 'xz', 'gzip', 'sqlcipher', 'jq', 'chrome', 'ffmpeg', 'libavcodec.so.59', 'libswresample.so.4', 'elixir', 'pilot-discovery'],
       ...['pilot-agent', 'grafana', 'grafana-server', 'envoy', 'mongod', 'nginx-ingress-controller', 'filebeat', 'metricbeat', 'heartbeat', 'packetbeat', 'auditbeat'],
-      ...['elastic-agent', 'libkrb5.so.3'],
+      ...['elastic-agent', 'libkrb5.so.3', 'libruby.so.3.2', 'libjulia.so.1.5'],
     ];
     expect(new Set(names.flatMap((n) => classifiersFor(n).map((f) => f.classifier.class)))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
     const wants = wantsFor(C);
@@ -242,6 +242,17 @@ describe("syft's other classifiers", () => {
     expect(ghc.packages.map((p) => [p.name, p.purl, p.cpes])).toEqual([['haskell/ghc', 'pkg:generic/haskell/ghc@9.4.7', ['cpe:2.3:a:haskell:ghc:9.4.7:*:*:*:*:*:*:*']]]);
     const erl = await at('erlexec', '/usr/src/otp_src_25.3.2.6/erts/');
     expect(erl.packages[0]!.cpes).toEqual(['cpe:2.3:a:erlang:erlang\\/otp:25.3.2.6:*:*:*:*:*:*:*']);
+  });
+
+  it('a shared Ruby or Julia build: the version from its library under /usr/local (syft goes there from the launcher)', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/usr/local/lib/libruby.so.3.2.1', content: Buffer.from('\0ruby 3.2.1 (2023-02-08 revision 31819e82c8) [x86_64-linux]\0', 'latin1') },
+      { path: '/opt/julia-1.5.4/lib/libjulia.so.1.5', content: Buffer.from('unknown option `%s`\x001.5.4\x00julia version %s', 'latin1') },
+    ]);
+    expect(r.packages.map((p) => [p.purl, p.cpes])).toEqual([
+      ['pkg:generic/julia@1.5.4', ['cpe:2.3:a:julialang:julia:1.5.4:*:*:*:*:*:*:*']],
+      ['pkg:generic/ruby@3.2.1', ['cpe:2.3:a:ruby-lang:ruby:3.2.1:*:*:*:*:*:*:*']],
+    ]);
   });
 
   it('a pattern whose match spans more than the default reach from its anchor is still found (envoy: 1000 bytes)', async () => {
