@@ -33,7 +33,8 @@ export type Ecosystem =
   | 'luarocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'wordpress';
 
 export interface PurlParts {
   type: string;

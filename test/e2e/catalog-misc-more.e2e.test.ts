@@ -1,0 +1,52 @@
+/**
+ * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins) and the other formats of this
+ * round (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
+ * and back keeps them and their package types.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx } from '../helpers/format-round-trip.js';
+
+let root: string;
+let work: string;
+
+/** Where each peer fixture goes in the tree, and the purls custody reports from it. */
+const TREE: readonly { from: string; to: string; purls: string[] }[] = [
+  { from: 'trivy/wordpress/version.php', to: 'var/www/html/wp-includes/version.php', purls: ['pkg:wordpress/core/wordpress@4.9.4-alpha'] },
+  { from: 'syft/wordpress/wp-admin/index.php', to: 'var/www/html/wp-admin/index.php', purls: [] },
+  { from: 'syft/wordpress/wp-content/plugins/akismet/akismet.php', to: 'var/www/html/wp-content/plugins/akismet/akismet.php', purls: ['pkg:wordpress/plugin/akismet@5.3'] },
+  {
+    from: 'syft/wordpress/wp-content/plugins/all-in-one-wp-migration/all-in-one-wp-migration.php',
+    to: 'var/www/html/wp-content/plugins/all-in-one-wp-migration/all-in-one-wp-migration.php',
+    purls: ['pkg:wordpress/plugin/all-in-one-wp-migration@7.78'],
+  },
+];
+
+/** The package types and catalogers the tree shows. */
+const TYPES = ['wordpress'];
+const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger'];
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-'));
+  work = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-out-'));
+  plantPeerFixtures(root, TREE);
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('custody sbom generate: WordPress core and plugins (e2e)', () => {
+  it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
+    const want = TREE.flatMap((t) => t.purls).sort();
+    const r = await formatRoundTrip(root, work);
+    expect(purlsOfCdx(r.generated)).toEqual(want);
+    expect(purlsOfSpdx(r.spdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromXml)).toEqual(want);
+    expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES].sort());
+    for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
+  });
+});

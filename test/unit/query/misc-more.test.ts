@@ -1,0 +1,32 @@
+/**
+ * The package types of WordPress and SWI-Prolog packs outside the catalogers: `sbom query --version` orders
+ * their versions, reading an SBOM maps the peers' type words and purl types to them, and OSV (no ecosystem
+ * for either) leaves them not covered.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileQuery, matchPackage } from '../../../src/query/match.js';
+import { compareVersions } from '../../../src/query/versions/index.js';
+import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
+import { osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
+import { pkg } from './test-package.js';
+
+describe('wordpress', () => {
+  it('sbom query --version orders versions as PHP\'s version_compare() (WordPress\'s own ordering)', () => {
+    const q = compileQuery({ purl: 'pkg:wordpress/plugin/akismet', version: '>=5.0 <5.3.1' });
+    expect(matchPackage(q, pkg('wordpress', 'Akismet Anti-spam: Spam Protection', '5.3', 'pkg:wordpress/plugin/akismet@5.3'))).toBe(true);
+    expect(matchPackage(q, pkg('wordpress', 'Akismet Anti-spam: Spam Protection', '5.10', 'pkg:wordpress/plugin/akismet@5.10'))).toBe(false);
+    // the plugin namespace is part of the identity: the core release is not this plugin
+    expect(matchPackage(q, pkg('wordpress', 'wordpress', '5.3', 'pkg:wordpress/core/wordpress@5.3'))).toBe(false);
+    expect(compareVersions('wordpress', '4.9.4-alpha', '4.9.4')).toBe(-1);
+    expect(compareVersions('wordpress', '6.4.10', '6.4.9')).toBe(1);
+  });
+  it('read back from the wordpress purl type, syft\'s wordpress-plugin type word and purl type', () => {
+    expect(packageTypeOf('pkg:wordpress/core/wordpress@6.4.2')).toBe('wordpress');
+    expect(packageTypeOf('pkg:wordpress-plugin/akismet@5.3')).toBe('wordpress');
+    expect(packageTypeOf(undefined, 'wordpress-plugin')).toBe('wordpress');
+    expect(custodyType('wordpress')).toBe('wordpress');
+  });
+  it('OSV: no WordPress ecosystem, not covered', () => {
+    expect(osvQueryOf(pkg('wordpress', 'wordpress', '6.4.2', 'pkg:wordpress/core/wordpress@6.4.2'), undefined)).toBeUndefined();
+  });
+});
