@@ -34,6 +34,7 @@ import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
 import { wordpressCoreCataloger, wordpressPluginsCataloger } from './wordpress/index.js';
+import { swiplPackCataloger } from './swipl/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -85,6 +86,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   ocamlOpamCataloger,
   wordpressCoreCataloger,
   wordpressPluginsCataloger,
+  swiplPackCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

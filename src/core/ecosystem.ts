@@ -34,7 +34,8 @@ export type Ecosystem =
   | 'julia'
   | 'hackage'
   | 'opam'
-  | 'wordpress';
+  | 'wordpress'
+  | 'swiplpack';
 
 export interface PurlParts {
   type: string;

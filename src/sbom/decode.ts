@@ -55,6 +55,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   wordpress: 'wordpress',
   // syft's purl type word for its plugins (type.go PackageURLType)
   'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -110,6 +111,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   opam: 'opam',
   wordpress: 'wordpress',
   'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -125,7 +127,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

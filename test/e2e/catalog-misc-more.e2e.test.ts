@@ -1,6 +1,6 @@
 /**
- * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins) and the other formats of this
- * round (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
+ * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins), a SWI-Prolog pack and the other formats
+ * of this round (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
  * and back keeps them and their package types.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,11 +22,12 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
     to: 'var/www/html/wp-content/plugins/all-in-one-wp-migration/all-in-one-wp-migration.php',
     purls: ['pkg:wordpress/plugin/all-in-one-wp-migration@7.78'],
   },
+  { from: 'syft/swipl/pack.pl', to: 'home/user/.local/share/swi-prolog/pack/hdt/pack.pl', purls: ['pkg:swiplpack/hdt@0.5.2'] },
 ];
 
 /** The package types and catalogers the tree shows. */
-const TYPES = ['wordpress'];
-const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger'];
+const TYPES = ['wordpress', 'swiplpack'];
+const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger', 'swipl-pack-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-'));
@@ -38,7 +39,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('custody sbom generate: WordPress core and plugins (e2e)', () => {
+describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const r = await formatRoundTrip(root, work);

@@ -60,6 +60,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   opam: compareOpam,
   // WordPress compares its own and its plugins' versions with PHP's version_compare()
   wordpress: compareComposer,
+  // pack versions are dot-separated numbers (pack_version/1): compared numerically
+  swiplpack: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -110,6 +112,7 @@ const ALIASES: Record<string, VersionScheme> = {
   hackage: 'hackage',
   opam: 'opam',
   wordpress: 'wordpress',
+  swiplpack: 'swiplpack',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

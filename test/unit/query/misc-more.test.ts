@@ -30,3 +30,19 @@ describe('wordpress', () => {
     expect(osvQueryOf(pkg('wordpress', 'wordpress', '6.4.2', 'pkg:wordpress/core/wordpress@6.4.2'), undefined)).toBeUndefined();
   });
 });
+
+describe('swiplpack', () => {
+  it('sbom query --version orders pack versions numerically', () => {
+    const q = compileQuery({ purl: 'pkg:swiplpack/hdt', version: '>=0.5.0 <0.5.10' });
+    expect(matchPackage(q, pkg('swiplpack', 'hdt', '0.5.2', 'pkg:swiplpack/hdt@0.5.2'))).toBe(true);
+    expect(matchPackage(q, pkg('swiplpack', 'hdt', '0.5.10', 'pkg:swiplpack/hdt@0.5.10'))).toBe(false);
+  });
+  it('read back from syft\'s swiplpack type word and purl type', () => {
+    expect(packageTypeOf('pkg:swiplpack/hdt@0.5.2')).toBe('swiplpack');
+    expect(packageTypeOf(undefined, 'swiplpack')).toBe('swiplpack');
+    expect(custodyType('swiplpack')).toBe('swiplpack');
+  });
+  it('OSV: no SWI-Prolog ecosystem, not covered', () => {
+    expect(osvQueryOf(pkg('swiplpack', 'hdt', '0.5.2', 'pkg:swiplpack/hdt@0.5.2'), undefined)).toBeUndefined();
+  });
+});
