@@ -115,6 +115,12 @@ export interface Cataloger {
   ecosystem: Ecosystem;
   tags: readonly CatalogerTag[];
   parsers: readonly ParserSpec[];
+  /**
+   * Not run unless `--select` names it (its name or first word, not a tag): what it reports is a claim, not
+   * evidence found in the tree (the sbom-cataloger, as syft leaves it out of its defaults). `+name` adds it
+   * to the default set.
+   */
+  optIn?: boolean;
 }
 
 export function defineCataloger(c: Cataloger): Cataloger {

@@ -1,6 +1,6 @@
 /**
- * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins), a SWI-Prolog pack and the other formats
- * of this round (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
+ * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins), a SWI-Prolog pack and an SBOM document (read with
+ * `--select +sbom`) (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
  * and back keeps them and their package types.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx } from '../helpers/format-round-trip.js';
+import { readFileSync } from 'node:fs';
+import { FIXTURES } from '../helpers/paths.js';
 
 let root: string;
 let work: string;
@@ -24,6 +26,10 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
   },
   { from: 'syft/swipl/pack.pl', to: 'home/user/.local/share/swi-prolog/pack/hdt/pack.pl', purls: ['pkg:swiplpack/hdt@0.5.2'] },
 ];
+/** An SBOM document in the tree: read only with `--select +sbom`. */
+const EMBEDDED = { from: 'syft/sbom/sbom.syft.json', to: 'srv/app/sbom.syft.json' };
+const embeddedPurls = (): string[] =>
+  (JSON.parse(readFileSync(join(FIXTURES, 'catalog', 'peers', EMBEDDED.from), 'utf8')) as { artifacts: { purl: string }[] }).artifacts.map((a) => a.purl).sort();
 
 /** The package types and catalogers the tree shows. */
 const TYPES = ['wordpress', 'swiplpack'];
@@ -32,7 +38,7 @@ const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger', '
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-'));
   work = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-out-'));
-  plantPeerFixtures(root, TREE);
+  plantPeerFixtures(root, [...TREE, EMBEDDED]);
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
@@ -49,5 +55,21 @@ describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e
     expect(purlsOfCdx(r.fromXml)).toEqual(want);
     expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES].sort());
     for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
+    expect(r.cdxText).not.toContain('sbom-cataloger');
+  });
+
+  it('--select +sbom adds the packages an SBOM document in the tree lists, located at it, through every format', async () => {
+    const embedded = embeddedPurls();
+    expect(embedded).toHaveLength(14);
+    const want = [...TREE.flatMap((t) => t.purls), ...embedded].sort();
+    const r = await formatRoundTrip(root, work, ['--select', '+sbom']);
+    expect(purlsOfCdx(r.generated)).toEqual(want);
+    expect(purlsOfSpdx(r.spdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromXml)).toEqual(want);
+    expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES, 'apk'].sort());
+    const doc = JSON.parse(r.cdxText) as { components: { purl?: string; properties?: { name: string; value: string }[] }[] };
+    const musl = doc.components.find((c) => c.purl?.startsWith('pkg:apk/alpine/musl@'));
+    expect(musl?.properties).toEqual(expect.arrayContaining([{ name: 'custody:location:0:path', value: '/srv/app/sbom.syft.json' }, { name: 'custody:foundBy', value: 'sbom-cataloger' }]));
   });
 });
