@@ -36,6 +36,7 @@ import { ocamlOpamCataloger } from './ocaml/index.js';
 import { wordpressCoreCataloger, wordpressPluginsCataloger } from './wordpress/index.js';
 import { swiplPackCataloger } from './swipl/index.js';
 import { sbomCataloger } from './sbom/index.js';
+import { appleAppBundleCataloger } from './apple/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -89,6 +90,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   wordpressPluginsCataloger,
   swiplPackCataloger,
   sbomCataloger,
+  appleAppBundleCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

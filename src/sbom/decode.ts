@@ -112,6 +112,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   wordpress: 'wordpress',
   'wordpress-plugin': 'wordpress',
   swiplpack: 'swiplpack',
+  'apple-app-bundle': 'apple-app-bundle',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -127,7 +128,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -44,7 +44,8 @@ export type PackageType =
   | 'hackage'
   | 'opam'
   | 'wordpress'
-  | 'swiplpack';
+  | 'swiplpack'
+  | 'apple-app-bundle';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

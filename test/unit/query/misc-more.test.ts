@@ -46,3 +46,14 @@ describe('swiplpack', () => {
     expect(osvQueryOf(pkg('swiplpack', 'hdt', '0.5.2', 'pkg:swiplpack/hdt@0.5.2'), undefined)).toBeUndefined();
   });
 });
+
+describe('apple-app-bundle', () => {
+  it('no purl: sbom query orders versions generically; syft\'s type word read back; OSV not covered', () => {
+    const q = compileQuery({ name: 'Slack', version: '>=4.9 <4.50.129' });
+    expect(matchPackage(q, pkg('apple-app-bundle', 'Slack', '4.50.128'))).toBe(true);
+    expect(matchPackage(q, pkg('apple-app-bundle', 'Slack', '4.8.0'))).toBe(false);
+    expect(packageTypeOf(undefined, 'apple-app-bundle')).toBe('apple-app-bundle');
+    expect(custodyType('apple-app-bundle')).toBe('apple-app-bundle');
+    expect(osvQueryOf(pkg('apple-app-bundle', 'Slack', '4.50.128'), undefined)).toBeUndefined();
+  });
+});
