@@ -105,6 +105,11 @@ export interface ContentParserSpec extends ParserBase {
 /** A parser that reads only parts of its files (executables: header, section table, one section). */
 export interface RandomAccessParserSpec extends ParserBase {
   randomAccess: true;
+  /**
+   * It reads a bounded header and nothing else, so files over `limits.maxFileBytes` are parsed too (an ML
+   * model of many GB: its GGUF header is at the start). Others skip such files as incomplete.
+   */
+  anySize?: boolean;
   parse(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
 }
 

@@ -37,6 +37,7 @@ import { wordpressCoreCataloger, wordpressPluginsCataloger } from './wordpress/i
 import { swiplPackCataloger } from './swipl/index.js';
 import { sbomCataloger } from './sbom/index.js';
 import { appleAppBundleCataloger } from './apple/index.js';
+import { ggufCataloger } from './ai/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -91,6 +92,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   swiplPackCataloger,
   sbomCataloger,
   appleAppBundleCataloger,
+  ggufCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -45,7 +45,8 @@ export type PackageType =
   | 'opam'
   | 'wordpress'
   | 'swiplpack'
-  | 'apple-app-bundle';
+  | 'apple-app-bundle'
+  | 'model';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

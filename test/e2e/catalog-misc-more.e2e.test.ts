@@ -1,6 +1,6 @@
 /**
  * `custody sbom generate dir:…` over a WordPress install (core version.php, plugins), a SWI-Prolog pack, macOS app bundles (XML
- * and binary Info.plist) and an SBOM document (read with `--select +sbom`) (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
+ * and binary Info.plist), GGUF models and an SBOM document (read with `--select +sbom`) (the peers' own fixtures): the purls reach CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML
  * and back keeps them and their package types.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,9 @@ const TREE: readonly { from: string; to: string; purls: string[]; unpurled?: str
   // app bundles have no purl (no purl type exists; syft writes none either)
   { from: 'syft/apple/install-example/Applications/Slack.app/Contents/Info.plist', to: 'Applications/Slack.app/Contents/Info.plist', purls: [], unpurled: ['Slack@4.50.128'] },
   { from: '../apple/Ghostty-binary.plist', to: 'Applications/Ghostty.app/Contents/Info.plist', purls: [], unpurled: ['Ghostty@1.3.1'] },
+  // nor do ML models
+  { from: '../ai/llama3-8b.gguf', to: 'srv/models/llama3-8b.gguf', purls: [], unpurled: ['llama3-8b@3.0'] },
+  { from: '../ai/tinyllama-q4.gguf', to: 'srv/models/tinyllama-q4.gguf', purls: [], unpurled: ['tinyllama-q4@'] },
 ];
 /** An SBOM document in the tree: read only with `--select +sbom`. */
 const EMBEDDED = { from: 'syft/sbom/sbom.syft.json', to: 'srv/app/sbom.syft.json' };
@@ -36,8 +39,10 @@ const embeddedPurls = (): string[] =>
   (JSON.parse(readFileSync(join(FIXTURES, 'catalog', 'peers', EMBEDDED.from), 'utf8')) as { artifacts: { purl: string }[] }).artifacts.map((a) => a.purl).sort();
 
 /** The package types and catalogers the tree shows. */
-const TYPES = ['wordpress', 'swiplpack', 'apple-app-bundle'];
-const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger', 'swipl-pack-cataloger', 'apple-app-bundle-cataloger'];
+const TYPES = ['wordpress', 'swiplpack', 'apple-app-bundle', 'model'];
+/** Types without a purl: an SPDX document read back calls them unknown. */
+const UNPURLED_TYPES = ['apple-app-bundle', 'model'];
+const CATALOGERS = ['wordpress-core-cataloger', 'wordpress-plugins-cataloger', 'swipl-pack-cataloger', 'apple-app-bundle-cataloger', 'gguf-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-misc-more-'));
@@ -67,7 +72,7 @@ describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e
     const fromCdx = await runBuilt(['sbom', 'convert', r.xmlFile, '-o', 'json']);
     expect(fromCdx.code, fromCdx.stderr).toBe(0);
     expect(typesOf(JSON.parse(fromCdx.stdout) as { packages: { type: string }[] })).toEqual([...TYPES].sort());
-    expect(typesOf(r.model)).toEqual([...TYPES.filter((t) => t !== 'apple-app-bundle'), 'unknown'].sort());
+    expect(typesOf(r.model)).toEqual([...TYPES.filter((t) => !UNPURLED_TYPES.includes(t)), 'unknown'].sort());
     for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
     expect(r.cdxText).not.toContain('sbom-cataloger');
   });
@@ -81,7 +86,7 @@ describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e
     expect(purlsOfSpdx(r.spdx)).toEqual(want);
     expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
     expect(purlsOfCdx(r.fromXml)).toEqual(want);
-    expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES.filter((t) => t !== 'apple-app-bundle'), 'unknown', 'apk'].sort());
+    expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES.filter((t) => !UNPURLED_TYPES.includes(t)), 'unknown', 'apk'].sort());
     const doc = JSON.parse(r.cdxText) as { components: { purl?: string; properties?: { name: string; value: string }[] }[] };
     const musl = doc.components.find((c) => c.purl?.startsWith('pkg:apk/alpine/musl@'));
     expect(musl?.properties).toEqual(expect.arrayContaining([{ name: 'custody:location:0:path', value: '/srv/app/sbom.syft.json' }, { name: 'custody:foundBy', value: 'sbom-cataloger' }]));

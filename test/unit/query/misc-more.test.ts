@@ -57,3 +57,11 @@ describe('apple-app-bundle', () => {
     expect(osvQueryOf(pkg('apple-app-bundle', 'Slack', '4.50.128'), undefined)).toBeUndefined();
   });
 });
+
+describe('model', () => {
+  it('no purl: syft\'s type word read back; OSV not covered', () => {
+    expect(packageTypeOf(undefined, 'model')).toBe('model');
+    expect(custodyType('model')).toBe('model');
+    expect(osvQueryOf(pkg('model', 'llama3-8b', '3.0'), undefined)).toBeUndefined();
+  });
+});
