@@ -105,6 +105,11 @@ export interface ContentParserSpec extends ParserBase {
 /** A parser that reads only parts of its files (executables: header, section table, one section). */
 export interface RandomAccessParserSpec extends ParserBase {
   randomAccess: true;
+  /**
+   * It reads a bounded header and nothing else, so files over `limits.maxFileBytes` are parsed too (an ML
+   * model of many GB: its GGUF header is at the start). Others skip such files as incomplete.
+   */
+  anySize?: boolean;
   parse(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
 }
 
@@ -115,6 +120,12 @@ export interface Cataloger {
   ecosystem: Ecosystem;
   tags: readonly CatalogerTag[];
   parsers: readonly ParserSpec[];
+  /**
+   * Not run unless `--select` names it (its name or first word, not a tag): what it reports is a claim, not
+   * evidence found in the tree (the sbom-cataloger, as syft leaves it out of its defaults). `+name` adds it
+   * to the default set.
+   */
+  optIn?: boolean;
 }
 
 export function defineCataloger(c: Cataloger): Cataloger {

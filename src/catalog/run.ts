@@ -225,7 +225,7 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       rctx.signal?.throwIfAborted();
       const location: Location = entry.layer === undefined ? { path: entry.path } : { path: entry.path, layer: entry.layer };
       if (parser.onlyUnowned === true && ownership.isOwned(entry.path)) continue;
-      if (entry.size > limits.maxFileBytes) {
+      if (entry.size > limits.maxFileBytes && !(parser.randomAccess === true && parser.anySize === true)) {
         const reason = `${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`;
         markIncomplete(reason, location, cataloger.name, `skipped by ${cataloger.name}: ${reason}`);
         continue;

@@ -154,7 +154,7 @@ export function planStreaming(catalogers: readonly Cataloger[], o: StreamPlanOpt
       let bytes: Promise<Buffer> | undefined;
       const input: ParseInput = { read: () => (bytes ??= file.read()), open: () => file.open() };
       for (const job of jobs) {
-        if (!job.isMatch(file.path) || file.size > limits.maxFileBytes) continue;
+        if (!job.isMatch(file.path) || (file.size > limits.maxFileBytes && !(job.parser.randomAccess === true && job.parser.anySize === true))) continue;
         o.signal?.throwIfAborted();
         parses.put(job.cataloger.name, job.parser, location, await parseOne(job.parser, location, input, env));
       }

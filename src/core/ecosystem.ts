@@ -33,7 +33,9 @@ export type Ecosystem =
   | 'luarocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'wordpress'
+  | 'swiplpack';
 
 export interface PurlParts {
   type: string;

@@ -52,6 +52,10 @@ const PURL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  // syft's purl type word for its plugins (type.go PackageURLType)
+  'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -105,6 +109,11 @@ const TOOL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
+  'apple-app-bundle': 'apple-app-bundle',
+  model: 'model',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -120,7 +129,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

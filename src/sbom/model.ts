@@ -42,7 +42,11 @@ export type PackageType =
   | 'lua-rocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'wordpress'
+  | 'swiplpack'
+  | 'apple-app-bundle'
+  | 'model';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -58,6 +58,10 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   julia: compareSemver,
   hackage: compareHackage,
   opam: compareOpam,
+  // WordPress compares its own and its plugins' versions with PHP's version_compare()
+  wordpress: compareComposer,
+  // pack versions are dot-separated numbers (pack_version/1): compared numerically
+  swiplpack: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -107,6 +111,8 @@ const ALIASES: Record<string, VersionScheme> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  swiplpack: 'swiplpack',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */
