@@ -33,6 +33,7 @@ import { juliaManifestCataloger } from './julia/index.js';
 import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
+import { homebrewCataloger } from './homebrew/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -82,6 +83,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   condaEnvironmentCataloger,
   haskellCataloger,
   ocamlOpamCataloger,
+  homebrewCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -33,7 +33,8 @@ export type Ecosystem =
   | 'luarocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'brew';
 
 export interface PurlParts {
   type: string;

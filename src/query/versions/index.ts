@@ -58,6 +58,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   julia: compareSemver,
   hackage: compareHackage,
   opam: compareOpam,
+  // Homebrew versions (1.2.3, 1.2.3_1 with the formula's revision): digit runs numerically, letters lexically
+  brew: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -107,6 +109,8 @@ const ALIASES: Record<string, VersionScheme> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  brew: 'brew',
+  homebrew: 'brew',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

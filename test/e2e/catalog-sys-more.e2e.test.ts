@@ -1,0 +1,44 @@
+/**
+ * `custody sbom generate dir:…` over Homebrew kegs and taps (the peers' own fixtures): the purls reach
+ * CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and back keeps them and their package types.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx } from '../helpers/format-round-trip.js';
+
+let root: string;
+let work: string;
+
+/** Where each peer fixture goes in the tree, and the purls custody reports from it. */
+const TREE: readonly { from: string; to: string; purls: string[] }[] = [
+  { from: 'syft/homebrew/testdata/install-example/opt/homebrew/Cellar/foo/1.2.3/.brew/foo.rb', to: 'opt/homebrew/Cellar/foo/1.2.3/.brew/foo.rb', purls: ['pkg:brew/foo@1.2.3'] },
+  { from: 'syft/homebrew/testdata/install-example/opt/homebrew/Library/Taps/testorg/sometap/Formula/bar.rb', to: 'opt/homebrew/Library/Taps/testorg/sometap/Formula/bar.rb', purls: ['pkg:brew/bar@4.5.6'] },
+  { from: 'syft/homebrew/testdata/formulas/syft/1.23.1/.brew/syft.rb', to: 'usr/local/Cellar/syft/1.23.1_1/.brew/syft.rb', purls: ['pkg:brew/syft@1.23.1_1'] },
+];
+const TYPES = ['homebrew'];
+const CATALOGERS = ['homebrew-cataloger'];
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'custody-e2e-sys-more-'));
+  work = mkdtempSync(join(tmpdir(), 'custody-e2e-sys-more-out-'));
+  plantPeerFixtures(root, TREE);
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('custody sbom generate: Homebrew (e2e)', () => {
+  it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
+    const want = TREE.flatMap((t) => t.purls).sort();
+    const r = await formatRoundTrip(root, work);
+    expect(purlsOfCdx(r.generated)).toEqual(want);
+    expect(purlsOfSpdx(r.spdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+    expect(purlsOfCdx(r.fromXml)).toEqual(want);
+    expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES].sort());
+    for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * The package types of Homebrew, Nix, Snap and the Linux kernel outside the catalogers: `sbom query
+ * --version` orders their versions, reading an SBOM maps the peers' type words and purl types to them, and
+ * no OSV ecosystem covers them (a scan reports them as not covered).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileQuery, matchPackage } from '../../../src/query/match.js';
+import { compareVersions } from '../../../src/query/versions/index.js';
+import { custodyType, packageTypeOf } from '../../../src/sbom/decode.js';
+import { osvQueryOf } from '../../../src/vuln/osv/ecosystems.js';
+import { pkg } from './test-package.js';
+
+describe('homebrew', () => {
+  it('orders Homebrew versions digit run by digit run, the formula revision after the version', () => {
+    expect(compareVersions('brew', '1.10.0', '1.9.2')).toBe(1);
+    expect(compareVersions('brew', '1.2.3_1', '1.2.3')).toBe(1);
+    expect(compareVersions('homebrew', '1.2.3_1', '1.2.3_2')).toBe(-1);
+    const q = compileQuery({ purl: 'pkg:brew/openssl%403', version: '>=3.0.0 <3.3.0' });
+    expect(matchPackage(q, pkg('homebrew', 'openssl@3', '3.2.1_1', 'pkg:brew/openssl%403@3.2.1_1'))).toBe(true);
+    expect(matchPackage(q, pkg('homebrew', 'openssl@3', '3.3.0', 'pkg:brew/openssl%403@3.3.0'))).toBe(false);
+  });
+  it("read back from syft's type word and the brew purl type; no OSV ecosystem", () => {
+    expect(packageTypeOf('pkg:brew/syft@1.23.1')).toBe('homebrew');
+    expect(packageTypeOf(undefined, 'homebrew')).toBe('homebrew');
+    expect(custodyType('homebrew')).toBe('homebrew');
+    expect(osvQueryOf(pkg('homebrew', 'syft', '1.23.1', 'pkg:brew/syft@1.23.1'), undefined)).toBeUndefined();
+  });
+});
