@@ -34,6 +34,7 @@ import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
 import { homebrewCataloger } from './homebrew/index.js';
+import { nixStoreCataloger } from './nix/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -84,6 +85,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   haskellCataloger,
   ocamlOpamCataloger,
   homebrewCataloger,
+  nixStoreCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

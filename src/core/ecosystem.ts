@@ -34,7 +34,8 @@ export type Ecosystem =
   | 'julia'
   | 'hackage'
   | 'opam'
-  | 'brew';
+  | 'brew'
+  | 'nix';
 
 export interface PurlParts {
   type: string;

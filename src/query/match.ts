@@ -148,6 +148,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   hackage: 'hackage',
   opam: 'opam',
   homebrew: 'brew',
+  nix: 'nix',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -187,6 +188,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   hackage: 'hackage',
   opam: 'opam',
   brew: 'brew',
+  nix: 'nix',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

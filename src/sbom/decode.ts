@@ -53,6 +53,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   hackage: 'hackage',
   opam: 'opam',
   brew: 'homebrew',
+  nix: 'nix',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -108,6 +109,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   opam: 'opam',
   homebrew: 'homebrew',
   brew: 'homebrew',
+  nix: 'nix',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -123,7 +125,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'homebrew']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'homebrew', 'nix']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -43,7 +43,8 @@ export type PackageType =
   | 'julia'
   | 'hackage'
   | 'opam'
-  | 'homebrew';
+  | 'homebrew'
+  | 'nix';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -1,5 +1,5 @@
 /**
- * `custody sbom generate dir:…` over Homebrew kegs and taps (the peers' own fixtures): the purls reach
+ * `custody sbom generate dir:…` over Homebrew kegs and taps and a Nix store (the peers' own fixtures): the purls reach
  * CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and back keeps them and their package types.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,9 +16,13 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
   { from: 'syft/homebrew/testdata/install-example/opt/homebrew/Cellar/foo/1.2.3/.brew/foo.rb', to: 'opt/homebrew/Cellar/foo/1.2.3/.brew/foo.rb', purls: ['pkg:brew/foo@1.2.3'] },
   { from: 'syft/homebrew/testdata/install-example/opt/homebrew/Library/Taps/testorg/sometap/Formula/bar.rb', to: 'opt/homebrew/Library/Taps/testorg/sometap/Formula/bar.rb', purls: ['pkg:brew/bar@4.5.6'] },
   { from: 'syft/homebrew/testdata/formulas/syft/1.23.1/.brew/syft.rb', to: 'usr/local/Cellar/syft/1.23.1_1/.brew/syft.rb', purls: ['pkg:brew/syft@1.23.1_1'] },
+  // a Nix store object is a directory: the package is named by its path
+  { from: 'syft/nix/testdata/fixture-1/nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/lib/glibc.so', to: 'nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/lib/glibc.so', purls: ['pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga'] },
+  { from: 'syft/nix/testdata/fixture-1/nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/share/man/glibc.1', to: 'nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/share/man/glibc.1', purls: [] },
+  { from: 'syft/nix/testdata/fixture-1/nix/store/5av396z8xa13jg89g9jws145c0k26k2x-glibc-2.34-210.drv', to: 'nix/store/5av396z8xa13jg89g9jws145c0k26k2x-glibc-2.34-210.drv', purls: [] },
 ];
-const TYPES = ['homebrew'];
-const CATALOGERS = ['homebrew-cataloger'];
+const TYPES = ['homebrew', 'nix'];
+const CATALOGERS = ['homebrew-cataloger', 'nix-store-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-sys-more-'));
@@ -30,7 +34,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('custody sbom generate: Homebrew (e2e)', () => {
+describe('custody sbom generate: Homebrew, Nix store (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const r = await formatRoundTrip(root, work);

@@ -60,6 +60,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   opam: compareOpam,
   // Homebrew versions (1.2.3, 1.2.3_1 with the formula's revision): digit runs numerically, letters lexically
   brew: compareGeneric,
+  // nixpkgs versions (2.34-210, 1.1.1q, unstable-2021-08-16): digit runs numerically, letters lexically
+  nix: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -111,6 +113,7 @@ const ALIASES: Record<string, VersionScheme> = {
   opam: 'opam',
   brew: 'brew',
   homebrew: 'brew',
+  nix: 'nix',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

@@ -26,3 +26,20 @@ describe('homebrew', () => {
     expect(osvQueryOf(pkg('homebrew', 'syft', '1.23.1', 'pkg:brew/syft@1.23.1'), undefined)).toBeUndefined();
   });
 });
+
+describe('nix', () => {
+  it('orders nixpkgs versions digit run by digit run', () => {
+    expect(compareVersions('nix', '2.34-210', '2.34-9')).toBe(1);
+    expect(compareVersions('nix', '1.1.1q', '1.1.1k')).toBe(1);
+    expect(compareVersions('nix', '2.37', '2.37-8')).toBe(-1);
+    const q = compileQuery({ purl: 'pkg:nix/glibc', version: '<2.35' });
+    expect(matchPackage(q, pkg('nix', 'glibc', '2.34-210', 'pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga'))).toBe(true);
+    expect(matchPackage(q, pkg('nix', 'glibc', '2.37-8', 'pkg:nix/glibc@2.37-8?outputhash=02mqs1by2vab9yzw0qc4j7463w78p3ps'))).toBe(false);
+  });
+  it("read back from syft's type word and the nix purl type; no OSV ecosystem", () => {
+    expect(packageTypeOf('pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga')).toBe('nix');
+    expect(packageTypeOf(undefined, 'nix')).toBe('nix');
+    expect(custodyType('nix')).toBe('nix');
+    expect(osvQueryOf(pkg('nix', 'glibc', '2.34-210', 'pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga'), undefined)).toBeUndefined();
+  });
+});
