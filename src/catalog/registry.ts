@@ -35,6 +35,7 @@ import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
 import { homebrewCataloger } from './homebrew/index.js';
 import { nixStoreCataloger } from './nix/index.js';
+import { snapCataloger } from './snap/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -86,6 +87,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   ocamlOpamCataloger,
   homebrewCataloger,
   nixStoreCataloger,
+  snapCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

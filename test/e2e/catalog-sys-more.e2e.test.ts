@@ -1,5 +1,5 @@
 /**
- * `custody sbom generate dir:…` over Homebrew kegs and taps and a Nix store (the peers' own fixtures): the purls reach
+ * `custody sbom generate dir:…` over Homebrew kegs and taps, a Nix store and snaps (the peers' own fixtures): the purls reach
  * CycloneDX JSON, and `sbom convert` to SPDX JSON, CycloneDX XML and back keeps them and their package types.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,9 +20,12 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
   { from: 'syft/nix/testdata/fixture-1/nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/lib/glibc.so', to: 'nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/lib/glibc.so', purls: ['pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga'] },
   { from: 'syft/nix/testdata/fixture-1/nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/share/man/glibc.1', to: 'nix/store/h0cnbmfcn93xm5dg2x27ixhag1cwndga-glibc-2.34-210-bin/share/man/glibc.1', purls: [] },
   { from: 'syft/nix/testdata/fixture-1/nix/store/5av396z8xa13jg89g9jws145c0k26k2x-glibc-2.34-210.drv', to: 'nix/store/5av396z8xa13jg89g9jws145c0k26k2x-glibc-2.34-210.drv', purls: [] },
+  // snaps: the Debian packages they were built from
+  { from: 'syft/snap/testdata/manifest.yaml', to: 'snap/pc/146/snap/manifest.yaml', purls: ['pkg:deb/ubuntu/grub-efi-amd64-signed@1.202+2.12-1ubuntu7?arch=amd64', 'pkg:deb/ubuntu/shim-signed@1.56+15.7-0ubuntu1?arch=amd64'] },
+  { from: 'syft/snap/testdata/dpkg.yaml', to: 'snap/core20/2379/usr/share/snappy/dpkg.yaml', purls: ['pkg:deb/ubuntu/adduser@3.118ubuntu2', 'pkg:deb/ubuntu/apparmor@2.13.3-7ubuntu5.3', 'pkg:deb/ubuntu/gcc-10-base@10.5.0-1ubuntu1~20.04?arch=amd64'] },
 ];
-const TYPES = ['homebrew', 'nix'];
-const CATALOGERS = ['homebrew-cataloger', 'nix-store-cataloger'];
+const TYPES = ['homebrew', 'nix', 'deb'];
+const CATALOGERS = ['homebrew-cataloger', 'nix-store-cataloger', 'snap-cataloger'];
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'custody-e2e-sys-more-'));
@@ -34,7 +37,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('custody sbom generate: Homebrew, Nix store (e2e)', () => {
+describe('custody sbom generate: Homebrew, Nix store, snaps (e2e)', () => {
   it('CycloneDX JSON carries every purl; SPDX JSON, CycloneDX XML and back again keep them and the package types', async () => {
     const want = TREE.flatMap((t) => t.purls).sort();
     const r = await formatRoundTrip(root, work);

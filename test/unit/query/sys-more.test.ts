@@ -43,3 +43,12 @@ describe('nix', () => {
     expect(osvQueryOf(pkg('nix', 'glibc', '2.34-210', 'pkg:nix/glibc@2.34-210?output=bin&outputhash=h0cnbmfcn93xm5dg2x27ixhag1cwndga'), undefined)).toBeUndefined();
   });
 });
+
+describe('snap', () => {
+  it("a snap's Debian packages are Ubuntu's: matched against OSV's Ubuntu data, at the image's release when it is Ubuntu", () => {
+    const p = pkg('deb', 'shim-signed', '1.56+15.7-0ubuntu1', 'pkg:deb/ubuntu/shim-signed@1.56%2B15.7-0ubuntu1?arch=amd64');
+    expect(packageTypeOf(p.purl)).toBe('deb');
+    expect(osvQueryOf(p, undefined)).toMatchObject({ family: 'Ubuntu', ordering: 'deb', name: 'shim-signed', version: '1.56+15.7-0ubuntu1' });
+    expect(osvQueryOf(p, { id: 'ubuntu', versionId: '24.04' })).toMatchObject({ family: 'Ubuntu', release: '24.04' });
+  });
+});
