@@ -36,6 +36,7 @@ import { ocamlOpamCataloger } from './ocaml/index.js';
 import { homebrewCataloger } from './homebrew/index.js';
 import { nixStoreCataloger } from './nix/index.js';
 import { snapCataloger } from './snap/index.js';
+import { linuxKernelCataloger } from './kernel/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -88,6 +89,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   homebrewCataloger,
   nixStoreCataloger,
   snapCataloger,
+  linuxKernelCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

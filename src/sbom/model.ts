@@ -44,7 +44,9 @@ export type PackageType =
   | 'hackage'
   | 'opam'
   | 'homebrew'
-  | 'nix';
+  | 'nix'
+  | 'linux-kernel'
+  | 'linux-kernel-module';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -52,3 +52,14 @@ describe('snap', () => {
     expect(osvQueryOf(p, { id: 'ubuntu', versionId: '24.04' })).toMatchObject({ family: 'Ubuntu', release: '24.04' });
   });
 });
+
+describe('linux kernel', () => {
+  it("read back from syft's type words (their purls are pkg:generic); no OSV ecosystem", () => {
+    expect(packageTypeOf('pkg:generic/linux-kernel@6.1.0-57-cloud-amd64', 'linux-kernel')).toBe('linux-kernel');
+    expect(packageTypeOf('pkg:generic/crc7', 'linux-kernel-module')).toBe('linux-kernel-module');
+    expect(custodyType('linux-kernel-module')).toBe('linux-kernel-module');
+    expect(osvQueryOf(pkg('linux-kernel', 'linux-kernel', '6.1.0-57-cloud-amd64', 'pkg:generic/linux-kernel@6.1.0-57-cloud-amd64'), undefined)).toBeUndefined();
+    const q = compileQuery({ name: 'linux-kernel', version: '<6.2' });
+    expect(matchPackage(q, pkg('linux-kernel', 'linux-kernel', '6.1.0-57-cloud-amd64', 'pkg:generic/linux-kernel@6.1.0-57-cloud-amd64'))).toBe(true);
+  });
+});
