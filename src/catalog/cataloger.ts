@@ -121,6 +121,11 @@ export interface Cataloger {
   ecosystem: Ecosystem;
   tags: readonly CatalogerTag[];
   parsers: readonly ParserSpec[];
+  /**
+   * Relationships between packages this cataloger found in different files (a kernel and the modules
+   * built for it), once all its files are parsed; given every package it reported, by id.
+   */
+  relate?(packages: readonly Package[]): Relationship[];
 }
 
 export function defineCataloger(c: Cataloger): Cataloger {

@@ -270,6 +270,8 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       current = undefined;
     }
   }
+  // relationships across files (Cataloger.relate), among the packages each cataloger reported
+  for (const c of catalogers) if (c.relate) relationships.push(...c.relate(packages.filter((p) => p.foundBy.includes(c.name))));
   const owned = applyOwnershipRules(packages, ownership);
   const kept = mergeRuntimeBinaries(owned.packages);
   relationships.push(...owned.relationships);

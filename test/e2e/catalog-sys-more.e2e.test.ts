@@ -60,6 +60,11 @@ describe('custody sbom generate: Homebrew, Nix store, snaps, Linux kernel and mo
     expect(typesOf(r.model)).toEqual([...TYPES.filter((t) => !t.startsWith('linux-kernel')), 'unknown'].sort());
     const cpes = (JSON.parse(r.cdxText) as { components: { name: string; cpe?: string }[] }).components.filter((c) => c.cpe).map((c) => `${c.name} ${c.cpe}`);
     expect(cpes).toEqual(['linux-kernel cpe:2.3:o:linux:linux_kernel:6.1.0-57-cloud-amd64:*:*:*:*:*:*:*']);
+    // the modules depend on the kernel they were built for
+    const cdx = JSON.parse(r.cdxText) as { components: { 'bom-ref': string; name: string }[]; dependencies?: { ref: string; dependsOn?: string[] }[] };
+    const nameOf = new Map(cdx.components.map((c) => [c['bom-ref'], c.name]));
+    const edges = (cdx.dependencies ?? []).flatMap((d) => (d.dependsOn ?? []).map((to) => `${nameOf.get(d.ref)} -> ${nameOf.get(to)}`)).sort();
+    expect(edges).toEqual(['crc7 -> linux-kernel', 'tcp_illinois -> linux-kernel']);
     for (const c of CATALOGERS) expect(r.cdxText).toContain(c);
   });
 });

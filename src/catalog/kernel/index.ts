@@ -1,5 +1,5 @@
 import { defineCataloger } from '../cataloger.js';
-import { parseCompressedKernelModule, parseLinuxKernelFile, parseLinuxKernelModule } from './kernel.js';
+import { parseCompressedKernelModule, parseLinuxKernelFile, parseLinuxKernelModule, relateModulesToKernels } from './kernel.js';
 
 /** syft's names for kernel images. */
 const KERNEL_GLOBS = ['**/kernel', '**/kernel-*', '**/vmlinux', '**/vmlinux-*', '**/vmlinuz', '**/vmlinuz-*', '**/bzImage', '**/bzImage-*', '**/zImage', '**/zImage-*'];
@@ -14,4 +14,5 @@ export const linuxKernelCataloger = defineCataloger({
     { globs: ['**/lib/modules/**/*.ko'], randomAccess: true, onlyUnowned: true, parse: parseLinuxKernelModule },
     { globs: ['**/lib/modules/**/*.ko.gz'], onlyUnowned: true, parse: parseCompressedKernelModule },
   ],
+  relate: relateModulesToKernels,
 });

@@ -13,7 +13,8 @@
  *   kernel version the module was built for), `srcversion`, `description`, `author`, `depends`;
  *   `pkg:generic/<name>[@<version>]` as syft writes it. A module without `vermagic` is no kernel module
  *   (a warning); a `.ko` that is no ELF file or has no `.modinfo` is incomplete.
- * A kernel or module an OS package lists is that package's (its version and the distro's advisories are
+ * A module `depends-on` the kernel packages of the version it was built for (syft: the kernel is a
+ * `dependency-of` it). A kernel or module an OS package lists is that package's (its version and the distro's advisories are
  * the package's): both parsers take only files no OS package lists (onlyUnowned). syft reports them
  * again and relates them to the OS package by file overlap.
  */
@@ -21,7 +22,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CatalogContext, CatalogFile, ParseResult, RandomAccessCatalogFile } from '../cataloger.js';
 import { bufferSource, readElf, sectionData, type ByteSource } from '../go/elf.js';
 import { baseOf, langPackage, purlOrUndefined } from '../lang-common.js';
-import type { Package } from '../../sbom/model.js';
+import type { Package, Relationship } from '../../sbom/model.js';
 
 const CATALOGER = 'linux-kernel-cataloger';
 /** The real-mode header is in the first 1 KiB; the version string in the first 32 KiB (setup sectors). */
@@ -138,4 +139,20 @@ export function parseCompressedKernelModule(file: CatalogFile, ctx: CatalogConte
     throw new Error(`module does not inflate (gzip, up to ${MAX_MODULE_BYTES} bytes): ${(err as Error).message}`, { cause: err });
   }
   return modulePackage(bufferSource(raw), file, ctx);
+}
+
+/**
+ * A module `depends-on` every kernel package of the version its `vermagic` names (syft: the kernel is a
+ * `dependency-of` the module; which of several such kernels loads it is not known, so each one).
+ */
+export function relateModulesToKernels(packages: readonly Package[]): Relationship[] {
+  const kernels = new Map<string, Package[]>();
+  for (const p of packages) if (p.type === 'linux-kernel') kernels.set(p.version, [...(kernels.get(p.version) ?? []), p]);
+  const out: Relationship[] = [];
+  for (const m of packages) {
+    const v = m.type === 'linux-kernel-module' ? m.metadata?.kernelVersion : undefined;
+    if (typeof v !== 'string') continue;
+    for (const k of kernels.get(v) ?? []) out.push({ from: m.id, to: k.id, type: 'depends-on' });
+  }
+  return out;
 }

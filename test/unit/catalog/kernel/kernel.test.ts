@@ -14,7 +14,7 @@ const debian = (f: string): Buffer => readFileSync(join(FIXTURES, 'catalog', 'ke
 const K = '6.1.0-57-cloud-amd64';
 
 describe('linux-kernel-cataloger', () => {
-  it("Debian's kernel and modules (plain and .ko.gz): version from the x86 boot header, modules from .modinfo", async () => {
+  it("Debian's kernel and modules (plain and .ko.gz): version from the x86 boot header, modules from .modinfo, depending on their kernel", async () => {
     const r = await catalogFiles([linuxKernelCataloger], [
       { path: `/boot/vmlinuz-${K}`, content: debian(`vmlinuz-${K}.head`) },
       { path: `/lib/modules/${K}/kernel/lib/crc7.ko`, content: debian('crc7.ko') },
@@ -37,6 +37,9 @@ describe('linux-kernel-cataloger', () => {
       foundBy: ['linux-kernel-cataloger'],
     });
     expect(crc7).toMatchObject({ name: 'crc7', version: '', licenses: ['GPL'], description: 'CRC7 calculations', metadata: { kernelVersion: K, versionMagic: `${K} SMP preempt mod_unload modversions `, path: `/lib/modules/${K}/kernel/lib/crc7.ko` } });
+    // each module depends on the kernel of the version it was built for (syft: the kernel is a dependency-of it)
+    const label = (id: string): string => r.packages.find((p) => p.id === id)!.name;
+    expect(r.relationships.map((x) => `${label(x.from)} ${x.type} ${label(x.to)}`).sort()).toEqual(['crc7 depends-on linux-kernel', 'hangcheck_timer depends-on linux-kernel', 'tcp_illinois depends-on linux-kernel']);
     expect(kernelCpe('5.10.0+rt')).toBe('cpe:2.3:o:linux:linux_kernel:5.10.0\\+rt:*:*:*:*:*:*:*');
   });
 
@@ -52,6 +55,8 @@ describe('linux-kernel-cataloger', () => {
     ]);
     // the module no package lists (built by DKMS, say) is reported
     expect(r.packages.map((p) => `${p.type} ${p.name}`)).toEqual([`deb linux-image-${K}`, 'linux-kernel-module hangcheck_timer']);
+    // its kernel is the OS package's: no kernel package to relate it to
+    expect(r.relationships).toEqual([]);
   });
 
   it('not a kernel: nothing (a warning for a vmlinuz); a boot header without a version string, or a .ko that is no module, is incomplete', async () => {
