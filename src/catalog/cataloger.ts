@@ -94,6 +94,12 @@ interface ParserBase {
    * would find in such a file is dropped by the ownership rule anyway (catalog/ownership.ts).
    */
   onlyUnowned?: boolean;
+  /**
+   * The parser learns what it needs from paths alone (a Nix store path names its package): its globs
+   * also match directories (and symlinks), its files' bytes are never read nor kept (`contents` is
+   * empty), and it runs after the walk.
+   */
+  pathsOnly?: boolean;
 }
 
 /** A parser of whole files (nearly all of them). */
@@ -126,6 +132,11 @@ export interface Cataloger {
    * to the default set.
    */
   optIn?: boolean;
+  /**
+   * Relationships between packages this cataloger found in different files (a kernel and the modules
+   * built for it), once all its files are parsed; given every package it reported, by id.
+   */
+  relate?(packages: readonly Package[]): Relationship[];
 }
 
 export function defineCataloger(c: Cataloger): Cataloger {

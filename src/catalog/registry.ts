@@ -38,6 +38,10 @@ import { swiplPackCataloger } from './swipl/index.js';
 import { sbomCataloger } from './sbom/index.js';
 import { appleAppBundleCataloger } from './apple/index.js';
 import { ggufCataloger } from './ai/index.js';
+import { homebrewCataloger } from './homebrew/index.js';
+import { nixStoreCataloger } from './nix/index.js';
+import { snapCataloger } from './snap/index.js';
+import { linuxKernelCataloger } from './kernel/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -93,6 +97,10 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   sbomCataloger,
   appleAppBundleCataloger,
   ggufCataloger,
+  homebrewCataloger,
+  nixStoreCataloger,
+  snapCataloger,
+  linuxKernelCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

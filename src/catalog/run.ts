@@ -51,7 +51,7 @@ export interface CatalogResult {
 /** Every glob the catalogers read (their parsers' globs and companions, plus os-release and the distro release files). */
 export function globsFor(catalogers: readonly Cataloger[]): string[] {
   const globs = new Set<string>(DISTRO_PATHS);
-  for (const c of catalogers) for (const p of c.parsers) for (const g of [...p.globs, ...(p.companions ?? [])]) globs.add(g);
+  for (const c of catalogers) for (const p of c.parsers) for (const g of [...(p.pathsOnly === true ? [] : p.globs), ...(p.companions ?? [])]) globs.add(g);
   return [...globs].sort();
 }
 
@@ -119,6 +119,14 @@ export function finalizePackages(packages: readonly Package[], relationships: re
   rels.sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || compareStrings(a.type, b.type));
   return { packages: out, relationships: rels };
 }
+
+/** What a pathsOnly parser gets instead of the file: no bytes. */
+const PATH_ONLY_INPUT = {
+  read: (): Promise<Buffer> => Promise.resolve(Buffer.alloc(0)),
+  open: (): never => {
+    throw new Error('a pathsOnly parser reads no file');
+  },
+};
 
 /** True when the file at this location is the one still visible in the squashed image. */
 function isLive(resolver: FileResolver, l: Location): boolean {
@@ -208,8 +216,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const ownership = new OwnershipIndex(resolver);
   const union = compilePathMatcher(jobs.flatMap((j) => j.parser.globs));
   for (const entry of resolver.entries()) {
-    if (entry.kind !== 'file' || !union(entry.path)) continue;
-    for (const job of jobs) if (job.isMatch(entry.path)) job.files.push(entry);
+    if (!union(entry.path)) continue;
+    // directories and symlinks only for the parsers that read paths alone (pathsOnly)
+    for (const job of jobs) if ((entry.kind === 'file' || job.parser.pathsOnly === true) && job.isMatch(entry.path)) job.files.push(entry);
   }
   let resolved = false;
   for (const { cataloger, parser, files: matched } of jobs) {
@@ -225,7 +234,7 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       rctx.signal?.throwIfAborted();
       const location: Location = entry.layer === undefined ? { path: entry.path } : { path: entry.path, layer: entry.layer };
       if (parser.onlyUnowned === true && ownership.isOwned(entry.path)) continue;
-      if (entry.size > limits.maxFileBytes && !(parser.randomAccess === true && parser.anySize === true)) {
+      if (parser.pathsOnly !== true && entry.size > limits.maxFileBytes && !(parser.randomAccess === true && parser.anySize === true)) {
         const reason = `${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`;
         markIncomplete(reason, location, cataloger.name, `skipped by ${cataloger.name}: ${reason}`);
         continue;
@@ -236,7 +245,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       // Parsed while the layers streamed, or now from the bytes the source kept (or reads in place).
       const record =
         rctx.streamed?.get(cataloger.name, parser, location) ??
-        (await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
+        (parser.pathsOnly === true
+          ? await parseOne(parser, location, PATH_ONLY_INPUT, env)
+          : await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
       for (const note of record.notes) {
         if (note.kind === 'warn') warn(note.message, note.location);
         else markIncomplete(note.reason, note.location, undefined);
@@ -259,6 +270,8 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       current = undefined;
     }
   }
+  // relationships across files (Cataloger.relate), among the packages each cataloger reported
+  for (const c of catalogers) if (c.relate) relationships.push(...c.relate(packages.filter((p) => p.foundBy.includes(c.name))));
   const owned = applyOwnershipRules(packages, ownership);
   const kept = mergeRuntimeBinaries(owned.packages);
   relationships.push(...owned.relationships);

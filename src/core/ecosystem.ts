@@ -35,7 +35,9 @@ export type Ecosystem =
   | 'hackage'
   | 'opam'
   | 'wordpress'
-  | 'swiplpack';
+  | 'swiplpack'
+  | 'brew'
+  | 'nix';
 
 export interface PurlParts {
   type: string;

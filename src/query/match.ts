@@ -149,6 +149,8 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   opam: 'opam',
   wordpress: 'wordpress',
   swiplpack: 'swiplpack',
+  homebrew: 'brew',
+  nix: 'nix',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -189,6 +191,8 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   opam: 'opam',
   wordpress: 'wordpress',
   swiplpack: 'swiplpack',
+  brew: 'brew',
+  nix: 'nix',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

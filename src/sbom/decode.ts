@@ -56,6 +56,8 @@ const PURL_TYPES: Record<string, PackageType> = {
   // syft's purl type word for its plugins (type.go PackageURLType)
   'wordpress-plugin': 'wordpress',
   swiplpack: 'swiplpack',
+  brew: 'homebrew',
+  nix: 'nix',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -114,6 +116,11 @@ const TOOL_TYPES: Record<string, PackageType> = {
   swiplpack: 'swiplpack',
   'apple-app-bundle': 'apple-app-bundle',
   model: 'model',
+  homebrew: 'homebrew',
+  brew: 'homebrew',
+  nix: 'nix',
+  'linux-kernel': 'linux-kernel',
+  'linux-kernel-module': 'linux-kernel-module',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -129,7 +136,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model', 'homebrew', 'nix', 'linux-kernel', 'linux-kernel-module']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

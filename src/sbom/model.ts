@@ -46,7 +46,11 @@ export type PackageType =
   | 'wordpress'
   | 'swiplpack'
   | 'apple-app-bundle'
-  | 'model';
+  | 'model'
+  | 'homebrew'
+  | 'nix'
+  | 'linux-kernel'
+  | 'linux-kernel-module';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

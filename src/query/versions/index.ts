@@ -62,6 +62,10 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   wordpress: compareComposer,
   // pack versions are dot-separated numbers (pack_version/1): compared numerically
   swiplpack: compareGeneric,
+  // Homebrew versions (1.2.3, 1.2.3_1 with the formula's revision): digit runs numerically, letters lexically
+  brew: compareGeneric,
+  // nixpkgs versions (2.34-210, 1.1.1q, unstable-2021-08-16): digit runs numerically, letters lexically
+  nix: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -113,6 +117,9 @@ const ALIASES: Record<string, VersionScheme> = {
   opam: 'opam',
   wordpress: 'wordpress',
   swiplpack: 'swiplpack',
+  brew: 'brew',
+  homebrew: 'brew',
+  nix: 'nix',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */
