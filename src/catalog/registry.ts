@@ -33,6 +33,8 @@ import { juliaManifestCataloger } from './julia/index.js';
 import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
+import { vcpkgManifestCataloger } from './vcpkg/index.js';
+import { dotnetLibmanCataloger } from './dotnet/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -82,6 +84,8 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   condaEnvironmentCataloger,
   haskellCataloger,
   ocamlOpamCataloger,
+  vcpkgManifestCataloger,
+  dotnetLibmanCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -33,7 +33,8 @@ export type Ecosystem =
   | 'luarocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'vcpkg';
 
 export interface PurlParts {
   type: string;

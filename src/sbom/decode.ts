@@ -52,6 +52,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  vcpkg: 'vcpkg',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -105,6 +106,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  vcpkg: 'vcpkg',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -120,7 +122,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'vcpkg']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

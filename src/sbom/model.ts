@@ -42,7 +42,8 @@ export type PackageType =
   | 'lua-rocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'vcpkg';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

@@ -1,5 +1,6 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseDepsJson } from './deps-json.js';
+import { parseLibmanJson } from './libman.js';
 import { parsePackagesConfig } from './packages-config.js';
 import { parsePackagesLock } from './packages-lock.js';
 import { parsePackagesProps } from './packages-props.js';
@@ -34,4 +35,12 @@ export const dotnetPackagesPropsCataloger = defineCataloger({
   ecosystem: 'nuget',
   tags: ['language', 'declared', 'directory', 'dotnet', 'nuget', 'csharp'],
   parsers: [{ globs: ['**/Directory.Packages.props', '**/directory.packages.props', '**/Packages.props', '**/packages.props'], parse: parsePackagesProps }],
+});
+
+/** LibMan's libman.json: the client-side JavaScript libraries an ASP.NET project restores from a CDN (pkg:npm). */
+export const dotnetLibmanCataloger = defineCataloger({
+  name: 'dotnet-libman-cataloger',
+  ecosystem: 'npm',
+  tags: ['language', 'declared', 'image', 'directory', 'dotnet', 'libman', 'javascript'],
+  parsers: [{ globs: ['**/libman.json'], parse: parseLibmanJson }],
 });

@@ -58,6 +58,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   julia: compareSemver,
   hackage: compareHackage,
   opam: compareOpam,
+  // vcpkg versions (relaxed, semver, date or string, then #port-version): digit runs numerically, letters lexically
+  vcpkg: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -107,6 +109,7 @@ const ALIASES: Record<string, VersionScheme> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  vcpkg: 'vcpkg',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */
