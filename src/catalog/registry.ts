@@ -34,7 +34,7 @@ import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
 import { vcpkgManifestCataloger } from './vcpkg/index.js';
-import { dotnetLibmanCataloger } from './dotnet/index.js';
+import { dotnetLibmanCataloger, dotnetPortableExecutableCataloger } from './dotnet/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -86,6 +86,7 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   ocamlOpamCataloger,
   vcpkgManifestCataloger,
   dotnetLibmanCataloger,
+  dotnetPortableExecutableCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -198,6 +198,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const env: ParseEnv = { limits, read, ...(distro ? { distro } : {}), ...(rctx.signal ? { signal: rctx.signal } : {}) };
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
+  // packages of `yieldsToDescribed` parsers, and the files other results describe (dropped after the walk)
+  const yielding = new Set<Package>();
+  const described = new Set<string>();
   let files = 0;
   // One walk over the entries: one matcher over every parser's globs rejects the (vast majority of)
   // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
@@ -243,9 +246,11 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       }
       if (record.result !== undefined) {
         const result = record.result;
+        for (const f of result.describedFiles ?? []) described.add(f);
         for (const p of result.packages) {
           const copy = { ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] };
           packages.push(copy);
+          if (parser.yieldsToDescribed === true) yielding.add(copy);
           const owned = result.ownedFiles?.get(p);
           if (owned !== undefined) ownership.add(copy, owned);
           const dir = result.ownedDirs?.get(p);
@@ -259,7 +264,8 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       current = undefined;
     }
   }
-  const owned = applyOwnershipRules(packages, ownership);
+  const undescribed = yielding.size === 0 || described.size === 0 ? packages : packages.filter((p) => !yielding.has(p) || !p.locations.some((l) => described.has(l.path)));
+  const owned = applyOwnershipRules(undescribed, ownership);
   const kept = mergeRuntimeBinaries(owned.packages);
   relationships.push(...owned.relationships);
   const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(kept, relationships, resolver)) : finalizePackages(kept, relationships);

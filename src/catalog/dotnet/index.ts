@@ -1,6 +1,7 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseDepsJson } from './deps-json.js';
 import { parseLibmanJson } from './libman.js';
+import { parsePortableExecutable } from './pe.js';
 import { parsePackagesConfig } from './packages-config.js';
 import { parsePackagesLock } from './packages-lock.js';
 import { parsePackagesProps } from './packages-props.js';
@@ -43,4 +44,15 @@ export const dotnetLibmanCataloger = defineCataloger({
   ecosystem: 'npm',
   tags: ['language', 'declared', 'image', 'directory', 'dotnet', 'libman', 'javascript'],
   parsers: [{ globs: ['**/libman.json'], parse: parseLibmanJson }],
+});
+
+/**
+ * .NET assemblies (`*.dll`, `*.exe` with a CLR header) from their version resource, read through random access;
+ * those a `.deps.json` beside them deploys are that file's packages and are not reported again.
+ */
+export const dotnetPortableExecutableCataloger = defineCataloger({
+  name: 'dotnet-portable-executable-cataloger',
+  ecosystem: 'nuget',
+  tags: ['language', 'installed', 'image', 'directory', 'binary', 'dotnet', 'nuget', 'csharp'],
+  parsers: [{ globs: ['**/*.dll', '**/*.exe', '**/*.DLL', '**/*.EXE'], randomAccess: true, onlyUnowned: true, yieldsToDescribed: true, parse: parsePortableExecutable }],
 });
