@@ -73,6 +73,11 @@ export interface ParseResult {
    * relationships: other packages bundled there keep their own ecosystem's advisories.
    */
   ownedDirs?: Map<Package, string>;
+  /**
+   * Files this result already describes (a `.deps.json`: the assemblies it deploys, as absolute paths):
+   * what a `yieldsToDescribed` parser finds at one of these paths is not reported again. Not written to any output.
+   */
+  describedFiles?: readonly string[];
 }
 
 export type { Incomplete };
@@ -100,6 +105,8 @@ interface ParserBase {
    * empty), and it runs after the walk.
    */
   pathsOnly?: boolean;
+  /** Its packages are dropped where another parser's `describedFiles` names their file (a .NET assembly a .deps.json lists). */
+  yieldsToDescribed?: boolean;
 }
 
 /** A parser of whole files (nearly all of them). */

@@ -42,6 +42,8 @@ import { homebrewCataloger } from './homebrew/index.js';
 import { nixStoreCataloger } from './nix/index.js';
 import { snapCataloger } from './snap/index.js';
 import { linuxKernelCataloger } from './kernel/index.js';
+import { vcpkgManifestCataloger } from './vcpkg/index.js';
+import { dotnetLibmanCataloger, dotnetPortableExecutableCataloger } from './dotnet/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -101,6 +103,9 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   nixStoreCataloger,
   snapCataloger,
   linuxKernelCataloger,
+  vcpkgManifestCataloger,
+  dotnetLibmanCataloger,
+  dotnetPortableExecutableCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */

@@ -206,6 +206,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const env: ParseEnv = { limits, read, ...(distro ? { distro } : {}), ...(rctx.signal ? { signal: rctx.signal } : {}) };
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
+  // packages of `yieldsToDescribed` parsers, and the files other results describe (dropped after the walk)
+  const yielding = new Set<Package>();
+  const described = new Set<string>();
   let files = 0;
   // One walk over the entries: one matcher over every parser's globs rejects the (vast majority of)
   // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
@@ -254,9 +257,11 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       }
       if (record.result !== undefined) {
         const result = record.result;
+        for (const f of result.describedFiles ?? []) described.add(f);
         for (const p of result.packages) {
           const copy = { ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] };
           packages.push(copy);
+          if (parser.yieldsToDescribed === true) yielding.add(copy);
           const owned = result.ownedFiles?.get(p);
           if (owned !== undefined) ownership.add(copy, owned);
           const dir = result.ownedDirs?.get(p);
@@ -270,9 +275,10 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       current = undefined;
     }
   }
+  const undescribed = yielding.size === 0 || described.size === 0 ? packages : packages.filter((p) => !yielding.has(p) || !p.locations.some((l) => described.has(l.path)));
   // relationships across files (Cataloger.relate), among the packages each cataloger reported
-  for (const c of catalogers) if (c.relate) relationships.push(...c.relate(packages.filter((p) => p.foundBy.includes(c.name))));
-  const owned = applyOwnershipRules(packages, ownership);
+  for (const c of catalogers) if (c.relate) relationships.push(...c.relate(undescribed.filter((p) => p.foundBy.includes(c.name))));
+  const owned = applyOwnershipRules(undescribed, ownership);
   const kept = mergeRuntimeBinaries(owned.packages);
   relationships.push(...owned.relationships);
   const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(kept, relationships, resolver)) : finalizePackages(kept, relationships);

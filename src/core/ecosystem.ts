@@ -37,7 +37,8 @@ export type Ecosystem =
   | 'wordpress'
   | 'swiplpack'
   | 'brew'
-  | 'nix';
+  | 'nix'
+  | 'vcpkg';
 
 export interface PurlParts {
   type: string;

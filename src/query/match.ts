@@ -151,6 +151,7 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   swiplpack: 'swiplpack',
   homebrew: 'brew',
   nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -193,6 +194,7 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   swiplpack: 'swiplpack',
   brew: 'brew',
   nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

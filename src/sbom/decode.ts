@@ -58,6 +58,7 @@ const PURL_TYPES: Record<string, PackageType> = {
   swiplpack: 'swiplpack',
   brew: 'homebrew',
   nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -121,6 +122,7 @@ const TOOL_TYPES: Record<string, PackageType> = {
   nix: 'nix',
   'linux-kernel': 'linux-kernel',
   'linux-kernel-module': 'linux-kernel-module',
+  vcpkg: 'vcpkg',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -136,7 +138,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model', 'homebrew', 'nix', 'linux-kernel', 'linux-kernel-module']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model', 'homebrew', 'nix', 'linux-kernel', 'linux-kernel-module', 'vcpkg']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -50,7 +50,8 @@ export type PackageType =
   | 'homebrew'
   | 'nix'
   | 'linux-kernel'
-  | 'linux-kernel-module';
+  | 'linux-kernel-module'
+  | 'vcpkg';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

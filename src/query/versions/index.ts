@@ -66,6 +66,8 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   brew: compareGeneric,
   // nixpkgs versions (2.34-210, 1.1.1q, unstable-2021-08-16): digit runs numerically, letters lexically
   nix: compareGeneric,
+  // vcpkg versions (relaxed, semver, date or string, then #port-version): digit runs numerically, letters lexically
+  vcpkg: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -120,6 +122,7 @@ const ALIASES: Record<string, VersionScheme> = {
   brew: 'brew',
   homebrew: 'brew',
   nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */
