@@ -42,7 +42,7 @@ export function parseRuntimeExecutable(file: RandomAccessCatalogFile, ctx: Catal
     }
     // No Go build information to read (not a whole executable, or one stripped of it): the version string
     // the Go runtime keeps (`go1.21.3\0`), as syft's go-binary classifier reads it.
-    return classifyFile(file, ctx, [{ classifier: GO_TEXT, match: /go/.exec('go')! }]);
+    return classifyFile(file, ctx, [{ classifier: GO_TEXT, match: GO_TEXT.file.exec(name)! }]);
   }
   return classifyFile(file, ctx, classifiersFor(name));
 }
