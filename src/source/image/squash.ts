@@ -176,11 +176,26 @@ type Logged =
       handled?: boolean;
     };
 
+/**
+ * How far back in its layer's record a hard link looks for its target (a link almost always follows its
+ * target closely); one further back is settled by `replay` (from recent copies, or a second read).
+ */
+const LINK_LOOKBACK = 16_384;
+
+/** The file (or hard link to one) this layer wrote last at `path`, looking back at most LINK_LOOKBACK members. */
+function lastFileOf(log: readonly Logged[], path: string): TreeNode | undefined {
+  for (let k = log.length - 2, stop = Math.max(0, log.length - 1 - LINK_LOOKBACK); k >= stop; k--) {
+    const rec = log[k]!;
+    if (rec.path !== path) continue;
+    if (rec.kind === 'node') return rec.node.entry.kind === 'file' ? rec.node : undefined;
+    if (rec.kind === 'link') return rec.node;
+  }
+  return undefined;
+}
+
 /** The state of one layer's walk: its record, and what hard links in it can point at. */
 class LayerWalk {
   readonly log: Logged[] = [];
-  /** The files (and hard links to them) this layer has written so far, for hard links that follow. */
-  readonly seen = new Map<string, TreeNode>();
   /** Where the bytes of a hard link of this layer are (see Squasher.linkOrigin). */
   readonly origin = new Map<TreeNode, { path: string; layerIndex: number }>();
   /**
@@ -278,7 +293,6 @@ class Squasher {
         this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
         const walk = new LayerWalk();
         await this.readLayer(i, (path, entry) => this.record(walk, i, path, entry));
-        walk.seen.clear();
         walk.origin.clear();
         return walk.log;
       }),
@@ -517,17 +531,14 @@ class Squasher {
             if (arena) this.arenaBusy = false;
           }
         }
-        walk.seen.set(path, node);
         return;
       }
       case 'directory':
         entry.skip();
-        walk.seen.delete(path);
         walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'dir', size: 0, mode, layer }, layerIndex: i } });
         return;
       case 'symlink': {
         entry.skip();
-        walk.seen.delete(path);
         const target = h.linkname;
         walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'symlink', size: 0, mode, layer, linkTarget: target }, layerIndex: i } });
         if (this.o.wants(path)) this.extraWants.add(target.startsWith('/') ? normalizePath(target) : normalizePath(joinPath(dir, target)));
@@ -542,16 +553,12 @@ class Squasher {
         });
         const rec: Logged & { kind: 'link' } = { kind: 'link', path, target, linkname: h.linkname, mode };
         walk.log.push(rec);
-        const t = target === undefined ? undefined : walk.seen.get(target);
-        if (t === undefined) {
-          walk.seen.delete(path);
-          return;
-        }
+        const t = target === undefined ? undefined : lastFileOf(walk.log, target);
+        if (t === undefined) return;
         const node: TreeNode = { entry: { path, kind: 'file', size: t.entry.size, mode, layer }, layerIndex: i };
         const origin = walk.origin.get(t) ?? { path: target!, layerIndex: i };
         rec.node = node;
         walk.origin.set(node, origin);
-        walk.seen.set(path, node);
         // A target whose bytes were kept lends them to the link when it is replayed.
         if (t.content !== undefined || !(this.wanted(path) || this.taken(path))) return;
         // The target's bytes were handed to the sink and dropped: take them from the last or recent
@@ -577,7 +584,6 @@ class Squasher {
       }
       default:
         entry.skip();
-        walk.seen.delete(path);
         walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'other', size: 0, mode, layer }, layerIndex: i } });
     }
   }
