@@ -73,6 +73,11 @@ export interface ParseResult {
    * relationships: other packages bundled there keep their own ecosystem's advisories.
    */
   ownedDirs?: Map<Package, string>;
+  /**
+   * Files this result already describes (a `.deps.json`: the assemblies it deploys, as absolute paths):
+   * what a `yieldsToDescribed` parser finds at one of these paths is not reported again. Not written to any output.
+   */
+  describedFiles?: readonly string[];
 }
 
 export type { Incomplete };
@@ -94,6 +99,14 @@ interface ParserBase {
    * would find in such a file is dropped by the ownership rule anyway (catalog/ownership.ts).
    */
   onlyUnowned?: boolean;
+  /**
+   * The parser learns what it needs from paths alone (a Nix store path names its package): its globs
+   * also match directories (and symlinks), its files' bytes are never read nor kept (`contents` is
+   * empty), and it runs after the walk.
+   */
+  pathsOnly?: boolean;
+  /** Its packages are dropped where another parser's `describedFiles` names their file (a .NET assembly a .deps.json lists). */
+  yieldsToDescribed?: boolean;
 }
 
 /** A parser of whole files (nearly all of them). */
@@ -105,6 +118,11 @@ export interface ContentParserSpec extends ParserBase {
 /** A parser that reads only parts of its files (executables: header, section table, one section). */
 export interface RandomAccessParserSpec extends ParserBase {
   randomAccess: true;
+  /**
+   * It reads a bounded header and nothing else, so files over `limits.maxFileBytes` are parsed too (an ML
+   * model of many GB: its GGUF header is at the start). Others skip such files as incomplete.
+   */
+  anySize?: boolean;
   parse(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult>;
 }
 
@@ -115,6 +133,17 @@ export interface Cataloger {
   ecosystem: Ecosystem;
   tags: readonly CatalogerTag[];
   parsers: readonly ParserSpec[];
+  /**
+   * Not run unless `--select` names it (its name or first word, not a tag): what it reports is a claim, not
+   * evidence found in the tree (the sbom-cataloger, as syft leaves it out of its defaults). `+name` adds it
+   * to the default set.
+   */
+  optIn?: boolean;
+  /**
+   * Relationships between packages this cataloger found in different files (a kernel and the modules
+   * built for it), once all its files are parsed; given every package it reported, by id.
+   */
+  relate?(packages: readonly Package[]): Relationship[];
 }
 
 export function defineCataloger(c: Cataloger): Cataloger {

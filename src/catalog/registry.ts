@@ -33,6 +33,17 @@ import { juliaManifestCataloger } from './julia/index.js';
 import { condaEnvironmentCataloger } from './conda/index.js';
 import { haskellCataloger } from './haskell/index.js';
 import { ocamlOpamCataloger } from './ocaml/index.js';
+import { wordpressCoreCataloger, wordpressPluginsCataloger } from './wordpress/index.js';
+import { swiplPackCataloger } from './swipl/index.js';
+import { sbomCataloger } from './sbom/index.js';
+import { appleAppBundleCataloger } from './apple/index.js';
+import { ggufCataloger } from './ai/index.js';
+import { homebrewCataloger } from './homebrew/index.js';
+import { nixStoreCataloger } from './nix/index.js';
+import { snapCataloger } from './snap/index.js';
+import { linuxKernelCataloger } from './kernel/index.js';
+import { vcpkgManifestCataloger } from './vcpkg/index.js';
+import { dotnetLibmanCataloger, dotnetPortableExecutableCataloger } from './dotnet/index.js';
 
 /** Every cataloger custody has, in the order they run. */
 export const ALL_CATALOGERS: readonly Cataloger[] = [
@@ -82,6 +93,19 @@ export const ALL_CATALOGERS: readonly Cataloger[] = [
   condaEnvironmentCataloger,
   haskellCataloger,
   ocamlOpamCataloger,
+  wordpressCoreCataloger,
+  wordpressPluginsCataloger,
+  swiplPackCataloger,
+  sbomCataloger,
+  appleAppBundleCataloger,
+  ggufCataloger,
+  homebrewCataloger,
+  nixStoreCataloger,
+  snapCataloger,
+  linuxKernelCataloger,
+  vcpkgManifestCataloger,
+  dotnetLibmanCataloger,
+  dotnetPortableExecutableCataloger,
 ];
 
 /** True when `token` names this cataloger: its full name, its name without `-cataloger`, its first word, a tag or its ecosystem. */
@@ -97,24 +121,38 @@ function matches(c: Cataloger, token: string): boolean {
   );
 }
 
+/** True when `token` selects this cataloger: an opt-in one only by its name or first word, not by a tag or ecosystem. */
+function selects(c: Cataloger, token: string): boolean {
+  if (c.optIn !== true) return matches(c, token);
+  const t = token.toLowerCase();
+  const name = c.name.toLowerCase();
+  return name === t || name === `${t}-cataloger` || name.startsWith(`${t}-`);
+}
+
 /**
  * Select catalogers, syft-style: `['java', 'npm']` keeps those matching any token (name, name prefix,
  * tag such as `os` or `language`, or ecosystem); `['-python']` drops matches from the current set
- * (from all when only exclusions are given). Tokens may also come comma-joined (`'java,npm'`).
- * Order follows `all`.
+ * (from all when only exclusions are given); `['+sbom']` adds to the default set. Opt-in catalogers
+ * (`optIn`) are not in the default set and are selected only by name. Tokens may also come comma-joined
+ * (`'java,npm'`). Order follows `all`.
  * @throws UsageError `CATALOG_UNKNOWN_SELECTOR` when a token matches no cataloger.
  */
 export function selectCatalogers(all: readonly Cataloger[], select: readonly string[]): Cataloger[] {
   const tokens = select.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  const include = tokens.filter((t) => !t.startsWith('-'));
+  const include = tokens.filter((t) => !t.startsWith('-') && !t.startsWith('+'));
+  const add = tokens.filter((t) => t.startsWith('+')).map((t) => t.slice(1));
   const exclude = tokens.filter((t) => t.startsWith('-')).map((t) => t.slice(1));
-  for (const t of [...include, ...exclude]) {
-    if (t === '' || !all.some((c) => matches(c, t))) {
+  for (const t of [...include, ...add, ...exclude]) {
+    if (t === '' || !all.some((c) => selects(c, t))) {
       throw new UsageError('CATALOG_UNKNOWN_SELECTOR', `--select ${JSON.stringify(t)} matches no cataloger`, {
-        hint: `use a name, tag or ecosystem of: ${all.map((c) => c.name).join(', ')} (prefix with - to exclude)`,
+        hint: `use a name, tag or ecosystem of: ${all.map((c) => c.name).join(', ')} (prefix with - to exclude, + to add to the defaults)`,
       });
     }
   }
-  const kept = include.length === 0 ? [...all] : all.filter((c) => include.some((t) => matches(c, t)));
-  return kept.filter((c) => !exclude.some((t) => matches(c, t)));
+  const kept = all.filter((c) =>
+    include.length === 0
+      ? c.optIn !== true || add.some((t) => selects(c, t))
+      : include.some((t) => selects(c, t)) || add.some((t) => selects(c, t)),
+  );
+  return kept.filter((c) => !exclude.some((t) => selects(c, t)));
 }

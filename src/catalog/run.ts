@@ -51,7 +51,7 @@ export interface CatalogResult {
 /** Every glob the catalogers read (their parsers' globs and companions, plus os-release and the distro release files). */
 export function globsFor(catalogers: readonly Cataloger[]): string[] {
   const globs = new Set<string>(DISTRO_PATHS);
-  for (const c of catalogers) for (const p of c.parsers) for (const g of [...p.globs, ...(p.companions ?? [])]) globs.add(g);
+  for (const c of catalogers) for (const p of c.parsers) for (const g of [...(p.pathsOnly === true ? [] : p.globs), ...(p.companions ?? [])]) globs.add(g);
   return [...globs].sort();
 }
 
@@ -119,6 +119,14 @@ export function finalizePackages(packages: readonly Package[], relationships: re
   rels.sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || compareStrings(a.type, b.type));
   return { packages: out, relationships: rels };
 }
+
+/** What a pathsOnly parser gets instead of the file: no bytes. */
+const PATH_ONLY_INPUT = {
+  read: (): Promise<Buffer> => Promise.resolve(Buffer.alloc(0)),
+  open: (): never => {
+    throw new Error('a pathsOnly parser reads no file');
+  },
+};
 
 /** True when the file at this location is the one still visible in the squashed image. */
 function isLive(resolver: FileResolver, l: Location): boolean {
@@ -198,6 +206,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const env: ParseEnv = { limits, read, ...(distro ? { distro } : {}), ...(rctx.signal ? { signal: rctx.signal } : {}) };
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
+  // packages of `yieldsToDescribed` parsers, and the files other results describe (dropped after the walk)
+  const yielding = new Set<Package>();
+  const described = new Set<string>();
   let files = 0;
   // One walk over the entries: one matcher over every parser's globs rejects the (vast majority of)
   // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
@@ -208,8 +219,9 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   const ownership = new OwnershipIndex(resolver);
   const union = compilePathMatcher(jobs.flatMap((j) => j.parser.globs));
   for (const entry of resolver.entries()) {
-    if (entry.kind !== 'file' || !union(entry.path)) continue;
-    for (const job of jobs) if (job.isMatch(entry.path)) job.files.push(entry);
+    if (!union(entry.path)) continue;
+    // directories and symlinks only for the parsers that read paths alone (pathsOnly)
+    for (const job of jobs) if ((entry.kind === 'file' || job.parser.pathsOnly === true) && job.isMatch(entry.path)) job.files.push(entry);
   }
   let resolved = false;
   for (const { cataloger, parser, files: matched } of jobs) {
@@ -225,7 +237,7 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       rctx.signal?.throwIfAborted();
       const location: Location = entry.layer === undefined ? { path: entry.path } : { path: entry.path, layer: entry.layer };
       if (parser.onlyUnowned === true && ownership.isOwned(entry.path)) continue;
-      if (entry.size > limits.maxFileBytes) {
+      if (parser.pathsOnly !== true && entry.size > limits.maxFileBytes && !(parser.randomAccess === true && parser.anySize === true)) {
         const reason = `${entry.size} bytes is over the ${limits.maxFileBytes}-byte limit`;
         markIncomplete(reason, location, cataloger.name, `skipped by ${cataloger.name}: ${reason}`);
         continue;
@@ -236,16 +248,20 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       // Parsed while the layers streamed, or now from the bytes the source kept (or reads in place).
       const record =
         rctx.streamed?.get(cataloger.name, parser, location) ??
-        (await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
+        (parser.pathsOnly === true
+          ? await parseOne(parser, location, PATH_ONLY_INPUT, env)
+          : await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
       for (const note of record.notes) {
         if (note.kind === 'warn') warn(note.message, note.location);
         else markIncomplete(note.reason, note.location, undefined);
       }
       if (record.result !== undefined) {
         const result = record.result;
+        for (const f of result.describedFiles ?? []) described.add(f);
         for (const p of result.packages) {
           const copy = { ...p, foundBy: p.foundBy.length > 0 ? p.foundBy : [cataloger.name] };
           packages.push(copy);
+          if (parser.yieldsToDescribed === true) yielding.add(copy);
           const owned = result.ownedFiles?.get(p);
           if (owned !== undefined) ownership.add(copy, owned);
           const dir = result.ownedDirs?.get(p);
@@ -259,7 +275,10 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
       current = undefined;
     }
   }
-  const owned = applyOwnershipRules(packages, ownership);
+  const undescribed = yielding.size === 0 || described.size === 0 ? packages : packages.filter((p) => !yielding.has(p) || !p.locations.some((l) => described.has(l.path)));
+  // relationships across files (Cataloger.relate), among the packages each cataloger reported
+  for (const c of catalogers) if (c.relate) relationships.push(...c.relate(undescribed.filter((p) => p.foundBy.includes(c.name))));
+  const owned = applyOwnershipRules(undescribed, ownership);
   const kept = mergeRuntimeBinaries(owned.packages);
   relationships.push(...owned.relationships);
   const final = rctx.scope === 'all-layers' ? finalizePackages(...mergeAcrossLayers(kept, relationships, resolver)) : finalizePackages(kept, relationships);

@@ -34,7 +34,7 @@ export interface ParseRecord {
 
 /** True when a parser can run on a file as it streams: it needs neither other files nor the distro. */
 export function isStreamable(parser: ParserSpec): boolean {
-  return parser.usesDistro !== true && (parser.companions ?? []).length === 0;
+  return parser.usesDistro !== true && parser.pathsOnly !== true && (parser.companions ?? []).length === 0;
 }
 
 /** The bytes of the file being parsed, read only as the parser needs them. */
@@ -139,7 +139,8 @@ export function planStreaming(catalogers: readonly Cataloger[], o: StreamPlanOpt
   for (const cataloger of catalogers) {
     for (const parser of cataloger.parsers) {
       for (const g of parser.companions ?? []) keep.add(g);
-      if (!isStreamable(parser)) for (const g of parser.globs) keep.add(g);
+      // a pathsOnly parser needs no bytes: nothing of its files is kept
+      if (!isStreamable(parser)) for (const g of parser.pathsOnly === true ? [] : parser.globs) keep.add(g);
       else jobs.push({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }) });
     }
   }
@@ -154,7 +155,7 @@ export function planStreaming(catalogers: readonly Cataloger[], o: StreamPlanOpt
       let bytes: Promise<Buffer> | undefined;
       const input: ParseInput = { read: () => (bytes ??= file.read()), open: () => file.open() };
       for (const job of jobs) {
-        if (!job.isMatch(file.path) || file.size > limits.maxFileBytes) continue;
+        if (!job.isMatch(file.path) || (file.size > limits.maxFileBytes && !(job.parser.randomAccess === true && job.parser.anySize === true))) continue;
         o.signal?.throwIfAborted();
         parses.put(job.cataloger.name, job.parser, location, await parseOne(job.parser, location, input, env));
       }

@@ -194,7 +194,7 @@ export const sbomGenerateCommand: CommandModule = {
       .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: the host\'s)')
       .option('--all-platforms', 'one SBOM per platform of a multi-platform image (file names carry the platform)', false)
       .addOption(new Option('--scope <scope>', 'squashed: the final filesystem; all-layers: also packages a later layer deleted (marked)').choices(['squashed', 'all-layers']).default('squashed'))
-      .option('--select <catalogers>', 'catalogers by name, tag or ecosystem (comma-separated, repeatable); -name excludes', collect, [])
+      .option('--select <catalogers>', 'catalogers by name, tag or ecosystem (comma-separated, repeatable); -name excludes, +name adds to the defaults (+sbom: SBOM documents in the tree)', collect, [])
       .option('--plain-http', 'talk plain HTTP to the registry (loopback/test registries only)', false)
       .option('--engine <engines>', 'native (custody\'s catalogers), syft, trivy, or several comma-separated (merged, with FOUND-BY per package)', 'native')
       .option('--engine-timeout <seconds>', 'time limit for each syft/trivy run', '600')

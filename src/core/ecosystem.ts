@@ -33,7 +33,12 @@ export type Ecosystem =
   | 'luarocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'wordpress'
+  | 'swiplpack'
+  | 'brew'
+  | 'nix'
+  | 'vcpkg';
 
 export interface PurlParts {
   type: string;

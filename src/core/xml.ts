@@ -6,9 +6,13 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 
-/** A parser whose `arrays` elements are always lists. */
-export function untrustedXmlParser(arrays: ReadonlySet<string>): XMLParser {
+/**
+ * A parser whose `arrays` elements are always lists. `preserveOrder` keeps siblings in document order (each
+ * node `{ tag: children[], ':@': attributes }`), for formats where order carries meaning (a plist's key/value).
+ */
+export function untrustedXmlParser(arrays: ReadonlySet<string>, options: { preserveOrder?: boolean } = {}): XMLParser {
   return new XMLParser({
+    ...(options.preserveOrder === true ? { preserveOrder: true } : {}),
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     removeNSPrefix: true,

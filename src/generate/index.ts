@@ -46,7 +46,7 @@ export interface GenerateOptions {
  * ecosystem), an image gets only the catalogers tagged 'image'; a directory gets all of them.
  */
 export function defaultsForSource(catalogers: readonly Cataloger[], kind: string, select: readonly string[]): Cataloger[] {
-  const includes = select.flatMap((s) => s.split(',')).some((t) => t.trim() !== '' && !t.trim().startsWith('-'));
+  const includes = select.flatMap((s) => s.split(',')).some((t) => t.trim() !== '' && !t.trim().startsWith('-') && !t.trim().startsWith('+'));
   if (kind !== 'image' || includes) return [...catalogers];
   return catalogers.filter((c) => c.tags.includes('image'));
 }

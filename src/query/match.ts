@@ -147,6 +147,11 @@ const TYPE_SCHEMES: Partial<Record<PackageType, VersionScheme>> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  swiplpack: 'swiplpack',
+  homebrew: 'brew',
+  nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** Package identity: from the purl when there is one, else name + ecosystem hints (type, group). */
@@ -185,6 +190,11 @@ const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  swiplpack: 'swiplpack',
+  brew: 'brew',
+  nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {

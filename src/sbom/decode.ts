@@ -52,6 +52,13 @@ const PURL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  // syft's purl type word for its plugins (type.go PackageURLType)
+  'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
+  brew: 'homebrew',
+  nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** Syft/trivy package type words → custody's PackageType. */
@@ -105,6 +112,17 @@ const TOOL_TYPES: Record<string, PackageType> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  'wordpress-plugin': 'wordpress',
+  swiplpack: 'swiplpack',
+  'apple-app-bundle': 'apple-app-bundle',
+  model: 'model',
+  homebrew: 'homebrew',
+  brew: 'homebrew',
+  nix: 'nix',
+  'linux-kernel': 'linux-kernel',
+  'linux-kernel-module': 'linux-kernel-module',
+  vcpkg: 'vcpkg',
 };
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
@@ -120,7 +138,7 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
   return 'unknown';
 }
 
-const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam']);
+const PACKAGE_TYPES: ReadonlySet<string> = new Set<PackageType>(['deb', 'apk', 'rpm', 'java-archive', 'npm', 'python', 'go-module', 'rust-crate', 'gem', 'php-composer', 'php-pear', 'dotnet', 'binary', 'unknown', 'alpm', 'conda', 'r-package', 'conan', 'dart-pub', 'hex', 'swift', 'cocoapods', 'bitnami', 'portage', 'github-action', 'terraform', 'lua-rocks', 'julia', 'hackage', 'opam', 'wordpress', 'swiplpack', 'apple-app-bundle', 'model', 'homebrew', 'nix', 'linux-kernel', 'linux-kernel-module', 'vcpkg']);
 
 /** custody's own type word as written in its documents (`custody:type`), if it is one. */
 export function custodyType(s: string | undefined): PackageType | undefined {

@@ -42,7 +42,16 @@ export type PackageType =
   | 'lua-rocks'
   | 'julia'
   | 'hackage'
-  | 'opam';
+  | 'opam'
+  | 'wordpress'
+  | 'swiplpack'
+  | 'apple-app-bundle'
+  | 'model'
+  | 'homebrew'
+  | 'nix'
+  | 'linux-kernel'
+  | 'linux-kernel-module'
+  | 'vcpkg';
 
 export interface Package {
   /** Stable id, derived from purl/name/version/location (never random). */

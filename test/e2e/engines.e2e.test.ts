@@ -138,9 +138,10 @@ describe('sbom generate --engine: tool errors (exit 4)', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // wait until the tool is running (it logged its argv), then press Ctrl-C
+    // wait until the tool is running (it logged its argv: the file can exist a moment before its line is written), then press Ctrl-C
     const started = Date.now();
-    while (!existsSync(argvLog) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 100));
+    const logged = (): boolean => existsSync(argvLog) && readFileSync(argvLog, 'utf8').includes('"scan"');
+    while (!logged() && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(argvLog, 'utf8')).toContain('"scan"');
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');

@@ -51,13 +51,13 @@ export interface RoundTrip {
   model: { packages: { type: string; purl?: string }[] };
 }
 
-export async function formatRoundTrip(root: string, work: string): Promise<RoundTrip> {
+export async function formatRoundTrip(root: string, work: string, generateArgs: readonly string[] = []): Promise<RoundTrip> {
   const run = async (args: string[]): Promise<string> => {
     const r = await runBuilt(args);
     expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
     return r.stdout;
   };
-  const cdxText = await run(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json']);
+  const cdxText = await run(['sbom', 'generate', `dir:${root}`, '-o', 'cyclonedx-json', ...generateArgs]);
   const cdxFile = join(work, 'tree.cdx.json');
   writeFileSync(cdxFile, cdxText);
   const spdxText = await run(['sbom', 'convert', cdxFile, '-o', 'spdx-json']);

@@ -7,10 +7,19 @@
  */
 import type { VersionPattern } from './scan.js';
 import type { RuntimeProduct } from './runtime-package.js';
+import { SYFT_CLASSIFIERS } from './classifiers-syft.js';
 
 export interface ClassifierPattern extends VersionPattern {
-  /** A different product when this pattern matches (openssl's AWS-LC fork). */
+  /** A different product when this pattern matches (openssl's AWS-LC fork, syft's branching matchers). */
   product?: RuntimeProduct;
+  /** A different class name in `metadata.classifier` when this pattern matches (syft's branches). */
+  class?: string;
+  /** A literal (or expression) the file must also hold for this pattern's match to count (syft's multi-pattern matchers). */
+  requires?: string | RegExp;
+  /** The file's path must match this for the pattern to count (syft's MatchPath: `**\/*zulu*\/**`). */
+  path?: RegExp;
+  /** CPE version and update from the match's groups, when they are not the version (syft's CPE templates). */
+  cpeVersion?: (groups: Record<string, string>) => [version: string, update: string];
 }
 
 export interface Classifier {
@@ -44,6 +53,8 @@ const NODE_PATTERNS: ClassifierPattern[] = [
   { anchor: 'node.js/v', re: /node\.js\/v(?<version>\d+\.\d+\.\d+)/ },
   // node 0.10: "\0node v0.10.48\0"
   { anchor: '\0node v', re: /\x00node v(?<version>\d+\.\d+\.\d+)\x00/ },
+  // node 0.12 to 6 (syft): "\0v0.12.18\0", "\0v4.9.1\0"
+  { anchor: '\0v', re: /\x00v(?<version>(?:0|4|5|6)\.\d+\.\d+)\x00/ },
 ];
 
 const OPENSSL_PATTERNS: ClassifierPattern[] = [
@@ -116,12 +127,26 @@ export const CLASSIFIERS: readonly Classifier[] = [
     patterns: () => [{ anchor: 'libcurl/', re: /libcurl\/(?<version>\d+\.\d+\.\d+)/ }],
     product: { name: 'curl', cpes: [['haxx', 'curl'], ['haxx', 'libcurl']] },
   },
+  // the rest of syft's classifiers (classifiers-syft.ts)
+  ...SYFT_CLASSIFIERS.map((c): Classifier => ({ class: c.class, file: c.file, patterns: () => c.patterns, product: c.product })),
 ];
 
 /** Executable names looked at in `bin`/`sbin` directories (the Go toolchain's `go` has its own reader). */
-const EXECUTABLE_NAMES = ['node', 'nodejs', 'redis-server', 'busybox', 'httpd', 'apache2', 'postgres', 'nginx', 'openssl', 'curl', 'go'];
+const EXECUTABLE_NAMES = [
+  ...['node', 'nodejs', 'redis-server', 'busybox', 'httpd', 'apache2', 'postgres', 'nginx', 'openssl', 'curl', 'go'],
+  // syft's other classifiers, by the file names of their globs
+  ...['helm', 'valkey-server', 'getopt', 'haproxy', 'perl', 'composer*', 'memcached', 'traefik', 'arangosh', 'mysql', 'mysqld', 'ndbd', 'ndbmtd', 'ndb_mgmd'],
+  ...['xtrabackup', 'mariadb', 'ruby', 'erlexec', 'beam.smp', 'swipl', 'dart', 'deno', 'bun', 'ghc*', 'cabal', 'stack', 'consul', 'vault', 'bash'],
+  ...['ldapsearch', 'gcc', 'fluent-bit', 'wp', 'lighttpd', 'proftpd', 'zstd', 'xz', 'gzip', 'sqlcipher', 'jq', 'chrome', 'ffmpeg', 'elixir'],
+  ...['pilot-discovery', 'pilot-agent', 'grafana', 'grafana-server', 'envoy', 'mongod', 'nginx-ingress-controller', 'filebeat', 'metricbeat'],
+  ...['heartbeat', 'packetbeat', 'auditbeat', 'elastic-agent'],
+];
 /** Runtime libraries, looked for where runtimes are installed without a package manager. */
-const LIBRARY_NAMES = ['libpython3*.so*', 'libpython2*.so*', 'libnode.so*', 'libcrypto.so*', 'libcurl.so*', 'libcurl-*.so*'];
+const LIBRARY_NAMES = [
+  ...['libpython3*.so*', 'libpython2*.so*', 'libnode.so*', 'libcrypto.so*', 'libcurl.so*', 'libcurl-*.so*'],
+  ...['libpypy*.so*', 'libjulia-internal.so*', 'libjulia.so*', 'libruby.so*', 'libstd-????????????????.so', 'libstd-????????????????.dylib', 'liberts_internal.a'],
+  ...['libQt*Core.so*', 'libav*', 'libswresample*', 'libkrb5.so*'],
+];
 const LIBRARY_ROOTS = ['/usr/local', '/opt'];
 
 /**
@@ -133,13 +158,21 @@ export const EXECUTABLE_GLOBS: readonly string[] = [
   ...EXECUTABLE_NAMES.flatMap((n) => [`**/bin/${n}`, `**/sbin/${n}`]),
   '**/bin/python[23]*',
   ...LIBRARY_ROOTS.flatMap((root) => LIBRARY_NAMES.map((n) => `${root}/**/${n}`)),
+  // Chrome is unpacked into /opt/google/chrome/chrome, not a bin directory
+  '/opt/**/chrome',
 ];
 
-/** The classifier for a file name, with the file name's match. */
+/** The first classifier for a file name, with the file name's match. */
 export function classifierFor(fileName: string): { classifier: Classifier; match: RegExpExecArray } | undefined {
+  return classifiersFor(fileName)[0];
+}
+
+/** Every classifier for a file name (syft runs each one whose glob matches: `mysql` is MySQL, Percona or MariaDB). */
+export function classifiersFor(fileName: string): { classifier: Classifier; match: RegExpExecArray }[] {
+  const out: { classifier: Classifier; match: RegExpExecArray }[] = [];
   for (const classifier of CLASSIFIERS) {
     const match = classifier.file.exec(fileName);
-    if (match) return { classifier, match };
+    if (match) out.push({ classifier, match });
   }
-  return undefined;
+  return out;
 }

@@ -16,18 +16,20 @@ export interface RuntimeProduct {
   namespace?: string;
   /** [vendor, product] of each CPE, in the order syft lists them. */
   cpes: readonly (readonly [string, string])[];
+  /** The purl when it is not `pkg:generic/<namespace>/<name>` (syft's `pkg:golang/helm.sh/helm`, `pkg:github/fluent/fluent-bit`). */
+  purl?: { type: string; namespace?: string; name: string };
 }
 
-export function runtimePackage(product: RuntimeProduct, version: string, location: Location, classifier: string): Package {
+export function runtimePackage(product: RuntimeProduct, version: string, location: Location, classifier: string, cpe: [version: string, update: string] = [version, '']): Package {
   const p = langPackage({
     name: product.name,
     version,
     type: 'binary',
-    purl: buildPurl({ type: 'generic', namespace: product.namespace, name: product.name, version }),
+    purl: buildPurl(product.purl ? { ...product.purl, version } : { type: 'generic', namespace: product.namespace, name: product.name, version }),
     location,
     foundBy: CATALOGER,
     metadata: { classifier },
   });
-  if (product.cpes.length > 0) p.cpes = product.cpes.map(([vendor, name]) => applicationCpe(vendor, name, version));
+  if (product.cpes.length > 0) p.cpes = product.cpes.map(([vendor, name]) => applicationCpe(vendor, name, cpe[0], cpe[1]));
   return p;
 }

@@ -20,8 +20,12 @@ export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 export interface VersionPattern {
   /** A literal every match contains (latin1), found before the regular expression runs. */
   anchor?: string;
-  /** Must have a `version` named group; `.` never crosses lines here: binaries are matched as latin1 text. */
+  /** Must have a `version` named group (unless `presence`); binaries are matched as latin1 text. */
   re: RegExp;
+  /** How far (bytes) a match may reach from its anchor, either side; {@link MAX_MATCH_BYTES} unless set. */
+  reach?: number;
+  /** A match needs no version: the pattern only says that something is in the file. */
+  presence?: boolean;
 }
 
 export interface ScanHit {
@@ -63,9 +67,9 @@ function matchAt(text: string, re: RegExp): RegExpExecArray | null {
   return re.exec(text);
 }
 
-function hitOf(m: RegExpExecArray, pattern: number): ScanHit | undefined {
-  const version = m.groups?.version;
-  if (version === undefined || version === '') return undefined;
+function hitOf(m: RegExpExecArray, pattern: number, presence: boolean): ScanHit | undefined {
+  const version = m.groups?.version ?? '';
+  if (version === '' && !presence) return undefined;
   const groups: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) groups[k] = v;
   return { pattern, version, groups };
@@ -76,19 +80,44 @@ function hitOf(m: RegExpExecArray, pattern: number): ScanHit | undefined {
  * as syft's "match any" does. Stops early once pattern 0 matched.
  */
 export function scanForVersion(src: ByteSource, patterns: readonly VersionPattern[], ranges: readonly Range[] = stringRanges(src), maxBytes = MAX_SCAN_BYTES): ScanResult {
+  const r = scanForPatterns(src, patterns, (best) => best[0] !== undefined, ranges, maxBytes);
+  const hit = r.hits.find((h) => h !== undefined);
+  return { ...(hit ? { hit } : {}), scanned: r.scanned, truncated: r.truncated && hit === undefined };
+}
+
+export interface MultiScanResult {
+  /** The first match of each pattern (by index), if any. */
+  hits: (ScanHit | undefined)[];
+  scanned: number;
+  /** The search stopped at the cap before covering every range it wanted to read. */
+  truncated: boolean;
+}
+
+/**
+ * Search the ranges for every pattern at once (one pass over the file), until `enough` says the hits
+ * so far settle the question or the ranges (or the byte cap) end.
+ */
+export function scanForPatterns(
+  src: ByteSource,
+  patterns: readonly VersionPattern[],
+  enough: (hits: readonly (ScanHit | undefined)[]) => boolean,
+  ranges: readonly Range[] = stringRanges(src),
+  maxBytes = MAX_SCAN_BYTES,
+): MultiScanResult {
   const anchors = patterns.map((p) => (p.anchor === undefined ? undefined : Buffer.from(p.anchor, 'latin1')));
+  const reach = patterns.map((p) => Math.max(MAX_MATCH_BYTES, p.reach ?? 0));
+  // Each window reaches 2 * margin into the next one, so a match across the seam is whole in one of them.
+  const margin = Math.max(MAX_MATCH_BYTES, ...reach);
   const best: (ScanHit | undefined)[] = patterns.map(() => undefined);
   let scanned = 0;
   let truncated = false;
-  const done = (): boolean => best[0] !== undefined;
   outer: for (const r of ranges) {
     for (let start = r.offset; start < r.offset + r.size; start += WINDOW_BYTES) {
       if (scanned >= maxBytes) {
         truncated = true;
         break outer;
       }
-      // Each window reaches 2 * MAX_MATCH_BYTES into the next one, so a match across the seam is whole in one of them.
-      const want = Math.min(WINDOW_BYTES + 2 * MAX_MATCH_BYTES, r.offset + r.size - start, maxBytes - scanned + 2 * MAX_MATCH_BYTES);
+      const want = Math.min(WINDOW_BYTES + 2 * margin, r.offset + r.size - start, maxBytes - scanned + 2 * margin);
       const buf = src.read(start, want);
       scanned += Math.min(buf.length, WINDOW_BYTES);
       if (buf.length === 0) break;
@@ -96,26 +125,27 @@ export function scanForVersion(src: ByteSource, patterns: readonly VersionPatter
       for (let i = 0; i < patterns.length; i++) {
         if (best[i] !== undefined) continue;
         const p = patterns[i]!;
+        const presence = p.presence === true;
         const anchor = anchors[i];
         if (anchor === undefined) {
           text ??= buf.toString('latin1');
           const m = matchAt(text, p.re);
-          if (m) best[i] = hitOf(m, i);
+          if (m) best[i] = hitOf(m, i, presence);
           continue;
         }
+        const around = reach[i]!;
         for (let at = buf.indexOf(anchor); at >= 0; at = buf.indexOf(anchor, at + 1)) {
-          const from = Math.max(0, at - MAX_MATCH_BYTES);
-          const m = matchAt(buf.toString('latin1', from, Math.min(buf.length, at + anchor.length + MAX_MATCH_BYTES)), p.re);
+          const from = Math.max(0, at - around);
+          const m = matchAt(buf.toString('latin1', from, Math.min(buf.length, at + anchor.length + around)), p.re);
           if (m) {
-            best[i] = hitOf(m, i);
+            best[i] = hitOf(m, i, presence);
             if (best[i] !== undefined) break;
           }
         }
       }
-      if (done()) break outer;
+      if (enough(best)) break outer;
       if (buf.length < want) break;
     }
   }
-  const hit = best.find((h) => h !== undefined);
-  return { ...(hit ? { hit } : {}), scanned, truncated: truncated && hit === undefined };
+  return { hits: best, scanned, truncated };
 }

@@ -16,7 +16,7 @@
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
-import { baseOf, isRecord, langPackage, parseJsonText, projectMetadata, purlOrUndefined, str } from '../lang-common.js';
+import { baseOf, dirOf, isRecord, langPackage, parseJsonText, projectMetadata, purlOrUndefined, str } from '../lang-common.js';
 
 const RUNTIME_PACK_PREFIX = 'runtimepack.';
 
@@ -102,7 +102,29 @@ export function parseDepsJson(file: CatalogFile, ctx: CatalogContext): ParseResu
   }
   const root = rootProject(projects, relationships, baseOf(file.location.path).replace(/\.deps\.json$/i, ''));
   if (root?.metadata) root.metadata.project = 'root';
-  return { packages, relationships };
+  return { packages, relationships, describedFiles: deployedAssemblies(runtimeTarget, dirOf(file.location.path)) };
+}
+
+/** Most assembly paths one deps.json is believed to deploy (the claim is for dropping duplicates only). */
+const MAX_DESCRIBED = 100_000;
+
+/**
+ * The assemblies the app deploys, where they land beside the deps.json: each entry's `runtime` assets in the
+ * app's directory (`lib/net8.0/Foo.dll` → `<dir>/Foo.dll`), its `runtimeTargets` under their own path
+ * (`runtimes/win/lib/net8.0/Foo.dll`). The portable-executable cataloger's finds at these paths are these
+ * packages (README `dotnet-portable-executable-cataloger`).
+ */
+function deployedAssemblies(runtimeTarget: Record<string, unknown> | undefined, dir: string): string[] {
+  const out: string[] = [];
+  if (runtimeTarget === undefined) return out;
+  const prefix = dir === '/' ? '' : dir;
+  for (const t of Object.values(runtimeTarget)) {
+    if (!isRecord(t)) continue;
+    if (isRecord(t.runtime)) for (const k of Object.keys(t.runtime)) out.push(`${prefix}/${baseOf(k)}`);
+    if (isRecord(t.runtimeTargets)) for (const k of Object.keys(t.runtimeTargets)) if (!k.startsWith('/') && !k.split('/').includes('..')) out.push(`${prefix}/${k}`);
+    if (out.length > MAX_DESCRIBED) return out.slice(0, MAX_DESCRIBED);
+  }
+  return out;
 }
 
 /** The app among a solution's projects: the one the file is named after, else the only one no other project depends on. */

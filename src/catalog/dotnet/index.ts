@@ -1,5 +1,7 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseDepsJson } from './deps-json.js';
+import { parseLibmanJson } from './libman.js';
+import { parsePortableExecutable } from './pe.js';
 import { parsePackagesConfig } from './packages-config.js';
 import { parsePackagesLock } from './packages-lock.js';
 import { parsePackagesProps } from './packages-props.js';
@@ -34,4 +36,23 @@ export const dotnetPackagesPropsCataloger = defineCataloger({
   ecosystem: 'nuget',
   tags: ['language', 'declared', 'directory', 'dotnet', 'nuget', 'csharp'],
   parsers: [{ globs: ['**/Directory.Packages.props', '**/directory.packages.props', '**/Packages.props', '**/packages.props'], parse: parsePackagesProps }],
+});
+
+/** LibMan's libman.json: the client-side JavaScript libraries an ASP.NET project restores from a CDN (pkg:npm). */
+export const dotnetLibmanCataloger = defineCataloger({
+  name: 'dotnet-libman-cataloger',
+  ecosystem: 'npm',
+  tags: ['language', 'declared', 'image', 'directory', 'dotnet', 'libman', 'javascript'],
+  parsers: [{ globs: ['**/libman.json'], parse: parseLibmanJson }],
+});
+
+/**
+ * .NET assemblies (`*.dll`, `*.exe` with a CLR header) from their version resource, read through random access;
+ * those a `.deps.json` beside them deploys are that file's packages and are not reported again.
+ */
+export const dotnetPortableExecutableCataloger = defineCataloger({
+  name: 'dotnet-portable-executable-cataloger',
+  ecosystem: 'nuget',
+  tags: ['language', 'installed', 'image', 'directory', 'binary', 'dotnet', 'nuget', 'csharp'],
+  parsers: [{ globs: ['**/*.dll', '**/*.exe', '**/*.DLL', '**/*.EXE'], randomAccess: true, onlyUnowned: true, yieldsToDescribed: true, parse: parsePortableExecutable }],
 });

@@ -27,6 +27,8 @@ export interface Executable {
   sections: ElfSection[];
   /** PE and Mach-O: the region Go's debug/buildinfo searches; ELF: see buildinfo.ts. */
   data?: DataRegion;
+  /** PE: the image base and the optional header's data directories (RVA and size; index 2 resources, 14 the CLR header). */
+  pe?: { imageBase: bigint; directories: { rva: number; size: number }[] };
 }
 
 /** Section type of bytes that are not in the file (ELF SHT_NOBITS; PE uninitialised data, Mach-O zerofill). */
@@ -79,7 +81,7 @@ function readPe(src: ByteSource): Executable | undefined {
   if (coff.length < 24 || coff.readUInt32BE(0) !== 0x50450000) return undefined; // "PE\0\0"
   const nsect = coff.readUInt16LE(6);
   const optSize = coff.readUInt16LE(20);
-  const opt = src.read(peOff + 24, Math.min(optSize, 32));
+  const opt = src.read(peOff + 24, optSize);
   if (opt.length < 2) return undefined;
   const magic = opt.readUInt16LE(0);
   let imageBase: bigint;
@@ -110,7 +112,15 @@ function readPe(src: ByteSource): Executable | undefined {
       data = { offset: rawOffset, size: rawSize, exact: false };
     }
   }
-  return data ? { format: 'pe', sections, data } : { format: 'pe', sections };
+  // data directories: after the 96 (PE32) or 112 (PE32+) bytes of fixed fields, NumberOfRvaAndSizes entries of 8 bytes
+  const dirStart = magic === 0x20b ? 112 : 96;
+  const directories: { rva: number; size: number }[] = [];
+  if (opt.length >= dirStart) {
+    const n = Math.min(opt.readUInt32LE(dirStart - 4), 16, Math.floor((opt.length - dirStart) / 8));
+    for (let i = 0; i < n; i++) directories.push({ rva: opt.readUInt32LE(dirStart + i * 8), size: opt.readUInt32LE(dirStart + i * 8 + 4) });
+  }
+  const pe = { imageBase, directories };
+  return data ? { format: 'pe', sections, data, pe } : { format: 'pe', sections, pe };
 }
 
 // --- Mach-O -------------------------------------------------------------------------------------------

@@ -58,6 +58,16 @@ const COMPARATORS: Record<VersionScheme, (a: string, b: string) => number> = {
   julia: compareSemver,
   hackage: compareHackage,
   opam: compareOpam,
+  // WordPress compares its own and its plugins' versions with PHP's version_compare()
+  wordpress: compareComposer,
+  // pack versions are dot-separated numbers (pack_version/1): compared numerically
+  swiplpack: compareGeneric,
+  // Homebrew versions (1.2.3, 1.2.3_1 with the formula's revision): digit runs numerically, letters lexically
+  brew: compareGeneric,
+  // nixpkgs versions (2.34-210, 1.1.1q, unstable-2021-08-16): digit runs numerically, letters lexically
+  nix: compareGeneric,
+  // vcpkg versions (relaxed, semver, date or string, then #port-version): digit runs numerically, letters lexically
+  vcpkg: compareGeneric,
 };
 
 /** Names accepted for a scheme (purl types, vers schemes, OSV ecosystem names). */
@@ -107,6 +117,12 @@ const ALIASES: Record<string, VersionScheme> = {
   julia: 'julia',
   hackage: 'hackage',
   opam: 'opam',
+  wordpress: 'wordpress',
+  swiplpack: 'swiplpack',
+  brew: 'brew',
+  homebrew: 'brew',
+  nix: 'nix',
+  vcpkg: 'vcpkg',
 };
 
 /** The scheme for a purl type / vers scheme / ecosystem name; 'generic' when unknown. */

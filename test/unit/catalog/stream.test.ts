@@ -135,7 +135,7 @@ const OS_RELEASE = file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\n');
 describe('streamed parse = parse of the squashed tree', () => {
   it('only the streamable parsers stream: OS databases and parsers with companions run after the walk', () => {
     const after = CATALOGERS.flatMap((c) => c.parsers.filter((p) => !isStreamable(p)).map(() => c.name));
-    expect(new Set(after)).toEqual(new Set(['dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger', 'alpm-db-cataloger', 'portage-cataloger']));
+    expect(new Set(after)).toEqual(new Set(['dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger', 'alpm-db-cataloger', 'portage-cataloger', 'nix-store-cataloger', 'snap-cataloger']));
     const plan = planStreaming(CATALOGERS);
     expect(plan.wants('/var/lib/dpkg/status')).toBe(true);
     expect(plan.wants('/usr/share/doc/zlib1g/copyright')).toBe(true);
@@ -145,6 +145,9 @@ describe('streamed parse = parse of the squashed tree', () => {
     expect(plan.sink.takes('/usr/lib/node_modules/a/package.json')).toBe(true);
     expect(plan.sink.takes('/usr/local/bin/hello')).toBe(true);
     expect(plan.sink.takes('/srv/data/item.json')).toBe(false);
+    // the Nix store is read from paths alone: none of its bytes are kept or streamed to a parser
+    expect(plan.wants('/nix/store/nwf2y0nc48ybim56308cr5ccvwkabcqc-openssl-1.1.1q')).toBe(false);
+    expect(plan.sink.takes('/nix/store/nwf2y0nc48ybim56308cr5ccvwkabcqc-openssl-1.1.1q')).toBe(false);
   });
 
   const replacedAndDeleted: Entry[][] = [

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runtimeBinaryCataloger } from '../../../../src/catalog/binary/index.js';
-import { classifierFor, CLASSIFIERS, EXECUTABLE_GLOBS } from '../../../../src/catalog/binary/classifiers.js';
+import { classifierFor, classifiersFor, CLASSIFIERS, EXECUTABLE_GLOBS } from '../../../../src/catalog/binary/classifiers.js';
+import { goRe } from '../../../../src/catalog/binary/classifiers-syft.js';
 import { applicationCpe } from '../../../../src/catalog/binary/cpe.js';
 import { goToolchainVersion } from '../../../../src/catalog/binary/executable.js';
 import { jvmCpeVersion } from '../../../../src/catalog/binary/jvm-release.js';
@@ -9,6 +12,7 @@ import { MAX_SCAN_BYTES, scanForVersion, stringRanges, WINDOW_BYTES } from '../.
 import { bufferSource, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { wantsFor } from '../../../../src/catalog/run.js';
 import { parsePurl } from '../../../../src/core/ecosystem.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 import { catalogFiles, fixture, generated } from '../lang-support.js';
 // @ts-expect-error -- a plain .mjs fixture builder without types
 import { NEGATIVE, POSITIVE } from '../../../../scripts/fixtures/catalog-binary.mjs';
@@ -123,10 +127,21 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
   });
 
   it('every classifier has a glob that reaches it', () => {
-    const names = ['python3.11', 'libpython3.12.so.1.0', 'node', 'libnode.so.108', 'redis-server', 'busybox', 'httpd', 'postgres', 'nginx', 'openssl', 'libcrypto.so.3', 'curl', 'libcurl.so.4'];
-    expect(new Set(names.map((n) => classifierFor(n)!.classifier.class))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
+    const names = [
+      ...['python3.11', 'libpython3.12.so.1.0', 'node', 'libnode.so.108', 'redis-server', 'busybox', 'httpd', 'postgres', 'nginx', 'openssl', 'libcrypto.so.3', 'curl', 'libcurl.so.4'],
+      ...['libpypy3.9-c.so', 'libjulia-internal.so.1.12.6', 'helm', 'valkey-server', 'getopt', 'haproxy', 'perl', 'composer', 'memcached', 'traefik', 'arangosh', 'mysql'],
+      ...['mysqld', 'ndbd', 'ndbmtd', 'ndb_mgmd', 'xtrabackup', 'mariadb', 'libstd-6f77337c1826707d.so', 'libstd-f6f9eec1635e636a.dylib', 'ruby', 'erlexec', 'beam.smp'],
+      ...['liberts_internal.a', 'swipl', 'dart', 'deno', 'bun', 'ghc-9.4.7', 'cabal', 'stack', 'consul', 'vault', 'bash', 'ldapsearch', 'libQt5Core.so.5', 'gcc', 'fluent-bit'],
+      ...['wp', 'lighttpd', 'proftpd', 'zstd', 'xz', 'gzip', 'sqlcipher', 'jq', 'chrome', 'ffmpeg', 'libavcodec.so.59', 'libswresample.so.4', 'elixir', 'pilot-discovery'],
+      ...['pilot-agent', 'grafana', 'grafana-server', 'envoy', 'mongod', 'nginx-ingress-controller', 'filebeat', 'metricbeat', 'heartbeat', 'packetbeat', 'auditbeat'],
+      ...['elastic-agent', 'libkrb5.so.3', 'libruby.so.3.2', 'libjulia.so.1.5'],
+    ];
+    expect(new Set(names.flatMap((n) => classifiersFor(n).map((f) => f.classifier.class)))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
     const wants = wantsFor(C);
-    for (const n of names) expect(wants(n.startsWith('lib') ? `/usr/local/lib/${n}` : `/usr/local/bin/${n}`)).toBe(true);
+    const at = (n: string): string => (n === 'chrome' ? '/opt/google/chrome/chrome' : n.startsWith('lib') ? `/usr/local/lib/${n}` : `/usr/local/bin/${n}`);
+    for (const n of names) expect(wants(at(n)), n).toBe(true);
+    // a config file named like a program is not read
+    expect(['/etc/init.d/mysql', '/etc/logrotate.d/haproxy', '/etc/default/grafana-server', '/usr/share/bash-completion/completions/bash'].some(wants)).toBe(false);
     expect(EXECUTABLE_GLOBS.some((g) => /[{}]/.test(g))).toBe(false); // literal names keep the path matcher cheap
   });
 });
@@ -177,6 +192,113 @@ describe('runtime-binary-cataloger: JDK/JRE release files (syft java-jvm-catalog
     expect(jvmCpeVersion('1.8.0_007-b08')).toEqual({ version: '1.8.0', update: 'update7' });
     expect(jvmCpeVersion('11.0.9')).toEqual({ version: '11.0.9', update: '' });
     expect(applicationCpe('oracle', 'openjdk', '17.0.2+8')).toBe('cpe:2.3:a:oracle:openjdk:17.0.2\\+8:*:*:*:*:*:*:*');
+  });
+});
+
+describe("syft's other classifiers", () => {
+  const at = (name: string, text: string) => catalogFiles(C, [{ path: `/usr/local/bin/${name}`, content: Buffer.from(text, 'latin1') }]);
+
+  it('RE2 patterns translate to the same matches: named groups, flags, \\s, `.` across \\r, non-UTF-8 bytes', () => {
+    expect(goRe(String.raw`(?m)a(?P<version>\d+)`).exec('x\na12')?.groups?.version).toBe('12');
+    expect(goRe(String.raw`a.b`).test('a\rb')).toBe(true);
+    expect(goRe(String.raw`a.b`).test('a\nb')).toBe(false);
+    expect(goRe(String.raw`(?s)a.b`).test('a\nb')).toBe(true);
+    expect(goRe(String.raw`a\sb`).test('a\xa0b')).toBe(false);
+    expect(goRe(String.raw`a[^\s]b`).test('a\tb')).toBe(false);
+    expect(goRe(String.raw`\x{FFFD}(?P<version>1)`).exec('\xe91')?.groups?.version).toBe('1');
+    // NUL runs at either end: one NUL finds the same version, without quadratic backtracking on padding
+    expect(goRe(String.raw`\x00+(?P<version>1)\x00+`).source).toBe(String.raw`\x00(?<version>1)\x00`);
+    expect(goRe(String.raw`(?m)\x00*(?P<version>1)\x00+x`).source).toBe(String.raw`(?<version>1)\x00+x`);
+  });
+
+  it('every classifier crosses 4 MiB of NUL padding (with version-like digits in it) quickly', () => {
+    const buf = Buffer.alloc(4 << 20);
+    for (let i = 4096; i < buf.length; i += 65536) buf.write('1.2.3', i, 'latin1');
+    for (const c of CLASSIFIERS) {
+      const t0 = performance.now();
+      scanForVersion(bufferSource(buf), c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!), [{ offset: 0, size: buf.length }]);
+      expect(performance.now() - t0, c.class).toBeLessThan(1500);
+    }
+  });
+
+  it("gzip's bare version counts only beside gzip's own message (syft's two-pattern matcher)", async () => {
+    expect((await at('gzip', '\x001.12\x00')).packages).toEqual([]);
+    const r = await at('gzip', '\x001.12\x00 %s: %s: not in gzip format\x00');
+    expect(r.packages.map((p) => [p.purl, p.cpes])).toEqual([['pkg:generic/gzip@1.12', ['cpe:2.3:a:gnu:gzip:1.12:*:*:*:*:*:*:*']]]);
+  });
+
+  it('every classifier of a file name runs: a legacy MySQL Cluster mysqld is mysql-server and mysql-cluster', async () => {
+    const r = await at('mysqld', 'x\x00mysql-cluster-gpl\x005.7.33-ndb-7.6.17\x00');
+    expect(r.packages.map((p) => [p.purl, p.metadata?.classifier])).toEqual([
+      ['pkg:generic/mysql-cluster@7.6.17', 'mysqld-mysql-cluster-legacy-binary'],
+      ['pkg:generic/mysql-server@5.7.33', 'mysqld-mysql-cluster-legacy-binary'],
+    ]);
+  });
+
+  it("syft's purls of other types and its namespaced names", async () => {
+    const helm = await at('helm', '\x00v3.15.2\x00\x00');
+    expect(helm.packages.map((p) => [p.name, p.type, p.purl])).toEqual([['helm', 'binary', 'pkg:golang/helm.sh/helm@3.15.2']]);
+    const ghc = await at('ghc', '\x00GHC 9.4.7\x00');
+    expect(ghc.packages.map((p) => [p.name, p.purl, p.cpes])).toEqual([['haskell/ghc', 'pkg:generic/haskell/ghc@9.4.7', ['cpe:2.3:a:haskell:ghc:9.4.7:*:*:*:*:*:*:*']]]);
+    const erl = await at('erlexec', '/usr/src/otp_src_25.3.2.6/erts/');
+    expect(erl.packages[0]!.cpes).toEqual(['cpe:2.3:a:erlang:erlang\\/otp:25.3.2.6:*:*:*:*:*:*:*']);
+  });
+
+  it('a shared Ruby or Julia build: the version from its library under /usr/local (syft goes there from the launcher)', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/usr/local/lib/libruby.so.3.2.1', content: Buffer.from('\0ruby 3.2.1 (2023-02-08 revision 31819e82c8) [x86_64-linux]\0', 'latin1') },
+      { path: '/opt/julia-1.5.4/lib/libjulia.so.1.5', content: Buffer.from('unknown option `%s`\x001.5.4\x00julia version %s', 'latin1') },
+    ]);
+    expect(r.packages.map((p) => [p.purl, p.cpes])).toEqual([
+      ['pkg:generic/julia@1.5.4', ['cpe:2.3:a:julialang:julia:1.5.4:*:*:*:*:*:*:*']],
+      ['pkg:generic/ruby@3.2.1', ['cpe:2.3:a:ruby-lang:ruby:3.2.1:*:*:*:*:*:*:*']],
+    ]);
+  });
+
+  it('a pattern whose match spans more than the default reach from its anchor is still found (envoy: 1000 bytes)', async () => {
+    const r = await at('envoy', `\x001.36.4\x00${'x'.repeat(900)}envoy_reloadable_features`);
+    expect(r.packages.map((p) => p.purl)).toEqual(['pkg:generic/envoy@1.36.4']);
+  });
+});
+
+describe("syft's Java launcher classifiers and Firefox", () => {
+  const peer = (p: string): Buffer => readFileSync(join(FIXTURES, 'catalog', 'peers', 'syft', 'binary', p));
+
+  it('a JVM without a release file: its launcher, with the legacy update in the CPE (syft: oracle:openjdk:{{primary}}:update{{update}})', async () => {
+    const r = await catalogFiles(C, [{ path: '/opt/jre8/bin/java', content: peer('java-jre-openjdk/1.8.0_352-b08/linux-amd64/java') }]);
+    expect(r.packages.map((p) => [p.purl, p.cpes, p.metadata?.classifier])).toEqual([
+      ['pkg:generic/oracle/openjdk@1.8.0_352-b08', ['cpe:2.3:a:oracle:openjdk:1.8.0:update352:*:*:*:*:*:*'], 'java-binary-openjdk-with-update'],
+    ]);
+  });
+
+  it('a JVM with a release file is reported from it, once: the launcher beside it gives nothing', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/opt/java/openjdk/bin/java', content: peer('java-jre-openjdk/11.0.17/linux-amd64/java') },
+      { path: '/opt/java/openjdk/release', content: 'JAVA_VERSION="11.0.17"\nJAVA_RUNTIME_VERSION="11.0.17+8-LTS"\nIMAGE_TYPE="JRE"\n' },
+    ]);
+    expect(r.packages.map((p) => [p.name, p.version, p.locations.map((l) => l.path)])).toEqual([['openjdk', '11.0.17+8-LTS', ['/opt/java/openjdk/release']]]);
+  });
+
+  it('Azul Zulu and IBM are told by the path, as syft does', async () => {
+    const zulu = Buffer.from('x\0java\x0021\x0021.0.8+9-LTS\0y', 'latin1');
+    const z = await catalogFiles(C, [{ path: '/usr/lib/jvm/zulu21-ca-amd64/bin/java', content: zulu }]);
+    expect(z.packages.map((p) => [p.purl, p.cpes])).toEqual([['pkg:generic/azul/zulu@21.0.8+9-LTS', ['cpe:2.3:a:azul:zulu:21.0.8\\+9-LTS:*:*:*:*:*:*:*']]]);
+    const ibm = Buffer.from('x\0java\0\x001.8\0\x001.8.0-foreman_2023_10_12_13_27-b00\0', 'latin1');
+    const i = await catalogFiles(C, [{ path: '/opt/ibm/java/jre/bin/java', content: ibm }]);
+    expect(i.packages.map((p) => p.purl)).toEqual(['pkg:generic/ibm/java@1.8.0-foreman_2023_10_12_13_27-b00']);
+  });
+
+  it("Firefox: the version from the application.ini beside the binary (syft's snippets); a non-Firefox ini gives nothing", async () => {
+    const r = await catalogFiles(C, [
+      { path: '/opt/firefox/firefox', content: peer('firefox/151.0/linux-amd64/firefox') },
+      { path: '/opt/firefox/application.ini', content: peer('firefox/151.0/linux-amd64/application.ini') },
+    ]);
+    expect(r.packages.map((p) => [p.purl, p.cpes, p.locations.map((l) => l.path)])).toEqual([['pkg:generic/firefox@151.0', ['cpe:2.3:a:mozilla:firefox:151.0:*:*:*:*:*:*:*'], ['/opt/firefox/firefox']]]);
+    const neg = await catalogFiles(C, [
+      { path: '/opt/firefox/firefox', content: peer('negative/firefox/firefox') },
+      { path: '/opt/firefox/application.ini', content: peer('negative/firefox/application.ini') },
+    ]);
+    expect(neg.packages).toEqual([]);
   });
 });
 
@@ -234,6 +356,21 @@ describe('bounded search', () => {
         const r = scanForVersion(bufferSource(Buffer.from(bytes)), found.classifier.patterns(found.match));
         expect(performance.now() - t0).toBeLessThan(200);
         expect(r.hit).toBeUndefined();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("syft's classifiers on hostile text built from their own anchors, digits and NULs (fast-check): never throw, stay fast", () => {
+    const anchors = [...new Set(CLASSIFIERS.flatMap((c) => c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!)).flatMap((p) => (p.anchor ? [p.anchor] : [])))];
+    const piece = fc.oneof(fc.constantFrom(...anchors), fc.constantFrom('\0', '\0\0', '1.2.3', '10.', '-', 'v', '.', ' ', '\n', '\r', '\xff'), fc.stringMatching(/^[0-9.a-z]{0,12}$/));
+    fc.assert(
+      fc.property(fc.constantFrom(...CLASSIFIERS), fc.array(piece, { maxLength: 400 }), (c, pieces) => {
+        const buf = Buffer.from(pieces.join(''), 'latin1');
+        const t0 = performance.now();
+        const r = scanForVersion(bufferSource(buf), c.patterns(/^python(\d+\.\d+)$/.exec('python3.11')!), [{ offset: 0, size: buf.length }]);
+        expect(performance.now() - t0).toBeLessThan(500);
+        if (r.hit) expect(r.hit.version).toMatch(/^[0-9]/);
       }),
       { numRuns: 400 },
     );
