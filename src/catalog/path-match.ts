@@ -29,6 +29,8 @@ export function compilePathMatcher(globs: readonly string[]): Test {
   const byParent = new Map<string, Test[]>();
   // Grouped by prefix: many globs under the same directory (`/usr/local/**/lib*.so*`) cost one startsWith per path.
   const byPrefix = new Map<string, Test[]>();
+  // By the literal start of the file name (`**/vmlinuz-*`): one startsWith per path and group.
+  const byBaseStart = new Map<string, Test[]>();
   const always: Test[] = [];
   for (const glob of new Set(globs)) {
     const re = picomatch.makeRe(glob, { dot: true });
@@ -50,6 +52,7 @@ export function compilePathMatcher(globs: readonly string[]): Test {
     else if (ext.length > 1 && isLiteral(ext)) push(byExt, ext, test);
     else if (segments.length >= 2 && isLiteral(parent)) push(byParent, parent, test);
     else if (glob.startsWith('/') && prefix.length > 1) push(byPrefix, prefix, test);
+    else if (last.search(GLOB_CHARS) >= 2) push(byBaseStart, last.slice(0, last.search(GLOB_CHARS)), test);
     else always.push(test);
   }
   const any = (tests: Test[] | undefined, path: string): boolean => tests !== undefined && tests.some((t) => t(path));
@@ -64,6 +67,7 @@ export function compilePathMatcher(globs: readonly string[]): Test {
       if (any(byParent.get(parent), path)) return true;
     }
     for (const [prefix, tests] of byPrefix) if (path.startsWith(prefix) && any(tests, path)) return true;
+    for (const [start, tests] of byBaseStart) if (base.startsWith(start) && any(tests, path)) return true;
     return always.some((t) => t(path));
   };
 }

@@ -3,7 +3,6 @@
  * file, a bad file turned into a warning (never a stopped run), then the ownership rules (OS packages'
  * file lists: catalog/ownership.ts), dedup, stable ids and sorting.
  */
-import picomatch from 'picomatch';
 import { normalizeIncomplete, type Incomplete } from '../core/incomplete.js';
 import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
@@ -214,7 +213,7 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
   // files no parser wants; the rest are matched per parser. Parsers then run in registry order over their files in path
   // order, exactly as one resolver.glob per parser would give them, without N walks; parsers that only take
   // files no OS package lists (`onlyUnowned`) run last, once the OS databases have been read.
-  const allJobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }), files: [] as FileEntry[] })));
+  const allJobs = catalogers.flatMap((cataloger) => cataloger.parsers.map((parser) => ({ cataloger, parser, isMatch: compilePathMatcher(parser.globs), files: [] as FileEntry[] })));
   const jobs = [...allJobs.filter((j) => j.parser.onlyUnowned !== true), ...allJobs.filter((j) => j.parser.onlyUnowned === true)];
   const ownership = new OwnershipIndex(resolver);
   const union = compilePathMatcher(jobs.flatMap((j) => j.parser.globs));

@@ -13,7 +13,6 @@
  * (`companions`: dpkg's copyright and .list files, go.sum beside go.mod, the JDK's bin/javac beside
  * `release`). Their files, their companions and the distro files stay kept by the source, as before.
  */
-import picomatch from 'picomatch';
 import { errorMessage } from '../core/errors.js';
 import type { LinuxRelease, Location } from '../sbom/model.js';
 import type { RandomAccessFile, StreamedFile, StreamSink } from '../source/types.js';
@@ -141,7 +140,7 @@ export function planStreaming(catalogers: readonly Cataloger[], o: StreamPlanOpt
       for (const g of parser.companions ?? []) keep.add(g);
       // a pathsOnly parser needs no bytes: nothing of its files is kept
       if (!isStreamable(parser)) for (const g of parser.pathsOnly === true ? [] : parser.globs) keep.add(g);
-      else jobs.push({ cataloger, parser, isMatch: picomatch([...parser.globs], { dot: true }) });
+      else jobs.push({ cataloger, parser, isMatch: compilePathMatcher(parser.globs) });
     }
   }
   const wants = compilePathMatcher([...keep]);

@@ -162,40 +162,8 @@ export interface PackageIdentity {
   scheme: VersionScheme;
 }
 
-const PURL_TYPE_OF_SCHEME: Partial<Record<VersionScheme, string>> = {
-  deb: 'deb',
-  apk: 'apk',
-  rpm: 'rpm',
-  maven: 'maven',
-  npm: 'npm',
-  pypi: 'pypi',
-  golang: 'golang',
-  cargo: 'cargo',
-  gem: 'gem',
-  composer: 'composer',
-  nuget: 'nuget',
-  alpm: 'alpm',
-  conda: 'conda',
-  cran: 'cran',
-  conan: 'conan',
-  pub: 'pub',
-  hex: 'hex',
-  swift: 'swift',
-  cocoapods: 'cocoapods',
-  bitnami: 'bitnami',
-  ebuild: 'ebuild',
-  github: 'github',
-  terraform: 'terraform',
-  luarocks: 'luarocks',
-  julia: 'julia',
-  hackage: 'hackage',
-  opam: 'opam',
-  wordpress: 'wordpress',
-  swiplpack: 'swiplpack',
-  brew: 'brew',
-  nix: 'nix',
-  vcpkg: 'vcpkg',
-};
+/** The purl type of a version scheme: every ecosystem's scheme is named after its purl type; `semver` and `generic` have none. */
+const purlTypeOfScheme = (scheme: VersionScheme): string | undefined => (scheme === 'semver' || scheme === 'generic' ? undefined : scheme);
 
 export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'>): PackageIdentity {
   const p = pkg.purl ? parsePurl(pkg.purl) : undefined;
@@ -204,7 +172,7 @@ export function identityOf(pkg: Pick<Package, 'name' | 'purl' | 'type' | 'group'
   // 'group:artifact' names (trivy, Maven tools) carry the namespace.
   const colon = pkg.name.lastIndexOf(':');
   if (scheme === 'maven' && colon > 0) return { type: 'maven', namespace: pkg.name.slice(0, colon), name: pkg.name.slice(colon + 1), scheme };
-  return { type: PURL_TYPE_OF_SCHEME[scheme], namespace: pkg.group, name: pkg.name, scheme };
+  return { type: purlTypeOfScheme(scheme), namespace: pkg.group, name: pkg.name, scheme };
 }
 
 function nameCandidates(pkg: Pick<Package, 'name'>, id: PackageIdentity): string[] {

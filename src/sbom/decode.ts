@@ -61,69 +61,40 @@ const PURL_TYPES: Record<string, PackageType> = {
   vcpkg: 'vcpkg',
 };
 
-/** Syft/trivy package type words → custody's PackageType. */
-const TOOL_TYPES: Record<string, PackageType> = {
-  deb: 'deb',
-  apk: 'apk',
-  rpm: 'rpm',
-  'java-archive': 'java-archive',
+/**
+ * Syft's and trivy's package type words that are not custody's own (`toolTypeOf` takes custody's own words as
+ * they are) → custody's PackageType.
+ */
+const TOOL_TYPE_ALIASES: Record<string, PackageType> = {
   'jenkins-plugin': 'java-archive',
   jar: 'java-archive',
   pom: 'java-archive',
-  npm: 'npm',
   'node-pkg': 'npm',
-  python: 'python',
   'python-pkg': 'python',
-  'go-module': 'go-module',
   gomod: 'go-module',
   gobinary: 'go-module',
-  'rust-crate': 'rust-crate',
   cargo: 'rust-crate',
-  gem: 'gem',
   gemspec: 'gem',
-  'php-composer': 'php-composer',
   composer: 'php-composer',
-  'php-pear': 'php-pear',
   'php-pecl': 'php-pear',
   pear: 'php-pear',
-  dotnet: 'dotnet',
   nuget: 'dotnet',
-  binary: 'binary',
-  alpm: 'alpm',
-  conda: 'conda',
   'conda-pkg': 'conda',
   'conda-environment': 'conda',
-  'r-package': 'r-package',
-  conan: 'conan',
   'conan-lock': 'conan',
-  'dart-pub': 'dart-pub',
   pub: 'dart-pub',
-  hex: 'hex',
-  swift: 'swift',
-  cocoapods: 'cocoapods',
   pod: 'cocoapods',
-  bitnami: 'bitnami',
-  portage: 'portage',
-  'github-action': 'github-action',
   'github-action-workflow': 'github-action',
-  terraform: 'terraform',
-  'lua-rocks': 'lua-rocks',
   luarocks: 'lua-rocks',
-  julia: 'julia',
-  hackage: 'hackage',
-  opam: 'opam',
-  wordpress: 'wordpress',
   'wordpress-plugin': 'wordpress',
-  swiplpack: 'swiplpack',
-  'apple-app-bundle': 'apple-app-bundle',
-  model: 'model',
-  homebrew: 'homebrew',
   brew: 'homebrew',
-  nix: 'nix',
-  'linux-kernel': 'linux-kernel',
-  'linux-kernel-module': 'linux-kernel-module',
-  vcpkg: 'vcpkg',
 };
+
+/** A tool's package type word as custody's PackageType: custody's own words, and syft's and trivy's. */
+function toolTypeOf(word: string): PackageType | undefined {
+  const w = word.toLowerCase();
+  return TOOL_TYPE_ALIASES[w] ?? custodyType(w);
+}
 
 export function packageTypeOf(purl: string | undefined, toolType?: string): PackageType {
   if (purl) {
@@ -131,10 +102,10 @@ export function packageTypeOf(purl: string | undefined, toolType?: string): Pack
     if (p) {
       const t = PURL_TYPES[p.type];
       // pkg:generic says nothing about the kind of package: the tool's own word does (syft/custody `binary`).
-      if (t && !(t === 'unknown' && toolType !== undefined && TOOL_TYPES[toolType.toLowerCase()] !== undefined)) return t;
+      if (t && !(t === 'unknown' && toolType !== undefined && toolTypeOf(toolType) !== undefined)) return t;
     }
   }
-  if (toolType) return TOOL_TYPES[toolType.toLowerCase()] ?? 'unknown';
+  if (toolType) return toolTypeOf(toolType) ?? 'unknown';
   return 'unknown';
 }
 

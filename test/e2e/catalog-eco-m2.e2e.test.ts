@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx, unpurledOfCdx } from '../helpers/format-round-trip.js';
+import { expectPurlsKept, formatRoundTrip, plantPeerFixtures, typesOf } from '../helpers/format-round-trip.js';
 import { runBuilt } from '../helpers/run-cli.js';
 
 let root: string;
@@ -62,16 +62,9 @@ describe('custody sbom generate: GitHub Actions, Terraform, OTP .app, pubspec.ya
     const want = TREE.flatMap((t) => t.purls).sort();
     const unpurled = TREE.flatMap((t) => t.unpurled ?? []).sort();
     const r = await formatRoundTrip(root, work);
-    expect(purlsOfCdx(r.generated)).toEqual(want);
-    expect(unpurledOfCdx(r.generated)).toEqual(unpurled);
-    expect(purlsOfSpdx(r.spdx)).toEqual(want);
-    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
-    expect(unpurledOfCdx(r.fromSpdx)).toEqual(unpurled);
-    expect(purlsOfCdx(r.fromXml)).toEqual(want);
-    expect(unpurledOfCdx(r.fromXml)).toEqual(unpurled);
+    expectPurlsKept(r, want, unpurled);
     // custody's own JSON keeps the package types: from CycloneDX (custody:type) all of them; from SPDX those
     // with a purl (SPDX 2.3 says a package's kind only through its purl, and a Terraform provider has none)
-    const typesOf = (doc: { packages: { type: string }[] }): string[] => [...new Set(doc.packages.map((p) => p.type))].sort();
     const fromCdx = await runBuilt(['sbom', 'convert', r.xmlFile, '-o', 'json']);
     expect(fromCdx.code, fromCdx.stderr).toBe(0);
     expect(typesOf(JSON.parse(fromCdx.stdout) as { packages: { type: string }[] })).toEqual([...TYPES].sort());

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatRoundTrip, plantPeerFixtures, purlsOfCdx, purlsOfSpdx, unpurledOfCdx } from '../helpers/format-round-trip.js';
+import { expectPurlsKept, formatRoundTrip, plantPeerFixtures, typesOf } from '../helpers/format-round-trip.js';
 import { runBuilt } from '../helpers/run-cli.js';
 import { readFileSync } from 'node:fs';
 import { FIXTURES } from '../helpers/paths.js';
@@ -59,16 +59,9 @@ describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e
     const want = TREE.flatMap((t) => t.purls).sort();
     const unpurled = TREE.flatMap((t) => t.unpurled ?? []).sort();
     const r = await formatRoundTrip(root, work);
-    expect(purlsOfCdx(r.generated)).toEqual(want);
-    expect(unpurledOfCdx(r.generated)).toEqual(unpurled);
-    expect(purlsOfSpdx(r.spdx)).toEqual(want);
-    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
-    expect(unpurledOfCdx(r.fromSpdx)).toEqual(unpurled);
-    expect(purlsOfCdx(r.fromXml)).toEqual(want);
-    expect(unpurledOfCdx(r.fromXml)).toEqual(unpurled);
+    expectPurlsKept(r, want, unpurled);
     // custody's own JSON keeps the package types: from CycloneDX (custody:type) all of them; from SPDX those with a
     // purl (SPDX 2.3 says a package's kind only through its purl, and an app bundle has none)
-    const typesOf = (doc: { packages: { type: string }[] }): string[] => [...new Set(doc.packages.map((p) => p.type))].sort();
     const fromCdx = await runBuilt(['sbom', 'convert', r.xmlFile, '-o', 'json']);
     expect(fromCdx.code, fromCdx.stderr).toBe(0);
     expect(typesOf(JSON.parse(fromCdx.stdout) as { packages: { type: string }[] })).toEqual([...TYPES].sort());
@@ -82,10 +75,7 @@ describe('custody sbom generate: WordPress core and plugins, SWI-Prolog packs (e
     expect(embedded).toHaveLength(14);
     const want = [...TREE.flatMap((t) => t.purls), ...embedded].sort();
     const r = await formatRoundTrip(root, work, ['--select', '+sbom']);
-    expect(purlsOfCdx(r.generated)).toEqual(want);
-    expect(purlsOfSpdx(r.spdx)).toEqual(want);
-    expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
-    expect(purlsOfCdx(r.fromXml)).toEqual(want);
+    expectPurlsKept(r, want);
     expect([...new Set(r.model.packages.map((p) => p.type))].sort()).toEqual([...TYPES.filter((t) => !UNPURLED_TYPES.includes(t)), 'unknown', 'apk'].sort());
     const doc = JSON.parse(r.cdxText) as { components: { purl?: string; properties?: { name: string; value: string }[] }[] };
     const musl = doc.components.find((c) => c.purl?.startsWith('pkg:apk/alpine/musl@'));

@@ -26,6 +26,9 @@ export const unpurledOfCdx = (doc: CdxDoc): string[] => (doc.components ?? []).f
 export const purlsOfSpdx = (doc: SpdxDoc): string[] =>
   (doc.packages ?? []).flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
 
+/** The package types of a custody json document, each once, sorted. */
+export const typesOf = (doc: { packages: { type: string }[] }): string[] => [...new Set(doc.packages.map((p) => p.type))].sort();
+
 /** Copy the peers' fixtures (`from`, under fixtures/catalog/peers) to their places in `root` (`to`). */
 export function plantPeerFixtures(root: string, tree: readonly { from: string; to: string }[]): void {
   for (const t of tree) {
@@ -79,4 +82,17 @@ export async function formatRoundTrip(root: string, work: string, generateArgs: 
     fromXml: JSON.parse(fromXml) as CdxDoc,
     model: JSON.parse(model) as RoundTrip['model'],
   };
+}
+
+/**
+ * The purls the tree must give, the same in the generated CycloneDX, in the SPDX conversion, and back from SPDX
+ * and from CycloneDX XML; with `unpurled`, also the components it gives without a purl (`name@version`).
+ */
+export function expectPurlsKept(r: RoundTrip, want: readonly string[], unpurled?: readonly string[]): void {
+  expect(purlsOfCdx(r.generated)).toEqual(want);
+  expect(purlsOfSpdx(r.spdx)).toEqual(want);
+  expect(purlsOfCdx(r.fromSpdx)).toEqual(want);
+  expect(purlsOfCdx(r.fromXml)).toEqual(want);
+  if (unpurled === undefined) return;
+  for (const doc of [r.generated, r.fromSpdx, r.fromXml]) expect(unpurledOfCdx(doc)).toEqual(unpurled);
 }

@@ -16,6 +16,14 @@ import { MAX_SCAN_BYTES, scanForPatterns } from './scan.js';
 
 export const GO: RuntimeProduct = { name: 'go', cpes: [['golang', 'go']] };
 
+/** syft's go-binary text match (`runtime.buildVersion`, NUL-terminated), for a `go` without build information. */
+const GO_TEXT: Classifier = {
+  class: 'go-binary',
+  file: /^go$/,
+  patterns: () => [{ anchor: 'go1.', re: /go(?<version>1\.\d+(?:\.\d+|beta\d+|alpha\d+|rc\d+)?)\x00/ }],
+  product: GO,
+};
+
 /** `go1.21.5`, `go1.22rc2` → the version syft and the Go vulnerability data use (`1.21.5`, `1.22rc2`). */
 export function goToolchainVersion(goVersion: string): string | undefined {
   return /^go(\d+\.\d+(?:\.\d+|beta\d+|alpha\d+|rc\d+)?)(?:\s|$|[-+ ])/.exec(goVersion)?.[1];
@@ -24,10 +32,17 @@ export function goToolchainVersion(goVersion: string): string | undefined {
 export function parseRuntimeExecutable(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
   const name = baseOf(file.location.path);
   if (name === 'go') {
-    // The toolchain's own command: its build info says `path cmd/go` and the Go version it is.
     const info = readGoBuildInfo(file.file);
-    const version = info?.path === 'cmd/go' ? goToolchainVersion(info.goVersion) : undefined;
-    return { packages: version === undefined ? [] : [runtimePackage(GO, version, file.location, 'go-binary')] };
+    if (info !== undefined) {
+      // The toolchain's own command: its build info says `path cmd/go` and the Go version it is (one built
+      // before Go 1.18 has no module information for the standard library's commands: the version alone).
+      // Another Go program named `go` is not the toolchain (its modules are the go-binary cataloger's).
+      const version = info.path === 'cmd/go' || info.path === undefined ? goToolchainVersion(info.goVersion) : undefined;
+      return { packages: version === undefined ? [] : [runtimePackage(GO, version, file.location, 'go-binary')] };
+    }
+    // No Go build information to read (not a whole executable, or one stripped of it): the version string
+    // the Go runtime keeps (`go1.21.3\0`), as syft's go-binary classifier reads it.
+    return classifyFile(file, ctx, [{ classifier: GO_TEXT, match: GO_TEXT.file.exec(name)! }]);
   }
   return classifyFile(file, ctx, classifiersFor(name));
 }

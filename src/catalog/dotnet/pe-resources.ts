@@ -32,6 +32,8 @@ export interface PeVersionInfo {
   clr?: { major: number; minor: number };
   /** Named resources (a `CLRDEBUGINFO` resource marks a .NET runtime file without a CLR header). */
   resourceNames: string[];
+  /** The file names a CLR header (a .NET assembly) that could not be read: whether it is .NET is unknown. */
+  unreadableClr?: boolean;
 }
 
 interface Mapped {
@@ -172,6 +174,7 @@ export function readPeVersionInfo(src: ByteSource): PeVersionInfo | undefined {
     if (clrDir && clrDir.rva !== 0 && clrDir.size >= 8) {
       const h = readRva(src, map, clrDir.rva, 8);
       if (h.length === 8) out.clr = { major: h.readUInt16LE(4), minor: h.readUInt16LE(6) };
+      else out.unreadableClr = true;
     }
     const res = exe.pe.directories[DIR_RESOURCE];
     if (res && res.rva !== 0 && res.size >= 16) {

@@ -112,7 +112,12 @@ const KEPT = ['CompanyName', 'ProductName', 'FileDescription', 'InternalName', '
 export function parsePortableExecutable(file: RandomAccessCatalogFile, ctx: CatalogContext): ParseResult {
   const info = readPeVersionInfo(file.file);
   // not a PE image (a `.dll` of another kind), or a native one: nothing of .NET here
-  if (info === undefined || !isDotnetAssembly(info)) return { packages: [] };
+  if (info === undefined) return { packages: [] };
+  if (info.unreadableClr === true && !isDotnetAssembly(info)) {
+    ctx.incomplete('its PE headers name a CLR header (a .NET assembly) that lies outside the file', file.location);
+    return { packages: [] };
+  }
+  if (!isDotnetAssembly(info)) return { packages: [] };
   const { name, runtime } = assemblyName(info.strings, file.location.path);
   const version = assemblyVersion(info.strings, info.fixedFileVersion);
   if (version === '') ctx.warn(`.NET assembly ${name} has no version in its version resource; reported without one`, file.location);

@@ -16,6 +16,8 @@ import { FIXTURES } from '../../../helpers/paths.js';
 import { catalogFiles, fixture, generated } from '../lang-support.js';
 // @ts-expect-error -- a plain .mjs fixture builder without types
 import { NEGATIVE, POSITIVE } from '../../../../scripts/fixtures/catalog-binary.mjs';
+// @ts-expect-error the fixture builders are plain JS
+import { goInline } from '../../../../scripts/fixtures/catalog-lang.mjs';
 
 const cases = POSITIVE as [string, string, Buffer][];
 const negatives = NEGATIVE as [string, string, Buffer][];
@@ -99,6 +101,21 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
       { path: '/usr/lib/go-1.19/VERSION', content: `go${'1'.repeat(5000)}` },
     ]);
     expect(r.packages).toEqual([]);
+  });
+
+  it('a `go` without Go build info is read by the runtime\'s version string (syft\'s text match); a pre-1.18 toolchain (build info without module information) by its Go version', async () => {
+    const text = Buffer.concat([Buffer.from('\u0000\u0000go1.21.3\u0000\u0000panicnil=1\u0000'), Buffer.alloc(64, 0x41)]);
+    const old = goInline('go1.16.15', '', 256) as Buffer;
+    const r = await catalogFiles(C, [
+      { path: '/usr/local/bin/go', content: text },
+      { path: '/usr/local/go1.16/bin/go', content: old },
+      // not NUL-terminated: a mention, not the runtime's version
+      { path: '/opt/tools/bin/go', content: Buffer.from('built with go1.20.1 and more') },
+    ]);
+    expect(r.packages.map((p) => `${p.purl} ${p.locations.map((l) => l.path).join(' ')}`).sort()).toEqual([
+      'pkg:generic/go@1.16.15 /usr/local/go1.16/bin/go',
+      'pkg:generic/go@1.21.3 /usr/local/bin/go',
+    ]);
   });
 
   it('the same runtime in a launcher and its library is one package; different versions stay apart', async () => {

@@ -12,16 +12,17 @@ import { catalogFiles } from '../lang-support.js';
 
 const dll = readFileSync(join(FIXTURES, 'catalog', 'dotnet', 'pe', 'System.Json.dll'));
 
-/** The file with its CLR data directory (index 14) zeroed: a native PE file with the same version resource. */
-function withoutClr(b: Buffer): Buffer {
+/** The file with its CLR data directory (index 14) set to `rva`/`size` (zero: a native PE file with the same version resource). */
+function withClrDirectory(b: Buffer, rva: number, size: number): Buffer {
   const c = Buffer.from(b);
   const pe = c.readUInt32LE(0x3c);
   const magic = c.readUInt16LE(pe + 24);
   const dirs = pe + 24 + (magic === 0x20b ? 112 : 96);
-  c.writeUInt32LE(0, dirs + 14 * 8);
-  c.writeUInt32LE(0, dirs + 14 * 8 + 4);
+  c.writeUInt32LE(rva, dirs + 14 * 8);
+  c.writeUInt32LE(size, dirs + 14 * 8 + 4);
   return c;
 }
+const withoutClr = (b: Buffer): Buffer => withClrDirectory(b, 0, 0);
 
 describe('dotnet-portable-executable-cataloger', () => {
   it("a real assembly (Debian's Mono System.Json.dll): CLR evidence, the version resource's strings, pkg:nuget as syft names it", async () => {
@@ -42,6 +43,13 @@ describe('dotnet-portable-executable-cataloger', () => {
     ]);
     expect(r.packages).toEqual([]);
     expect(r.incomplete).toEqual([]);
+  });
+
+  it('a CLR header the PE headers name but the file does not hold: whether it is .NET is unknown, so the file is incomplete', async () => {
+    const r = await catalogFiles([dotnetPortableExecutableCataloger], [{ path: '/w/cut.dll', content: withClrDirectory(dll, 0x7fff0000, 72) }]);
+    expect(r.packages).toEqual([]);
+    expect(r.incomplete.map((i) => i.path)).toEqual(['/w/cut.dll']);
+    expect(r.incomplete[0]?.reason).toMatch(/CLR header/);
   });
 
   it('an assembly the .deps.json beside it deploys is its package, not reported again; one it does not list is', async () => {
