@@ -17,6 +17,7 @@ import type { Logger } from '../../core/log.js';
 import { baseName, joinPath, normalizeEntryName, normalizePath, parentOf } from '../paths.js';
 import { BlockReader, walkTarHeaders } from '../tar-index.js';
 import { parseTarStream } from './tar-parse.js';
+import { InflateError, inflateFileRange, WORKER_MIN_LAYER_BYTES, workerInflateSupported } from './inflate-worker.js';
 import type { TempSpace } from '../temp.js';
 import type { FileRange } from './store.js';
 import { rmSync } from 'node:fs';
@@ -56,6 +57,8 @@ export interface SquashOptions {
   layersAtOnce?: number;
   /** Hash every layer while streaming and compare with its expected digest. */
   verifyDigests: boolean;
+  /** A gzip layer in a local file at least this big (compressed) is gunzipped on a worker thread (default WORKER_MIN_LAYER_BYTES). */
+  workerMinLayerBytes?: number;
   temp: TempSpace;
   log: Logger;
 }
@@ -326,7 +329,9 @@ class Squasher {
     const where = `layer ${i + 1} (${layer.digest}) of ${this.o.label}`;
     const verify = layer.expectDigest !== undefined && this.o.verifyDigests;
     const range = verify ? undefined : await layer.locate?.();
-    if (range !== undefined && (await this.walkSeekable(range, where, onEntry))) return;
+    const local = range === undefined ? 'other' : await this.walkSeekable(range, where, onEntry);
+    if (local === 'walked') return;
+    if (local === 'gzip' && workerInflateSupported && range!.size >= (this.o.workerMinLayerBytes ?? WORKER_MIN_LAYER_BYTES)) return this.walkStream(inflateFileRange(range!), true, where, onEntry);
     const raw = await layer.open().catch((err: unknown) => {
       throw isAuditError(err) ? err : sourcePathError(err, where);
     });
@@ -347,12 +352,29 @@ class Squasher {
       raw.on('error', (e) => gunzip.destroy(e));
       raw.pipe(gunzip);
     }
-    const input: Readable = gunzip ?? raw;
+    try {
+      await this.walkStream((gunzip ?? raw) as AsyncIterable<Buffer>, gz, where, onEntry);
+    } finally {
+      raw.destroy();
+      gunzip?.destroy();
+    }
+    if (hash !== undefined && layer.expectDigest !== undefined && !(gz && layer.expectIsUncompressed === true)) {
+      const got = `${layer.expectDigest.split(':')[0]}:${hash.digest('hex')}`;
+      if (got !== layer.expectDigest) {
+        throw new InputError('SOURCE_DIGEST_MISMATCH', `${where} has digest ${got}, not the ${layer.expectDigest} its manifest names`, {
+          hint: 'the blob is corrupt or was tampered with; re-export or re-pull the image',
+        });
+      }
+    }
+  }
+
+  /** Walk a layer's tar stream (`gz`: it is the output of gunzip, whose errors say so). */
+  private async walkStream(input: AsyncIterable<Buffer>, gz: boolean, where: string, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<void> {
     const tarBad = (what: string): never => {
       throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${what})`, { hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image' });
     };
     try {
-      await parseTarStream(input as AsyncIterable<Buffer>, tarBad, async (entry) => {
+      await parseTarStream(input, tarBad, async (entry) => {
         this.checkStop();
         const path = normalizeEntryName(entry.header.name, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, {
@@ -362,11 +384,11 @@ class Squasher {
         await onEntry(path, entry);
       });
     } catch (err) {
-      raw.destroy();
-      gunzip?.destroy();
       if (isAuditError(err)) throw err;
       if (this.o.signal?.aborted || this.stop.signal.aborted) throw err;
       const cause = err;
+      // The file itself could not be read (the worker's own read of a local layer).
+      if (err instanceof InflateError && err.code !== undefined && /^E[A-Z]+$/.test(err.code)) throw sourcePathError(Object.assign(new Error(err.message), { code: err.code }), where);
       const msg = errorMessage(cause);
       if (gz && /incorrect header|invalid|unexpected end of file|unknown compression|too far back|distance/i.test(msg)) {
         throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not valid gzip (${msg})`, {
@@ -379,28 +401,21 @@ class Squasher {
         cause,
       });
     }
-    if (hash !== undefined && layer.expectDigest !== undefined && !(gz && layer.expectIsUncompressed === true)) {
-      const got = `${layer.expectDigest.split(':')[0]}:${hash.digest('hex')}`;
-      if (got !== layer.expectDigest) {
-        throw new InputError('SOURCE_DIGEST_MISMATCH', `${where} has digest ${got}, not the ${layer.expectDigest} its manifest names`, {
-          hint: 'the blob is corrupt or was tampered with; re-export or re-pull the image',
-        });
-      }
-    }
   }
 
   /**
    * An uncompressed layer in a local file: walk its headers by seeking and read only wanted members.
-   * Returns false (nothing consumed) when the blob is compressed, so the caller streams it instead.
+   * Returns 'gzip' or 'other' (nothing consumed) when the blob is compressed, so the caller streams it instead.
    */
-  private async walkSeekable(range: FileRange, where: string, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<boolean> {
+  private async walkSeekable(range: FileRange, where: string, onEntry: (path: string | undefined, entry: Entry) => Promise<void>): Promise<'walked' | 'gzip' | 'other'> {
     const fh = await openFile(range.file, 'r').catch((err: unknown) => {
       throw sourcePathError(err, where);
     });
     try {
       const reader = new BlockReader(fh);
       const magic = await reader.read(range.offset, 4);
-      if (magic.length < 4 || (magic[0] === 0x1f && magic[1] === 0x8b) || (magic[0] === 0x28 && magic[1] === 0xb5)) return false;
+      if (magic.length >= 4 && magic[0] === 0x1f && magic[1] === 0x8b) return 'gzip';
+      if (magic.length < 4 || (magic[0] === 0x28 && magic[1] === 0xb5)) return 'other';
       const end = range.offset + range.size;
       const bad = (what: string): never => {
         throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${what})`, { hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image' });
@@ -417,7 +432,7 @@ class Squasher {
         };
         await onEntry(path, entry);
       });
-      return true;
+      return 'walked';
     } finally {
       await fh.close();
     }

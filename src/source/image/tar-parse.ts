@@ -67,7 +67,8 @@ export async function parseTarStream(
       }
       if (state === 'body' || state === 'meta') {
         const n = Math.min(remaining, chunk.length - off);
-        if (collect !== undefined) collect.push(chunk.subarray(off, off + n));
+        // A copy: the chunk may be a view of a buffer its producer reuses once the next chunk is asked for.
+        if (collect !== undefined) collect.push(Buffer.from(chunk.subarray(off, off + n)));
         else if (state === 'body' && sink !== undefined) sink(chunk.subarray(off, off + n));
         off += n;
         remaining -= n;
