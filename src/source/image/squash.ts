@@ -53,6 +53,8 @@ export interface SquashOptions {
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
   budgetBytes: number;
+  /** How many layers are read at once (default LAYERS_AT_ONCE); the tree and the sink's input are the same for any. */
+  layersAtOnce?: number;
   /** Hash every layer while streaming and compare with its expected digest. */
   verifyDigests: boolean;
   /** A gzip layer in a local file at least this big (compressed) is gunzipped on a worker thread (default WORKER_MIN_LAYER_BYTES). */
@@ -119,9 +121,9 @@ class RecentSmallFiles {
   constructor(private readonly max: number) {}
 
   put(path: string, layerIndex: number, data: Buffer): void {
-    this.drop(path);
+    this.drop(path, layerIndex);
     if (data.length > RecentSmallFiles.MAX_FILE || data.length > this.max) return;
-    this.files.set(path, { layerIndex, data: Buffer.from(data) });
+    this.files.set(`${layerIndex}\u0000${path}`, { layerIndex, data: Buffer.from(data) });
     this.total += data.length;
     for (const [oldest, e] of this.files) {
       if (this.total <= this.max) break;
@@ -131,20 +133,105 @@ class RecentSmallFiles {
   }
 
   get(path: string, layerIndex: number): Buffer | undefined {
-    const e = this.files.get(path);
-    return e !== undefined && e.layerIndex === layerIndex ? e.data : undefined;
+    return this.files.get(`${layerIndex}\u0000${path}`)?.data;
   }
 
-  drop(path: string): void {
-    const e = this.files.get(path);
+  drop(path: string, layerIndex: number): void {
+    const key = `${layerIndex}\u0000${path}`;
+    const e = this.files.get(key);
     if (e === undefined) return;
-    this.files.delete(path);
+    this.files.delete(key);
     this.total -= e.data.length;
   }
 
   clear(): void {
     this.files.clear();
     this.total = 0;
+  }
+}
+
+/**
+ * How many layers are read at once. Their gunzip streams run on libuv's thread pool side by side while
+ * the main thread parses the tar members of all of them; the tree is still changed strictly in layer
+ * order (each layer's walk is recorded, then replayed onto the tree once every lower layer has been).
+ * Two: a machine with two cores inflates the big layer of an image while the others pass beside it.
+ */
+export const LAYERS_AT_ONCE = 2;
+
+/**
+ * One member as its layer's walk recorded it. Bytes are dealt with during the walk (kept, handed to the
+ * sink, skipped); what the member does to the tree is applied later, in layer order, by `replay`.
+ */
+type Logged =
+  | { kind: 'node'; path: string; node: TreeNode }
+  | { kind: 'opaque'; path: string; dir: string }
+  | { kind: 'whiteout'; path: string; target: string }
+  | {
+      kind: 'link';
+      path: string;
+      /** The link's target inside the root (undefined: the name normalizes to the root itself). */
+      target: string | undefined;
+      linkname: string;
+      mode: number;
+      /** Built by the walk when it found the target earlier in the same layer. */
+      node?: TreeNode;
+      /** The walk dealt with the link's bytes (kept them in `node` or handed them to the sink). */
+      handled?: boolean;
+    };
+
+/**
+ * How far back in its layer's record a hard link looks for its target (a link almost always follows its
+ * target closely); one further back is settled by `replay` (from recent copies, or a second read).
+ */
+const LINK_LOOKBACK = 16_384;
+
+/** The file (or hard link to one) this layer wrote last at `path`, looking back at most LINK_LOOKBACK members. */
+function lastFileOf(log: readonly Logged[], path: string): TreeNode | undefined {
+  for (let k = log.length - 2, stop = Math.max(0, log.length - 1 - LINK_LOOKBACK); k >= stop; k--) {
+    const rec = log[k]!;
+    if (rec.path !== path) continue;
+    if (rec.kind === 'node') return rec.node.entry.kind === 'file' ? rec.node : undefined;
+    if (rec.kind === 'link') return rec.node;
+  }
+  return undefined;
+}
+
+/** The state of one layer's walk: its record, and what hard links in it can point at. */
+class LayerWalk {
+  readonly log: Logged[] = [];
+  /** Where the bytes of a hard link of this layer are (see Squasher.linkOrigin). */
+  readonly origin = new Map<TreeNode, { path: string; layerIndex: number }>();
+  /**
+   * One buffer, reused for every file of this walk handed to the sink (grown up to streamFileBytes):
+   * thousands of short-lived buffers of every size would leave the allocator's heap fragmented (glibc
+   * raises its mmap threshold after the first big free), which showed as 40-50 MB of extra RSS on a
+   * 2.5 GB image.
+   */
+  arena: Buffer | undefined;
+  /** Which file version the arena holds (valid until the next file is received into it). */
+  arenaHolds: { path: string; layerIndex: number } | undefined;
+
+}
+
+/** A FIFO of `size` places: work that asks first starts first. */
+class Places {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.free++;
+    }
   }
 }
 
@@ -159,17 +246,24 @@ class Squasher {
    * (a link to a link to a file of an earlier layer), so a second read looks for a file member, not a link.
    */
   private readonly linkOrigin = new Map<TreeNode, { path: string; layerIndex: number }>();
-  /** Hard links of the layer being read whose bytes wait for a second read, by path. */
+  /** Hard links of the layer being replayed whose bytes wait for a second read, by path. */
   private readonly pendingLinks = new Map<string, HardlinkFix>();
-  private readonly recent: RecentSmallFiles;
   /**
    * One buffer, reused for every file handed to the sink (grown up to streamFileBytes): thousands of
    * short-lived buffers of every size would leave the allocator's heap fragmented (glibc raises its
    * mmap threshold after the first big free), which showed as 40-50 MB of extra RSS on a 2.5 GB image.
+   * One walk at a time uses it, from receiving a file until the sink is done with it (`arenaBusy`); a
+   * walk that finds it busy receives into a buffer of its own (a member's body must be claimed as it
+   * arrives: waiting for the arena would stall its layer's tar stream).
    */
   private arena: Buffer | undefined;
   /** Which file version the arena holds (valid until the next file is received into it). */
   private arenaHolds: { path: string; layerIndex: number } | undefined;
+  private arenaBusy = false;
+  /** Copies of small files recently handed to the sink, of every layer being read (keyed by layer and path). */
+  private readonly recent: RecentSmallFiles;
+  /** Aborted with the first error of any walk (or the caller's abort): the other walks stop at their next member. */
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly layers: readonly LayerPlan[],
@@ -188,19 +282,44 @@ class Squasher {
     return this.o.sink !== undefined && !this.wanted(path) && this.o.sink.takes(path);
   }
 
+  private checkStop(): void {
+    if (this.o.signal?.aborted) throw this.o.signal.reason;
+    if (this.stop.signal.aborted) throw this.stop.signal.reason;
+  }
+
   async run(): Promise<FileTree> {
-    for (let i = 0; i < this.layers.length; i++) {
-      const layer = this.layers[i]!;
-      this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
-      this.pendingLinks.clear();
-      await this.readLayer(i, (path, header) => this.apply(i, path, header));
+    const places = new Places(Math.max(1, this.o.layersAtOnce ?? LAYERS_AT_ONCE));
+    const walks = this.layers.map((_, i) =>
+      places.run(async () => {
+        this.checkStop();
+        const layer = this.layers[i]!;
+        this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
+        const walk = new LayerWalk();
+        await this.readLayer(i, (path, entry) => this.record(walk, i, path, entry));
+        walk.origin.clear();
+        return walk.log;
+      }),
+    );
+    // The first failure stops every other walk; the error reported is that first one.
+    for (const w of walks) w.catch((err: unknown) => void (this.stop.signal.aborted || this.stop.abort(err)));
+    try {
+      for (let i = 0; i < walks.length; i++) {
+        const log = await walks[i]!;
+        this.checkStop();
+        await this.replay(i, log);
+        log.length = 0; // the settled walk keeps its array: let the records go
+      }
+    } catch (err) {
+      if (!this.stop.signal.aborted) this.stop.abort(err);
+      await Promise.allSettled(walks);
+      throw this.stop.signal.reason;
     }
     await this.fixups();
+    this.arena = undefined;
+    this.arenaHolds = undefined;
     this.recent.clear();
     this.linkOrigin.clear();
     this.pendingLinks.clear();
-    this.arena = undefined;
-    this.arenaHolds = undefined;
     return this.tree;
   }
 
@@ -256,7 +375,7 @@ class Squasher {
     };
     try {
       await parseTarStream(input, tarBad, async (entry) => {
-        if (this.o.signal?.aborted) throw this.o.signal.reason;
+        this.checkStop();
         const path = normalizeEntryName(entry.header.name, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, {
             hint: 'the layer tries to write outside the image root; do not trust this image',
@@ -266,7 +385,7 @@ class Squasher {
       });
     } catch (err) {
       if (isAuditError(err)) throw err;
-      if (this.o.signal?.aborted) throw err;
+      if (this.o.signal?.aborted || this.stop.signal.aborted) throw err;
       const cause = err;
       // The file itself could not be read (the worker's own read of a local layer).
       if (err instanceof InflateError && err.code !== undefined && /^E[A-Z]+$/.test(err.code)) throw sourcePathError(Object.assign(new Error(err.message), { code: err.code }), where);
@@ -302,7 +421,7 @@ class Squasher {
         throw new InputError('SOURCE_CORRUPT_LAYER', `${where} is not a readable tar (${what})`, { hint: 'the layer blob is corrupt or truncated; re-export or re-pull the image' });
       };
       await walkTarHeaders(reader, range.offset, end, bad, async (h) => {
-        if (this.o.signal?.aborted) throw this.o.signal.reason;
+        this.checkStop();
         const path = normalizeEntryName(h.name, (why) => {
           throw new InputError('SOURCE_UNSAFE_ENTRY', `${where} has an ${why}`, { hint: 'the layer tries to write outside the image root; do not trust this image' });
         });
@@ -333,10 +452,12 @@ class Squasher {
   }
 
   /**
-   * A streamed member's bytes for the sink: in the arena up to streamFileBytes (valid until the next
-   * receive), else through a temp file (decided before the body streams).
+   * A streamed member's bytes for the sink: up to streamFileBytes in memory, in the arena when `arena`
+   * (valid until the next receive into it; the caller has marked it busy), else through a temp file
+   * (decided before the body streams).
    */
-  private async receive(entry: StreamedEntry, size: number, holds?: { path: string; layerIndex: number }): Promise<Held> {
+  private async receive(entry: StreamedEntry, size: number, arena: boolean, holds?: { path: string; layerIndex: number }): Promise<Held> {
+    if (size <= this.o.streamFileBytes && !arena) return { kind: 'buffer', data: await entry.bytes() };
     if (size <= this.o.streamFileBytes) {
       // Allocated once at its full size (pages are touched only as far as files fill them): freeing a
       // smaller one to grow it would raise glibc's mmap and trim thresholds, which kept tens of MB of
@@ -381,18 +502,13 @@ class Squasher {
     }
   }
 
-  private async apply(i: number, path: string | undefined, entry: Entry): Promise<void> {
-    const pending = path === undefined ? undefined : this.pendingLinks.get(path);
-    await this.applyEntry(i, path, entry);
-    // A member that replaced a hard link of this layer still waiting for its bytes (the layer wrote the path
-    // again, or removed it): the layer leaves the later one, so the link needs no second read.
-    if (pending !== undefined && this.tree.get(path!) !== pending.node) {
-      pending.superseded = true;
-      this.pendingLinks.delete(path!);
-    }
-  }
-
-  private async applyEntry(i: number, path: string | undefined, entry: Entry): Promise<void> {
+  /**
+   * One member during its layer's walk: its bytes are kept, handed to the sink or skipped now, while
+   * they stream past; what it does to the tree is recorded for `replay`. A hard link to a file this
+   * layer wrote earlier gets its bytes here too (from the walk's arena or recent copies); one whose
+   * target lies in a lower layer is settled by `replay`.
+   */
+  private async record(walk: LayerWalk, i: number, path: string | undefined, entry: Entry): Promise<void> {
     const h = entry.header;
     if (path === undefined) return void entry.skip();
     const base = baseName(path);
@@ -400,12 +516,12 @@ class Squasher {
     const layer = this.layers[i]!.digest;
     if (base === OPAQUE) {
       entry.skip();
-      this.tree.clearChildren(dir, i);
+      walk.log.push({ kind: 'opaque', path, dir });
       return;
     }
     if (base.startsWith(WH)) {
       entry.skip();
-      this.tree.removeSubtree(joinPath(dir, base.slice(WH.length)), i);
+      walk.log.push({ kind: 'whiteout', path, target: joinPath(dir, base.slice(WH.length)) });
       return;
     }
     const mode = h.mode;
@@ -414,28 +530,32 @@ class Squasher {
       case 'contiguous-file': {
         const size = h.size;
         const node: TreeNode = { entry: { path, kind: 'file', size, mode, layer }, layerIndex: i };
+        walk.log.push({ kind: 'node', path, node });
         if (this.wanted(path)) node.content = await this.keep(entry, size);
         else if (!this.taken(path)) entry.skip();
         else if (entry.at !== undefined) node.content = { kind: 'range', ...entry.at }; // in place: read when asked
         else {
-          this.tree.set(node);
-          const held = await this.receive(entry, size, { path, layerIndex: i });
-          if (held.kind === 'buffer') this.recent.put(path, i, held.data);
-          else this.recent.drop(path);
-          await this.take(node, held, true);
-          return;
+          const arena = !this.arenaBusy;
+          if (arena) this.arenaBusy = true;
+          try {
+            const held = await this.receive(entry, size, arena, { path, layerIndex: i });
+            if (held.kind === 'buffer') this.recent.put(path, i, held.data);
+            else this.recent.drop(path, i);
+            await this.take(node, held, true);
+          } finally {
+            if (arena) this.arenaBusy = false;
+          }
         }
-        this.tree.set(node);
         return;
       }
       case 'directory':
         entry.skip();
-        this.tree.set({ entry: { path, kind: 'dir', size: 0, mode, layer }, layerIndex: i });
+        walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'dir', size: 0, mode, layer }, layerIndex: i } });
         return;
       case 'symlink': {
         entry.skip();
         const target = h.linkname;
-        this.tree.set({ entry: { path, kind: 'symlink', size: 0, mode, layer, linkTarget: target }, layerIndex: i });
+        walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'symlink', size: 0, mode, layer, linkTarget: target }, layerIndex: i } });
         if (this.o.wants(path)) this.extraWants.add(target.startsWith('/') ? normalizePath(target) : normalizePath(joinPath(dir, target)));
         return;
       }
@@ -446,39 +566,96 @@ class Squasher {
             hint: 'the layer tries to reach outside the image root; do not trust this image',
           });
         });
-        const t = target === undefined ? undefined : this.tree.get(target);
-        if (t === undefined || t.entry.kind !== 'file') {
-          this.o.log.warn(`${this.o.label}: hard link ${path} points at ${h.linkname}, which is not a regular file of the image; skipping it`);
+        const rec: Logged & { kind: 'link' } = { kind: 'link', path, target, linkname: h.linkname, mode };
+        walk.log.push(rec);
+        const t = target === undefined ? undefined : lastFileOf(walk.log, target);
+        if (t === undefined) return;
+        const node: TreeNode = { entry: { path, kind: 'file', size: t.entry.size, mode, layer }, layerIndex: i };
+        const origin = walk.origin.get(t) ?? { path: target!, layerIndex: i };
+        rec.node = node;
+        walk.origin.set(node, origin);
+        // A target whose bytes were kept lends them to the link when it is replayed.
+        if (t.content !== undefined || !(this.wanted(path) || this.taken(path))) return;
+        // The target's bytes were handed to the sink and dropped: take them from the last or recent
+        // small ones while they are at hand; else `replay` asks for a second read of the layer.
+        // (The arena holds the target only while no other walk has received into it since.)
+        const held = this.arenaHolds;
+        const last = !this.arenaBusy && held !== undefined && held.path === origin.path && held.layerIndex === origin.layerIndex ? this.arena!.subarray(0, t.entry.size) : undefined;
+        const bytes = last ?? this.recent.get(origin.path, origin.layerIndex);
+        if (bytes === undefined) return;
+        rec.handled = true;
+        if (this.wanted(path)) {
+          this.retained += bytes.length;
+          node.content = { kind: 'buffer', data: Buffer.from(bytes) };
           return;
         }
-        const node: TreeNode = { entry: { path, kind: t.entry.kind, size: t.entry.size, mode, layer }, layerIndex: i };
+        if (last !== undefined) this.arenaBusy = true;
+        try {
+          await this.take(node, { kind: 'buffer', data: bytes }, false);
+        } finally {
+          if (last !== undefined) this.arenaBusy = false;
+        }
+        return;
+      }
+      default:
+        entry.skip();
+        walk.log.push({ kind: 'node', path, node: { entry: { path, kind: 'other', size: 0, mode, layer }, layerIndex: i } });
+    }
+  }
+
+  /** Apply one layer's recorded members to the tree, in their order (every lower layer is applied already). */
+  private async replay(i: number, log: readonly Logged[]): Promise<void> {
+    this.pendingLinks.clear();
+    for (const rec of log) {
+      const pending = this.pendingLinks.get(rec.path);
+      await this.replayOne(i, rec);
+      // A member that replaced a hard link of this layer still waiting for its bytes (the layer wrote the path
+      // again, or removed it): the layer leaves the later one, so the link needs no second read.
+      if (pending !== undefined && this.tree.get(rec.path) !== pending.node) {
+        pending.superseded = true;
+        this.pendingLinks.delete(rec.path);
+      }
+    }
+  }
+
+  private async replayOne(i: number, rec: Logged): Promise<void> {
+    switch (rec.kind) {
+      case 'opaque':
+        this.tree.clearChildren(rec.dir, i);
+        return;
+      case 'whiteout':
+        this.tree.removeSubtree(rec.target, i);
+        return;
+      case 'node':
+        this.tree.set(rec.node);
+        return;
+      case 'link': {
+        const { path, target } = rec;
+        const t = target === undefined ? undefined : this.tree.get(target);
+        if (t === undefined || t.entry.kind !== 'file') {
+          this.o.log.warn(`${this.o.label}: hard link ${path} points at ${rec.linkname}, which is not a regular file of the image; skipping it`);
+          return;
+        }
+        const node: TreeNode = rec.node ?? { entry: { path, kind: t.entry.kind, size: t.entry.size, mode: rec.mode, layer: this.layers[i]!.digest }, layerIndex: i };
         this.tree.set(node);
         // The member that holds the bytes: the target, or where the target's own chain of hard links ends.
         const origin = this.linkOrigin.get(t) ?? { path: target!, layerIndex: t.layerIndex };
         this.linkOrigin.set(node, origin);
         if (t.content !== undefined) node.content = t.content;
-        else if (this.wanted(path) || this.taken(path)) {
-          // The target's bytes were handed to the sink and dropped: take them from the last or recent small
-          // ones, else read the layer again.
-          const h = this.arenaHolds;
-          const last = h !== undefined && h.path === origin.path && h.layerIndex === origin.layerIndex ? this.arena!.subarray(0, t.entry.size) : undefined;
-          const recent = last ?? this.recent.get(origin.path, origin.layerIndex);
-          if (recent === undefined) {
-            const fix: HardlinkFix = { node, target: origin.path, layerIndex: origin.layerIndex };
-            this.hardlinkFixes.push(fix);
-            this.pendingLinks.set(path, fix);
+        else if (rec.handled !== true && (this.wanted(path) || this.taken(path))) {
+          // A target in a lower layer whose bytes were handed to the sink: its recent copy, else a second read.
+          const bytes = this.recent.get(origin.path, origin.layerIndex);
+          if (bytes !== undefined && this.wanted(path)) {
+            this.retained += bytes.length;
+            node.content = { kind: 'buffer', data: Buffer.from(bytes) };
+            return;
           }
-          else if (this.wanted(path)) {
-            this.retained += recent.length;
-            node.content = { kind: 'buffer', data: Buffer.from(recent) };
-          } else await this.take(node, { kind: 'buffer', data: recent }, false);
+          if (bytes !== undefined) return void (await this.take(node, { kind: 'buffer', data: bytes }, false));
+          const fix: HardlinkFix = { node, target: origin.path, layerIndex: origin.layerIndex };
+          this.hardlinkFixes.push(fix);
+          this.pendingLinks.set(path, fix);
         }
         return;
-      }
-      default: {
-        entry.skip();
-        const kind: FileEntry['kind'] = 'other';
-        this.tree.set({ entry: { path, kind, size: 0, mode, layer }, layerIndex: i });
       }
     }
   }
@@ -514,7 +691,7 @@ class Squasher {
         const keeps = needs.filter((n) => n.how === 'keep');
         const takes = needs.filter((n) => n.how === 'take');
         // Kept bytes serve the sink too; otherwise the bytes are only held while the sink takes them.
-        const content = keeps.length > 0 || entry.at !== undefined ? await this.keep(entry, size) : await this.receive(entry, size);
+        const content = keeps.length > 0 || entry.at !== undefined ? await this.keep(entry, size) : await this.receive(entry, size, true);
         for (const n of keeps) n.node.content = content;
         for (const n of takes) await this.take(n.node, content, false);
         if (keeps.length === 0 && content.kind === 'file') rmSync(content.file, { force: true });

@@ -208,6 +208,28 @@ describe('streamed parse = parse of the squashed tree', () => {
     expect(o.debugs.filter((d) => d.includes('re-reading'))).toEqual([expect.stringMatching(/re-reading layer 1 for 1 linked file/)]);
   });
 
+  it('layers read side by side (squash.ts LAYERS_AT_ONCE): files spanning many stream chunks in two layers at once, hard links to them, a later layer deleting and replacing files of an earlier one', async () => {
+    // ~600 KB package.json files: each body arrives over several gunzip chunks, so the two walks receive at the same time.
+    const big = (name: string, version: string): Buffer => Buffer.from(JSON.stringify({ name, version, description: `${name} `.repeat(100_000) }));
+    const layer = (tag: string, count: number): Entry[] => Array.from({ length: count }, (_, k) => file(`usr/lib/node_modules/${tag}${k}/package.json`, big(`${tag}${k}`, `${k}.0.0`)));
+    const layers: Entry[][] = [
+      [...layer('a', 6), { name: 'usr/lib/node_modules/a0-link/package.json', type: 'link', linkname: 'usr/lib/node_modules/a0/package.json' }],
+      [
+        ...layer('b', 6),
+        whiteout('usr/lib/node_modules/a1'),
+        file('usr/lib/node_modules/a2/package.json', big('a2', '9.9.9')),
+        { name: 'usr/lib/node_modules/b5-link/package.json', type: 'link', linkname: 'usr/lib/node_modules/b5/package.json' },
+        { name: 'usr/lib/node_modules/a3-link/package.json', type: 'link', linkname: 'usr/lib/node_modules/a3/package.json' },
+      ],
+      [...layer('c', 3), opaque('usr/lib/node_modules/b0')],
+    ];
+    const o = await same(layers);
+    expect(names(o, 'npm')).toEqual(
+      ['a0@0.0.0', 'a0@0.0.0', 'a2@9.9.9', 'a3@3.0.0', 'a3@3.0.0', 'a4@4.0.0', 'a5@5.0.0', 'b1@1.0.0', 'b2@2.0.0', 'b3@3.0.0', 'b4@4.0.0', 'b5@5.0.0', 'b5@5.0.0', 'c0@0.0.0', 'c1@1.0.0', 'c2@2.0.0'].sort(),
+    );
+    expect(o.streamed).toBeGreaterThan(15);
+  });
+
   it('symlinked wanted files: /etc/os-release -> ../usr/lib/os-release gives the distro to dpkg', async () => {
     const status = 'Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:1.2.13.dfsg-1\n\n';
     const o = await same([
