@@ -201,16 +201,10 @@ class LayerWalk {
   readonly log: Logged[] = [];
   /** Where the bytes of a hard link of this layer are (see Squasher.linkOrigin). */
   readonly origin = new Map<TreeNode, { path: string; layerIndex: number }>();
-  /**
-   * One buffer, reused for every file of this walk handed to the sink (grown up to streamFileBytes):
-   * thousands of short-lived buffers of every size would leave the allocator's heap fragmented (glibc
-   * raises its mmap threshold after the first big free), which showed as 40-50 MB of extra RSS on a
-   * 2.5 GB image.
-   */
+  /** This walk's buffer for files handed to the sink (see Squasher.spareArenas), while the walk runs. */
   arena: Buffer | undefined;
-  /** Which file version the arena holds (valid until the next file is received into it). */
+  /** Which file version the arena holds (valid until this walk receives its next file into it). */
   arenaHolds: { path: string; layerIndex: number } | undefined;
-
 }
 
 /** A FIFO of `size` places: work that asks first starts first. */
@@ -249,17 +243,14 @@ class Squasher {
   /** Hard links of the layer being replayed whose bytes wait for a second read, by path. */
   private readonly pendingLinks = new Map<string, HardlinkFix>();
   /**
-   * One buffer, reused for every file handed to the sink (grown up to streamFileBytes): thousands of
-   * short-lived buffers of every size would leave the allocator's heap fragmented (glibc raises its
-   * mmap threshold after the first big free), which showed as 40-50 MB of extra RSS on a 2.5 GB image.
-   * One walk at a time uses it, from receiving a file until the sink is done with it (`arenaBusy`); a
-   * walk that finds it busy receives into a buffer of its own (a member's body must be claimed as it
-   * arrives: waiting for the arena would stall its layer's tar stream).
+   * Buffers for files handed to the sink, one per walk running (at most layersAtOnce are ever made, passed
+   * on from a finished walk to the next): thousands of short-lived buffers of every size would leave the
+   * allocator's heap fragmented (glibc raises its mmap threshold after the first big free), which showed as
+   * 40-50 MB of extra RSS on a 2.5 GB image. Each walk has its own, so the file a walk handed over last is
+   * still there for a hard link to it that follows (`usr/bin/perl5.36.0` right after `usr/bin/perl`),
+   * whatever the other walk received meanwhile.
    */
-  private arena: Buffer | undefined;
-  /** Which file version the arena holds (valid until the next file is received into it). */
-  private arenaHolds: { path: string; layerIndex: number } | undefined;
-  private arenaBusy = false;
+  private readonly spareArenas: Buffer[] = [];
   /** Copies of small files recently handed to the sink, of every layer being read (keyed by layer and path). */
   private readonly recent: RecentSmallFiles;
   /** Aborted with the first error of any walk (or the caller's abort): the other walks stop at their next member. */
@@ -295,7 +286,11 @@ class Squasher {
         const layer = this.layers[i]!;
         this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
         const walk = new LayerWalk();
-        await this.readLayer(i, (path, entry) => this.record(walk, i, path, entry));
+        try {
+          await this.readLayer(i, (path, entry) => this.record(walk, i, path, entry));
+        } finally {
+          this.releaseArena(walk);
+        }
         walk.origin.clear();
         return walk.log;
       }),
@@ -315,8 +310,7 @@ class Squasher {
       throw this.stop.signal.reason;
     }
     await this.fixups();
-    this.arena = undefined;
-    this.arenaHolds = undefined;
+    this.spareArenas.length = 0;
     this.recent.clear();
     this.linkOrigin.clear();
     this.pendingLinks.clear();
@@ -452,19 +446,17 @@ class Squasher {
   }
 
   /**
-   * A streamed member's bytes for the sink: up to streamFileBytes in memory, in the arena when `arena`
-   * (valid until the next receive into it; the caller has marked it busy), else through a temp file
-   * (decided before the body streams).
+   * A streamed member's bytes for the sink: up to streamFileBytes in the walk's arena (valid until the
+   * walk's next receive), else through a temp file (decided before the body streams).
    */
-  private async receive(entry: StreamedEntry, size: number, arena: boolean, holds?: { path: string; layerIndex: number }): Promise<Held> {
-    if (size <= this.o.streamFileBytes && !arena) return { kind: 'buffer', data: await entry.bytes() };
+  private async receive(entry: StreamedEntry, size: number, walk: LayerWalk, holds?: { path: string; layerIndex: number }): Promise<Held> {
     if (size <= this.o.streamFileBytes) {
       // Allocated once at its full size (pages are touched only as far as files fill them): freeing a
       // smaller one to grow it would raise glibc's mmap and trim thresholds, which kept tens of MB of
       // freed heap in RSS for the rest of the run.
-      this.arena ??= Buffer.allocUnsafeSlow(this.o.streamFileBytes);
-      this.arenaHolds = holds;
-      return { kind: 'buffer', data: await entry.bytes(this.arena) };
+      walk.arena ??= this.spareArenas.pop() ?? Buffer.allocUnsafeSlow(this.o.streamFileBytes);
+      walk.arenaHolds = holds;
+      return { kind: 'buffer', data: await entry.bytes(walk.arena) };
     }
     const file = this.o.temp.newPath();
     try {
@@ -474,6 +466,13 @@ class Squasher {
       throw err;
     }
     return { kind: 'file', file };
+  }
+
+  /** A finished walk passes its arena on to the next one. */
+  private releaseArena(walk: LayerWalk): void {
+    if (walk.arena !== undefined) this.spareArenas.push(walk.arena);
+    walk.arena = undefined;
+    walk.arenaHolds = undefined;
   }
 
   /** Hand one version of a file to the sink; temp files of ours are removed afterwards. */
@@ -535,16 +534,10 @@ class Squasher {
         else if (!this.taken(path)) entry.skip();
         else if (entry.at !== undefined) node.content = { kind: 'range', ...entry.at }; // in place: read when asked
         else {
-          const arena = !this.arenaBusy;
-          if (arena) this.arenaBusy = true;
-          try {
-            const held = await this.receive(entry, size, arena, { path, layerIndex: i });
-            if (held.kind === 'buffer') this.recent.put(path, i, held.data);
-            else this.recent.drop(path, i);
-            await this.take(node, held, true);
-          } finally {
-            if (arena) this.arenaBusy = false;
-          }
+          const held = await this.receive(entry, size, walk, { path, layerIndex: i });
+          if (held.kind === 'buffer') this.recent.put(path, i, held.data);
+          else this.recent.drop(path, i);
+          await this.take(node, held, true);
         }
         return;
       }
@@ -578,9 +571,8 @@ class Squasher {
         if (t.content !== undefined || !(this.wanted(path) || this.taken(path))) return;
         // The target's bytes were handed to the sink and dropped: take them from the last or recent
         // small ones while they are at hand; else `replay` asks for a second read of the layer.
-        // (The arena holds the target only while no other walk has received into it since.)
-        const held = this.arenaHolds;
-        const last = !this.arenaBusy && held !== undefined && held.path === origin.path && held.layerIndex === origin.layerIndex ? this.arena!.subarray(0, t.entry.size) : undefined;
+        const held = walk.arenaHolds;
+        const last = held !== undefined && held.path === origin.path && held.layerIndex === origin.layerIndex ? walk.arena!.subarray(0, t.entry.size) : undefined;
         const bytes = last ?? this.recent.get(origin.path, origin.layerIndex);
         if (bytes === undefined) return;
         rec.handled = true;
@@ -589,12 +581,7 @@ class Squasher {
           node.content = { kind: 'buffer', data: Buffer.from(bytes) };
           return;
         }
-        if (last !== undefined) this.arenaBusy = true;
-        try {
-          await this.take(node, { kind: 'buffer', data: bytes }, false);
-        } finally {
-          if (last !== undefined) this.arenaBusy = false;
-        }
+        await this.take(node, { kind: 'buffer', data: bytes }, false);
         return;
       }
       default:
@@ -682,6 +669,7 @@ class Squasher {
       add(origin.layerIndex, origin.path, t, 'keep');
     }
     for (const f of this.hardlinkFixes) if (!f.superseded) add(f.layerIndex, f.target, f.node, this.wanted(f.node.entry.path) ? 'keep' : 'take');
+    const walk = new LayerWalk();
     for (const [i, paths] of [...need.entries()].sort((a, b) => a[0] - b[0])) {
       this.o.log.debug(`${this.o.label}: re-reading layer ${i + 1} for ${paths.size} linked file(s)`);
       await this.readLayer(i, async (path, entry) => {
@@ -691,12 +679,13 @@ class Squasher {
         const keeps = needs.filter((n) => n.how === 'keep');
         const takes = needs.filter((n) => n.how === 'take');
         // Kept bytes serve the sink too; otherwise the bytes are only held while the sink takes them.
-        const content = keeps.length > 0 || entry.at !== undefined ? await this.keep(entry, size) : await this.receive(entry, size, true);
+        const content = keeps.length > 0 || entry.at !== undefined ? await this.keep(entry, size) : await this.receive(entry, size, walk);
         for (const n of keeps) n.node.content = content;
         for (const n of takes) await this.take(n.node, content, false);
         if (keeps.length === 0 && content.kind === 'file') rmSync(content.file, { force: true });
       });
     }
+    this.releaseArena(walk);
   }
 }
 

@@ -175,4 +175,25 @@ describe('layers read side by side', () => {
     expect(outcomes[2]).toEqual(outcomes[0]);
     expect(outcomes[0]!.taken).toContain('/a/link2.json@2:' + 'B'.repeat(24));
   });
+
+  it('a hard link right after its big target gets the bytes from its own walk, whatever the other walk received meanwhile (no second read)', async () => {
+    // Each walk has its own arena: the file it handed over last stays there (usr/bin/perl5.36.0 -> usr/bin/perl).
+    const big = 'P'.repeat(200_000); // over RecentSmallFiles.MAX_FILE: only the arena can lend it
+    const layers = [
+      await gz([file('usr/bin/perl.json', big), { name: 'usr/bin/perl5.json', type: 'link', linkname: 'usr/bin/perl.json' }]),
+      await gz(Array.from({ length: 30 }, (_, i) => file(`b/${i}.json`, `b${i}`.repeat(100)))),
+    ];
+    const opens = [0, 0];
+    const run = newRun();
+    const plans = layers.map((l, i) => {
+      const p = layer(i + 1, l);
+      // Layer 1 starts a little later, so layer 2 is already receiving (slowly) when it reads its target.
+      return { ...p, open: async () => (opens[i]!++, i === 0 && opens[i] === 1 && (await sleep(15)), p.open()) };
+    });
+    await squashLayers(plans, options(run, { layersAtOnce: 2, slow: (f) => (f.path.startsWith('/b/') ? sleep(10) : Promise.resolve()) }));
+    expect(run.taken.filter((t) => t.startsWith('/usr/bin/perl5.json@1:')).map((t) => t.length)).toEqual(['/usr/bin/perl5.json@1:'.length + big.length]);
+    expect(run.taken.filter((t) => t.startsWith('/b/')).length).toBe(30);
+    expect(opens).toEqual([1, 1]);
+    run.temp.dispose();
+  });
 });
