@@ -8,8 +8,9 @@
  *   `pkg:conda/<name>@<version>`, the build string in metadata. conda reads `=1.2` as `1.2.*`; custody,
  *   like trivy, reports the version written.
  * - A spec that names no single version (no version, a range, a wildcard, alternatives `1.2|1.3`, the
- *   bracket form `name[version='>=1']`) is a warning naming it, not a package (as custody does for
- *   unpinned requirements; trivy reports such names without a version).
+ *   bracket form `name[version='>=1']`) is a package without a version, the spec kept in metadata
+ *   (`constraint`), as trivy reports it: the environment installs it, at a version only `conda env export`
+ *   would pin (scan lists it under coverage as `conda (no version)`).
  * - `pip:` entries are pip requirements, read as a requirements file's lines are (python/requirements.ts):
  *   pinned ones are PyPI packages (`pkg:pypi`), the rest warnings.
  * - A string that is no spec at all (`=`) is a warning. An entry of another shape (a number, a mapping
@@ -85,7 +86,6 @@ export function parseCondaEnvironment(file: CatalogFile, ctx: CatalogContext): P
   const entries = doc.dependencies;
   if (entries.length > MAX_ENTRIES) ctx.incomplete(`conda environment lists ${entries.length} dependencies; only the first ${MAX_ENTRIES} are read`);
   const packages: Package[] = [];
-  const unpinned: string[] = [];
   const bad: string[] = [];
   const pip = (req: unknown): void => {
     if (typeof req !== 'string') {
@@ -106,8 +106,11 @@ export function parseCondaEnvironment(file: CatalogFile, ctx: CatalogContext): P
     if (typeof e === 'string') {
       const spec = parseCondaSpec(e);
       if (spec === undefined) ctx.warn(`conda environment: ${shown(e)} is not a package spec; ignored`, file.location);
-      else if (spec.version === undefined) unpinned.push(e.trim());
-      else {
+      else if (spec.version === undefined) {
+        const metadata: Record<string, unknown> = { constraint: e.trim() };
+        if (spec.channel) metadata.channel = spec.channel;
+        packages.push(langPackage({ name: spec.name, version: '', type: 'conda', purl: purlOrUndefined({ type: 'conda', name: spec.name, version: '' }), location: file.location, foundBy: CATALOGER, metadata }));
+      } else {
         const metadata: Record<string, unknown> = {};
         if (spec.build) metadata.build = spec.build;
         if (spec.channel) metadata.channel = spec.channel;
@@ -121,7 +124,6 @@ export function parseCondaEnvironment(file: CatalogFile, ctx: CatalogContext): P
       }
     } else bad.push(`entry ${shown(JSON.stringify(e) ?? String(e))}`);
   }
-  if (unpinned.length > 0) ctx.warn(`conda environment: ${nameSome(unpinned.map((u) => JSON.stringify(u)), 8)} pin${unpinned.length === 1 ? 's' : ''} no single version (\`conda env export\` pins them); not reported`, file.location);
   if (bad.length > 0) ctx.incomplete(`conda environment dependencies not read: ${nameSome(bad, 5, '; ')}`);
   return { packages };
 }

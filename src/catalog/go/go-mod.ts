@@ -98,8 +98,11 @@ export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promis
     const rep = mod.replaces.get(`${r.path}@${r.version}`) ?? mod.replaces.get(r.path);
     const local = rep !== undefined && rep.version === '';
     const path = rep && !local ? rep.path : r.path;
-    const version = rep && !local ? rep.version : r.version;
-    const metadata: Record<string, unknown> = {};
+    // A module replaced by a local directory is that directory's code, not the version required (often the
+    // placeholder v0.0.0-00010101000000-000000000000): no version, marked a workspace member (as syft leaves
+    // the version empty; trivy drops such modules).
+    const version = local ? '' : rep ? rep.version : r.version;
+    const metadata: Record<string, unknown> = local ? projectMetadata('workspace') : {};
     if (r.indirect) metadata.indirect = true;
     if (rep) metadata.replaces = `${r.path}@${r.version}`;
     if (local) metadata.replacedByLocalPath = rep.path;

@@ -194,13 +194,14 @@ describe('go-mod-cataloger: exclude (issue 17)', () => {
 });
 
 describe('go-mod-cataloger', () => {
-  it('requires with replace applied, indirect flag, h1 sums from the go.sum beside it; the main module is the project, without a version', async () => {
+  it('requires with replace applied, indirect flag, h1 sums from the go.sum beside it; the main module is the project, and a module replaced by a local directory a workspace member, both without a version', async () => {
     const r = await catalogFiles([goModCataloger], [
       { path: '/src/hello/go.mod', content: fixture('go/go.mod') },
       { path: '/src/hello/go.sum', content: fixture('go/go.sum') },
     ]);
-    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['example.com/hello@', 'example.com/local@v0.0.0-00010101000000-000000000000', 'github.com/google/uuid@v1.3.0', 'github.com/pkg/errors@v0.9.1', 'golang.org/x/net@v0.17.0']);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['example.com/hello@', 'example.com/local@', 'github.com/google/uuid@v1.3.0', 'github.com/pkg/errors@v0.9.1', 'golang.org/x/net@v0.17.0']);
     expect(find(r, 'golang.org/x/net')[0]!.metadata).toMatchObject({ indirect: true, replaces: 'golang.org/x/net@v0.7.0', h1Digest: 'h1:pVaXccu2ozPjCXewfr1S7xza/zcXTity9cCdXQYSjIM=' });
+    expect(find(r, 'example.com/local')[0]).toMatchObject({ purl: 'pkg:golang/example.com/local', metadata: { project: 'workspace', replacedByLocalPath: './local', replaces: 'example.com/local@v0.0.0-00010101000000-000000000000' } });
     const main = find(r, 'example.com/hello')[0]!;
     expect(main).toMatchObject({ purl: 'pkg:golang/example.com/hello', metadata: { project: 'root' } });
     // the main module depends on its direct requirements, not on the `// indirect` ones
