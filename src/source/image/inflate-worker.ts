@@ -7,7 +7,9 @@
  * the inflate; and each inflated chunk is a fresh buffer for this thread's garbage collector. Inflated
  * on a worker, the inflate runs up to RING_SLOTS slots ahead whatever this thread is doing, and this
  * thread reads views of the same slots over and over, allocating nothing. On the 2.5 GB big-mix image
- * this took the OCI-layout time from 1.4x to about 1.1x of gunzipping its layers once (README, bench).
+ * (oci-dir, 2 cores) this alone took `sbom generate` from 5.9 s to 4.9 s and its peak RSS from 220 to
+ * 205 MB; with two layers walked side by side (squash.ts) it is 4.3 s, about one plain gunzip of its
+ * layers (README, `npm run bench -- big-mix`).
  *
  * The worker's code is plain JavaScript built from `inflateWorkerMain` (it imports nothing and takes
  * what it needs as arguments), so the same code runs under the TypeScript sources and from the bundle.
