@@ -151,10 +151,12 @@ class RecentSmallFiles {
 }
 
 /**
- * How many layers are read at once. Their gunzip streams run on libuv's thread pool side by side while
- * the main thread parses the tar members of all of them; the tree is still changed strictly in layer
- * order (each layer's walk is recorded, then replayed onto the tree once every lower layer has been).
- * Two: a machine with two cores inflates the big layer of an image while the others pass beside it.
+ * How many layers are read at once. They inflate side by side (a big local one on its own worker thread,
+ * inflate-worker.ts; others on libuv's thread pool) while this thread parses the tar members of all of
+ * them; the tree is still changed strictly in layer order (each layer's walk is recorded, then replayed
+ * onto the tree once every lower layer has been). Two: a machine with two cores inflates the big layer of
+ * an image while the others pass beside it. Walks that finish ahead of a slower lower layer wait with their
+ * records (the tree nodes they will add); their kept bytes count against the same budget as always.
  */
 export const LAYERS_AT_ONCE = 2;
 
