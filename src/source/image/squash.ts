@@ -282,8 +282,12 @@ class Squasher {
 
   async run(): Promise<FileTree> {
     const places = new Places(Math.max(1, this.o.layersAtOnce ?? LAYERS_AT_ONCE));
-    const walks = this.layers.map((_, i) =>
-      places.run(async () => {
+    const walks: Promise<Logged[]>[] = [];
+    // The biggest layer (by its blob's size) starts first, the others in layer order: it is the longest to
+    // inflate, so it should not wait behind a row of small ones.
+    const biggest = this.layers.reduce((b, l, i) => ((l.size ?? 0) > (this.layers[b]!.size ?? 0) ? i : b), 0);
+    for (const i of [biggest, ...[...this.layers.keys()].filter((k) => k !== biggest)]) {
+      walks[i] = places.run(async () => {
         this.checkStop();
         const layer = this.layers[i]!;
         this.o.onProgress?.(`reading layer ${i + 1}/${this.layers.length} ${layer.digest.slice(0, 19)}${layer.size === undefined ? '' : ` (${(layer.size / 1e6).toFixed(1)} MB)`}`);
@@ -295,8 +299,8 @@ class Squasher {
         }
         walk.origin.clear();
         return walk.log;
-      }),
-    );
+      });
+    }
     // The first failure stops every other walk; the error reported is that first one.
     for (const w of walks) w.catch((err: unknown) => void (this.stop.signal.aborted || this.stop.abort(err)));
     try {

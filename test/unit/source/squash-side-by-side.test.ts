@@ -176,6 +176,29 @@ describe('layers read side by side', () => {
     expect(outcomes[0]!.taken).toContain('/a/link2.json@2:' + 'B'.repeat(24));
   });
 
+  it('the biggest layer starts first, the others in layer order; the tree and the sink input do not change', async () => {
+    const blobs = [
+      await gz([file('a/1.json', 'one'), file('etc/keep', 'k1')]),
+      await gz([file('a/.wh.1.json', ''), file('a/2.json', 'two')]),
+      await gz([file('a/3.json', 'three'), file('etc/keep', 'k3')]),
+    ];
+    const outcomes = [];
+    for (const sizes of [[undefined, undefined, undefined], [10, 20, 3_000]]) {
+      const started: number[] = [];
+      const run = newRun();
+      const plans = blobs.map((b, i) => {
+        const p = layer(i + 1, b);
+        return { ...p, ...(sizes[i] === undefined ? {} : { size: sizes[i] }), open: async () => (started.push(i + 1), p.open()) };
+      });
+      const tree = await squashLayers(plans, options(run, { layersAtOnce: 2, wants: (p) => p.startsWith('/etc/') }));
+      outcomes.push({ nodes: [...tree.nodes.keys()].sort(), keep: tree.get('/etc/keep')?.content?.kind === 'buffer' ? (tree.get('/etc/keep')!.content as { data: Buffer }).data.toString() : undefined, taken: run.taken.sort() });
+      expect(started).toEqual(sizes[0] === undefined ? [1, 2, 3] : [3, 1, 2]);
+      run.temp.dispose();
+    }
+    expect(outcomes[0]!.keep).toBe('k3');
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
+
   it('a hard link right after its big target gets the bytes from its own walk, whatever the other walk received meanwhile (no second read)', async () => {
     // Each walk has its own arena: the file it handed over last stays there (usr/bin/perl5.36.0 -> usr/bin/perl).
     const big = 'P'.repeat(200_000); // over RecentSmallFiles.MAX_FILE: only the arena can lend it
