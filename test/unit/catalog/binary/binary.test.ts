@@ -94,6 +94,15 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
     });
   });
 
+  it('a development toolchain\'s VERSION (`devel go1.25-d524e1e <date>`) is the release line and the commit, as syft reports it', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/usr/local/go/VERSION', content: 'devel go1.25-d524e1e Sun Feb 16 07:23:13 2025 -0800\n' },
+      { path: '/opt/go-tip/VERSION', content: 'devel go1.25-XYZ Sun Feb 16\n' },
+      { path: '/opt/go-x/VERSION', content: 'devel gox\n' },
+    ]);
+    expect(r.packages.map((p) => `${p.purl} ${p.locations.map((l) => l.path).join(' ')}`)).toEqual(['pkg:generic/go@1.25-d524e1e /usr/local/go/VERSION']);
+  });
+
   it('a Go program installed as `go` that is not the toolchain, and VERSION files that are not Go\'s, give nothing', async () => {
     const r = await catalogFiles(C, [
       { path: '/usr/local/bin/go', content: generated('binary/go-not-toolchain/go') },
