@@ -18,6 +18,8 @@ interface PeerCase {
   expect: string[];
   peerExpects: string[];
   differences: string;
+  /** Further files of the same fixture, catalogued together with `file` (a lock file beside its manifest, a tree). */
+  with?: { file: string; as: string }[];
 }
 
 const dir = join(FIXTURES, 'catalog', 'peers');
@@ -29,7 +31,8 @@ const cases = readdirSync(dir)
 
 describe('the peers\' test fixtures (issue 17)', () => {
   it.each(cases.map((c) => [c.file, c] as const))('%s', async (_file, c) => {
-    const r = await catalogFiles(ALL_CATALOGERS, [{ path: c.as, content: readFileSync(join(dir, c.file)) }]);
+    const files = [c, ...(c.with ?? [])].map((f) => ({ path: f.as, content: readFileSync(join(dir, f.file)) }));
+    const r = await catalogFiles(ALL_CATALOGERS, files);
     const mark = (p: (typeof r.packages)[number]): string => (p.metadata?.dev === true ? ' (dev)' : '') + (typeof p.metadata?.project === 'string' ? ` (${p.metadata.project === 'root' ? 'project' : 'workspace'})` : '');
     const got = r.packages.map((p) => `${p.purl ?? `${p.name}@${p.version}`}${mark(p)}`).sort();
     expect(got).toEqual([...c.expect].sort());
