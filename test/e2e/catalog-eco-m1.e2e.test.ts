@@ -40,13 +40,22 @@ const TREE: readonly { from: string; to: string; purls: string[] }[] = [
   {
     from: 'trivy/conda/environment-parser/happy.yaml',
     to: 'srv/ml/environment.yml',
+    // specs that pin no single version (`libblas>=3.9`, `_openmp_mutex`) are packages without a version
     purls: [
+      'pkg:conda/_openmp_mutex',
       'pkg:conda/blas@1.0',
       'pkg:conda/bzip2@1.0.8',
       'pkg:conda/ca-certificates@2024.2',
+      'pkg:conda/ld_impl_linux-aarch64',
+      'pkg:conda/libblas',
+      'pkg:conda/libcblas',
       'pkg:conda/libexpat@2.6.2',
       'pkg:conda/libffi@3.4.2',
+      'pkg:conda/libgcc-ng',
+      'pkg:conda/libgfortran-ng',
+      'pkg:conda/libgfortran5',
       'pkg:conda/libgomp@13.2.0',
+      'pkg:conda/liblapack',
       'pkg:conda/libnsl@2.0.1',
       'pkg:pypi/asgiref@3.8.1',
       'pkg:pypi/django@5.0.6',
