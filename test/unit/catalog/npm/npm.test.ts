@@ -320,3 +320,50 @@ describe('files that hold no lock are incomplete, not empty', () => {
     expect(r.incomplete.map((i) => i.path).sort()).toEqual(['/a/yarn.lock', '/c/pnpm-lock.yaml']);
   });
 });
+
+describe('yarn.lock with the package.json beside it (the project, dev dependencies)', () => {
+  const pj = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
+  const marks = (r: Awaited<ReturnType<typeof catalogFiles>>): string[] =>
+    r.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}${typeof p.metadata?.project === 'string' ? ` ${p.metadata.project}` : ''}`).sort();
+  const classic = ['# yarn lockfile v1', '', 'a@^1.0.0:', '  version "1.0.0"', '  dependencies:', '    c "^1.0.0"', '', 'b@^2.0.0:', '  version "2.0.0"', '  dependencies:', '    c "^1.0.0"', '    d "^1.0.0"', '', 'c@^1.0.0:', '  version "1.0.0"', '', 'd@^1.0.0:', '  version "1.0.0"', ''].join('\n');
+
+  it('classic: the package.json names the project; what only devDependencies reach is dev', async () => {
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(classic) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.2.0', dependencies: { a: '^1.0.0' }, devDependencies: { b: '^2.0.0' } }) },
+    ]);
+    expect(marks(r)).toEqual(['a@1.0.0', 'app@1.2.0 root', 'b@2.0.0 dev', 'c@1.0.0', 'd@1.0.0 dev']);
+    const app = find(r, 'app')[0]!;
+    const rels = r.relationships.filter((x) => x.from === app.id).map((x) => `${r.packages.find((p) => p.id === x.to)!.name} ${x.type}`).sort();
+    expect(rels).toEqual(['a depends-on', 'b dev-depends-on']);
+  });
+
+  it('classic without a package.json, or with one that is not JSON: packages as before, nothing dev (a warning for the broken one)', async () => {
+    const alone = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: Buffer.from(classic) }]);
+    expect(marks(alone)).toEqual(['a@1.0.0', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0']);
+    const broken = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: Buffer.from(classic) }, { path: '/p/package.json', content: Buffer.from('{') }]);
+    expect(marks(broken)).toEqual(['a@1.0.0', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0']);
+    expect(broken.incomplete).toEqual([]);
+    expect(broken.warnings.join('\n')).toMatch(/package\.json is not read/);
+  });
+
+  it('berry: the project and members take their package.json versions, members\' devDependencies count, folders outside the project are not read', async () => {
+    const berry = [
+      '__metadata:', '  version: 8', '',
+      '"app@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:', '    a: "npm:^1.0.0"', '    e: "npm:^1.0.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"lib@workspace:packages/lib":', '  version: 0.0.0-use.local', '  resolution: "lib@workspace:packages/lib"', '  dependencies:', '    b: "npm:^2.0.0"', '    c: "npm:^1.0.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"out@workspace:../out":', '  version: 0.0.0-use.local', '  resolution: "out@workspace:../out"', '  languageName: unknown', '  linkType: soft', '',
+      ...['a@npm:^1.0.0:1.0.0', 'b@npm:^2.0.0:2.0.0', 'c@npm:^1.0.0:1.0.0', 'e@npm:^1.0.0:1.0.0'].flatMap((k) => {
+        const [n, , r, v] = k.split(/@|:/);
+        return [`"${n}@npm:${r}":`, `  version: ${v}`, `  resolution: "${n}@npm:${v}"`, '  languageName: node', '  linkType: hard', ''];
+      }),
+    ].join('\n');
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(berry) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '3.0.0', dependencies: { a: '^1.0.0' }, devDependencies: { e: '^1.0.0' } }) },
+      { path: '/p/packages/lib/package.json', content: pj({ name: 'lib', version: '0.1.0', dependencies: { b: '^2.0.0' }, devDependencies: { c: '^1.0.0' } }) },
+      { path: '/out/package.json', content: pj({ name: 'out', version: '9.9.9' }) },
+    ]);
+    expect(marks(r)).toEqual(['a@1.0.0', 'app@3.0.0 root', 'b@2.0.0', 'c@1.0.0 dev', 'e@1.0.0 dev', 'lib@0.1.0 workspace', 'out@ workspace']);
+  });
+});
