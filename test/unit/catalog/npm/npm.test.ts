@@ -367,3 +367,41 @@ describe('yarn.lock with the package.json beside it (the project, dev dependenci
     expect(marks(r)).toEqual(['a@1.0.0', 'app@3.0.0 root', 'b@2.0.0', 'c@1.0.0 dev', 'e@1.0.0 dev', 'lib@0.1.0 workspace', 'out@ workspace']);
   });
 });
+
+describe('pnpm v9: one version under two peer sets', () => {
+  it('dev is decided per snapshot: what only the dev snapshot reaches is dev, the shared package is not', async () => {
+    const lock = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      r:',
+      '        specifier: 2.0.0',
+      '        version: 2.0.0',
+      '    devDependencies:',
+      '      q:',
+      '        specifier: 1.0.0',
+      '        version: 1.0.0',
+      'packages:',
+      ...['p@1.0.0', 'q@1.0.0', 'r@2.0.0', 'x@1.0.0', 'x@2.0.0'].flatMap((k) => [`  ${k}:`, '    resolution: {integrity: sha512-x}']),
+      'snapshots:',
+      '  p@1.0.0(x@1.0.0):',
+      '    optionalDependencies:',
+      '      x: 1.0.0',
+      '  p@1.0.0(x@2.0.0):',
+      '    optionalDependencies:',
+      '      x: 2.0.0',
+      '  q@1.0.0:',
+      '    dependencies:',
+      '      p: 1.0.0(x@1.0.0)',
+      '  r@2.0.0:',
+      '    dependencies:',
+      '      p: 1.0.0(x@2.0.0)',
+      '  x@1.0.0: {}',
+      '  x@2.0.0: {}',
+      '',
+    ].join('\n');
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/pnpm-lock.yaml', content: Buffer.from(lock) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}`).sort()).toEqual(['p@1.0.0', 'q@1.0.0 dev', 'r@2.0.0', 'x@1.0.0 dev', 'x@2.0.0']);
+  });
+});
