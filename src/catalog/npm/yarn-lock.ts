@@ -322,7 +322,11 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests:
       const target = lookup(n, r);
       if (target && target !== p) {
         relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
-        if (e.project !== 'root') edges.set(p, [...(edges.get(p) ?? []), target]);
+        if (e.project !== 'root') {
+          const out = edges.get(p);
+          if (out) out.push(target);
+          else edges.set(p, [target]);
+        }
       }
     }
   }
@@ -337,11 +341,16 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests:
     }
     if (root !== undefined) {
       const prodSet = new Set(prodRoots);
+      const fromRoot = new Map(relationships.filter((x) => x.from === root!.id).map((x) => [x.to, x]));
       for (const t of devRoots) {
         if (prodSet.has(t)) continue;
-        const r = relationships.find((x) => x.from === root!.id && x.to === t.id);
+        const r = fromRoot.get(t.id);
         if (r) r.type = 'dev-depends-on';
-        else relationships.push({ from: root.id, to: t.id, type: 'dev-depends-on' });
+        else {
+          const added: Relationship = { from: root.id, to: t.id, type: 'dev-depends-on' };
+          relationships.push(added);
+          fromRoot.set(t.id, added);
+        }
       }
     }
     // dev: reachable from the project's devDependencies, not from its other dependencies nor from a

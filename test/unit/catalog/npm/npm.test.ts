@@ -405,3 +405,21 @@ describe('pnpm v9: one version under two peer sets', () => {
     expect(r.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}`).sort()).toEqual(['p@1.0.0', 'q@1.0.0 dev', 'r@2.0.0', 'x@1.0.0 dev', 'x@2.0.0']);
   });
 });
+
+describe('yarn.lock with a hostile package.json beside it', () => {
+  it('20,000 dependencies and devDependencies over 20,000 entries: linear, bounded', async () => {
+    const n = 20_000;
+    const lock = ['# yarn lockfile v1', '', ...Array.from({ length: n }, (_, i) => `p${i}@^1.0.0:\n  version "1.0.0"\n`)].join('\n');
+    const deps = Object.fromEntries(Array.from({ length: n / 2 }, (_, i) => [`p${i}`, '^1.0.0']));
+    const devDeps = Object.fromEntries(Array.from({ length: n / 2 }, (_, i) => [`p${i + n / 2}`, '^1.0.0']));
+    const t = performance.now();
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(lock) },
+      { path: '/p/package.json', content: Buffer.from(JSON.stringify({ name: 'big', version: '1.0.0', dependencies: deps, devDependencies: devDeps })) },
+    ]);
+    expect(r.packages).toHaveLength(n + 1);
+    expect(r.packages.filter((p) => p.metadata?.dev === true)).toHaveLength(n / 2);
+    expect(r.relationships.filter((x) => x.type === 'dev-depends-on')).toHaveLength(n / 2);
+    expect(performance.now() - t).toBeLessThan(20_000);
+  });
+});
