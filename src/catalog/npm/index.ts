@@ -4,7 +4,7 @@ import { parseDenoLock } from './deno-lock.js';
 import { NPM_INSTALLED_GLOBS, parseInstalledPackageJson } from './package-json.js';
 import { parsePackageLock } from './package-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
-import { parseYarnLock } from './yarn-lock.js';
+import { parseYarnLockBeside } from './yarn-lock.js';
 
 /** Installed npm packages: package.json at each node_modules package root and Debian's /usr/share/nodejs. */
 export const npmInstalledCataloger = defineCataloger({
@@ -24,7 +24,7 @@ export const npmLockCataloger = defineCataloger({
   tags: ['language', 'declared', 'directory', 'javascript', 'node', 'npm', 'yarn', 'pnpm', 'bun', 'deno'],
   parsers: [
     { globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'], parse: parsePackageLock },
-    { globs: ['**/yarn.lock'], parse: parseYarnLock },
+    { globs: ['**/yarn.lock'], companions: ['**/package.json'], parse: parseYarnLockBeside },
     { globs: ['**/pnpm-lock.yaml'], parse: parsePnpmLock },
     { globs: ['**/bun.lock'], parse: parseBunLock },
     { globs: ['**/deno.lock'], parse: parseDenoLock },

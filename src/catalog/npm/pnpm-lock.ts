@@ -134,6 +134,17 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
   }
   // Direct dependencies the importers resolved: normally also in `packages`; reported from here when not.
   const roots = { prod: [] as string[], dev: [] as string[] };
+  // v9: the same name@version under different peers is one package but several snapshots, each with its
+  // own dependencies; dev is decided snapshot by snapshot (`jest-pnp-resolver@1.2.3(jest-resolve@27.5.1)`
+  // reached only from a dev dependency keeps what it alone reaches dev), then a package is dev when no
+  // production path reaches any of its snapshots
+  const variantOf = (n: string, raw: string): string | undefined => {
+    if (snapshots === undefined) return undefined;
+    const k = /^\d/.test(raw) ? `${n}@${raw}` : raw;
+    return Object.hasOwn(snapshots, k) ? k : undefined;
+  };
+  const vroots = { prod: [] as string[], dev: [] as string[] };
+  const vedges = new Map<string, string[]>();
   for (const importer of importersOf(doc)) {
     for (const [section, dev] of IMPORTER_SECTIONS) {
       const deps = importer[section];
@@ -148,6 +159,7 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
         if (!nv) continue;
         const p = addPackage(acc, file, nv.name, nv.version, dev ? { dev: true } : {});
         (dev ? roots.dev : roots.prod).push(p.id);
+        (dev ? vroots.dev : vroots.prod).push(variantOf(depName, raw) ?? `=${p.id}`);
       }
     }
   }
@@ -164,7 +176,14 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
       for (const [n, ver] of Object.entries(deps)) {
         const t = resolvePnpmDependency(n, String(ver));
         const target = t ? acc.byNameVersion.get(`${t.name}@${t.version}`) : undefined;
-        if (!target || target === from) continue;
+        if (!target) continue;
+        if (snapshots !== undefined) {
+          const to = variantOf(n, String(ver)) ?? `=${target.id}`;
+          const vout = vedges.get(key);
+          if (vout) vout.push(to);
+          else vedges.set(key, [to]);
+        }
+        if (target === from) continue;
         acc.relationships.push({ from: from.id, to: target.id, type: 'depends-on' });
         const out = edges.get(from.id);
         if (out) out.push(target.id);
@@ -174,8 +193,19 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
   }
   // v9 no longer writes `dev: true` on packages: a package only the devDependencies reach is dev.
   if (!Object.values(pkgs).some((v) => isRecord(v) && typeof v.dev === 'boolean') && roots.dev.length > 0) {
-    const prod = reach(roots.prod, edges);
-    const dev = reach(roots.dev, edges);
+    let prod = reach(roots.prod, edges);
+    let dev = reach(roots.dev, edges);
+    if (snapshots !== undefined) {
+      // snapshot keys (and `=<id>` for a package reached without a snapshot) → package ids
+      const idOf = (v: string): string | undefined => {
+        if (v.startsWith('=')) return v.slice(1);
+        const nv = parsePnpmKey(v);
+        return nv ? acc.byNameVersion.get(`${nv.name}@${nv.version}`)?.id : undefined;
+      };
+      const ids = (vs: Set<string>): Set<string> => new Set([...vs].map(idOf).filter((x): x is string => x !== undefined));
+      prod = ids(reach(vroots.prod, vedges));
+      dev = ids(reach(vroots.dev, vedges));
+    }
     for (const p of acc.packages) {
       if (!dev.has(p.id)) continue;
       if (prod.has(p.id)) {

@@ -9,6 +9,8 @@
  * Aliases (`my-ms@npm:ms@2.1.3`) are reported as the package actually installed: berry's
  * `resolution` names it; in classic, the tarball URL of the public registry does
  * (`https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz`), else the `npm:` target of the descriptor.
+ * The package.json beside the lock (and berry's workspace folders' ones) give the project's name and
+ * version (a classic lock has no entry for it), the members' versions, and the dev packages.
  * A berry lock is one YAML mapping; when it does not parse as a whole (a duplicate key, one broken
  * entry), each top-level entry is parsed on its own, so one bad entry loses only itself.
  */
@@ -62,6 +64,8 @@ interface Entry {
   resolved?: string;
   integrity?: string;
   project?: ProjectRole;
+  /** berry workspaces: the folder, relative to the lock (`.` for the project). */
+  wsPath?: string;
 }
 
 export function parseClassicYarnLock(text: string): Entry[] {
@@ -127,7 +131,10 @@ function parseBerry(doc: Iterable<[string, unknown]>): Entry[] {
       if (isRecord(d)) for (const [n, r] of Object.entries(d)) deps.push([n, String(r)]);
     }
     const e: Entry = { descriptors, name, version, deps };
-    if (ws) e.project = ws[1] === '.' || ws[1] === '' ? 'root' : 'workspace';
+    if (ws) {
+      e.project = ws[1] === '.' || ws[1] === '' ? 'root' : 'workspace';
+      e.wsPath = ws[1] === '' ? '.' : ws[1];
+    }
     else if (resolution) e.resolved = resolution;
     const checksum = str(v, 'checksum');
     if (checksum) e.integrity = checksum;
@@ -205,7 +212,63 @@ function classicName(e: Entry): string {
   return (e.resolved ? registryTarballName(e.resolved) : undefined) ?? aliasTarget(d) ?? e.name;
 }
 
-export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResult {
+const PROD_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The project's package.json beside the yarn.lock (read through ctx.read); undefined when there is none.
+ * One that is not a JSON object is a warning: the lock file was read, only the project's own name and
+ * version and the dev marking are lost.
+ */
+async function readManifest(path: string, ctx: CatalogContext): Promise<Record<string, unknown> | undefined> {
+  if (ctx.read === undefined) return undefined;
+  const bytes = await ctx.read(path);
+  if (bytes === undefined) return undefined;
+  let doc: unknown;
+  try {
+    if (bytes.length > MAX_MANIFEST_BYTES) throw new Error(`over ${MAX_MANIFEST_BYTES} bytes`);
+    doc = JSON.parse(textOf(bytes));
+  } catch (err) {
+    ctx.warn(`${path} is not read (${(err as Error).message.split('\n')[0]}); the project and its dev dependencies are not told apart`, { path });
+    return undefined;
+  }
+  if (isRecord(doc)) return doc;
+  ctx.warn(`${path} is not a JSON object; the project and its dev dependencies are not told apart`, { path });
+  return undefined;
+}
+
+/** [name, range] pairs of a manifest's dependency maps. */
+function manifestDeps(m: Record<string, unknown>, fields: readonly string[]): [string, string][] {
+  return fields.flatMap((f) => (isRecord(m[f]) ? Object.entries(m[f]).filter((e): e is [string, string] => typeof e[1] === 'string') : []));
+}
+
+/**
+ * A yarn.lock with the package.json beside it: the project (a classic lock has no entry for it; berry's
+ * `workspace:.` entry takes the manifest's name and version) and the packages only its
+ * `devDependencies` reach, marked dev.
+ */
+export async function parseYarnLockBeside(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  const dir = file.location.path.slice(0, file.location.path.lastIndexOf('/'));
+  const manifests = new Map<string, Record<string, unknown>>();
+  const text = textOf(file.contents);
+  // berry names its workspaces' folders (`resolution: "a@workspace:packages/a"`); their package.json
+  // tell their versions and dev dependencies (at most 1,000 read, never outside the project)
+  const paths = new Set(['.']);
+  for (const m of text.matchAll(/^ {2}resolution: "?(?:@[^@"\s/]+\/)?[^@"\s]+@workspace:([^"\s]*)"?\s*$/gm)) {
+    if (paths.size >= 1000) break;
+    const rel = m[1]!.replace(/^\.\/+/, '').replace(/\/+$/, '');
+    if (rel !== '' && !rel.startsWith('/') && !rel.split('/').includes('..')) paths.add(rel);
+  }
+  for (const rel of paths) {
+    const doc = await readManifest(rel === '.' ? `${dir}/package.json` : `${dir}/${rel}/package.json`, ctx);
+    if (doc) manifests.set(rel, doc);
+  }
+  return parseYarnLock(file, ctx, manifests);
+}
+
+/** A yarn.lock, with the package.json files read of its project (key `.`) and berry workspaces (their folders). */
+export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests: ReadonlyMap<string, Record<string, unknown>> = new Map()): ParseResult {
+  const manifest = manifests.get('.');
   const text = textOf(file.contents);
   const berry = /^__metadata:/m.test(text);
   const entries = berry ? parseBerry(berryEntries(text, ctx, file)) : parseClassicYarnLock(text);
@@ -213,14 +276,24 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
   if (!berry && entries.length === 0 && text.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) {
     throw new Error('yarn.lock holds no entry this parser can read');
   }
+  const manifestName = manifest ? str(manifest, 'name') : undefined;
+  const manifestVersion = manifest ? str(manifest, 'version') : undefined;
   const packages: Package[] = [];
   const byDescriptor = new Map<string, Package>();
   const withPkg: [Entry, Package][] = [];
+  let root: Package | undefined;
   for (const e of entries) {
     if (e.project !== undefined && e.name !== '') {
-      // berry writes `0.0.0-use.local` for a workspace whose package.json has no version: it names none
-      const version = e.version === '0.0.0-use.local' ? '' : e.version;
-      const p = npmPackage({ name: e.name, version, location: file.location, foundBy: CATALOGER, metadata: projectMetadata(e.project) });
+      // berry writes `0.0.0-use.local` for every workspace: the version is the package.json's, when it names one
+      let version = e.version === '0.0.0-use.local' ? '' : e.version;
+      let name = e.name;
+      const own = manifests.get(e.wsPath ?? '');
+      if (e.project === 'root' && manifest) {
+        if (manifestName) name = manifestName;
+        if (version === '' && manifestVersion) version = manifestVersion;
+      } else if (own !== undefined && version === '') version = str(own, 'version') ?? '';
+      const p = npmPackage({ name, version, location: file.location, foundBy: CATALOGER, metadata: projectMetadata(e.project) });
+      if (e.project === 'root') root ??= p;
       packages.push(p);
       withPkg.push([e, p]);
       for (const d of e.descriptors) byDescriptor.set(d, p);
@@ -241,11 +314,73 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext): ParseResu
     withPkg.push([e, p]);
     for (const d of e.descriptors) byDescriptor.set(d, p);
   }
+  const lookup = (n: string, r: string): Package | undefined => byDescriptor.get(`${n}@${r}`) ?? (berry ? byDescriptor.get(`${n}@npm:${r}`) : undefined);
   const relationships: Relationship[] = [];
+  const edges = new Map<Package, Package[]>();
   for (const [e, p] of withPkg) {
     for (const [n, r] of e.deps) {
-      const target = byDescriptor.get(`${n}@${r}`) ?? (berry ? byDescriptor.get(`${n}@npm:${r}`) : undefined);
-      if (target && target !== p) relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
+      const target = lookup(n, r);
+      if (target && target !== p) {
+        relationships.push({ from: p.id, to: target.id, type: 'depends-on' });
+        if (e.project !== 'root') {
+          const out = edges.get(p);
+          if (out) out.push(target);
+          else edges.set(p, [target]);
+        }
+      }
+    }
+  }
+  if (manifest) {
+    const prodRoots = manifestDeps(manifest, PROD_FIELDS).map(([n, r]) => lookup(n, r)).filter((p): p is Package => p !== undefined);
+    const devRoots = manifestDeps(manifest, ['devDependencies']).map(([n, r]) => lookup(n, r)).filter((p): p is Package => p !== undefined);
+    // a classic lock has no entry for the project: the package.json names it
+    if (root === undefined && !berry && manifestName) {
+      root = npmPackage({ name: manifestName, version: manifestVersion ?? '', location: file.location, foundBy: CATALOGER, metadata: projectMetadata('root') });
+      packages.unshift(root);
+      for (const t of prodRoots) relationships.push({ from: root.id, to: t.id, type: 'depends-on' });
+    }
+    if (root !== undefined) {
+      const prodSet = new Set(prodRoots);
+      const fromRoot = new Map(relationships.filter((x) => x.from === root!.id).map((x) => [x.to, x]));
+      for (const t of devRoots) {
+        if (prodSet.has(t)) continue;
+        const r = fromRoot.get(t.id);
+        if (r) r.type = 'dev-depends-on';
+        else {
+          const added: Relationship = { from: root.id, to: t.id, type: 'dev-depends-on' };
+          relationships.push(added);
+          fromRoot.set(t.id, added);
+        }
+      }
+    }
+    // dev: reachable from the project's devDependencies, not from its other dependencies nor from a
+    // workspace member (berry lists the members' dependencies; a classic lock does not, so a classic
+    // project with workspaces marks nothing dev)
+    if (berry || manifest.workspaces === undefined) {
+      const reach = (roots: Package[]): Set<Package> => {
+        const seen = new Set<Package>();
+        const todo = [...roots];
+        for (let p = todo.pop(); p; p = todo.pop()) {
+          if (seen.has(p)) continue;
+          seen.add(p);
+          for (const t of edges.get(p) ?? []) if (!seen.has(t)) todo.push(t);
+        }
+        return seen;
+      };
+      // a member whose package.json was read counts its own dependencies; another, all its lock entry lists
+      const memberProd: Package[] = [];
+      const memberDev: Package[] = [];
+      for (const [e, p] of withPkg) {
+        if (e.project !== 'workspace') continue;
+        const own = manifests.get(e.wsPath ?? '');
+        if (own === undefined) memberProd.push(p);
+        else {
+          for (const [n, r] of manifestDeps(own, PROD_FIELDS)) memberProd.push(...[lookup(n, r)].filter((t): t is Package => t !== undefined));
+          for (const [n, r] of manifestDeps(own, ['devDependencies'])) memberDev.push(...[lookup(n, r)].filter((t): t is Package => t !== undefined));
+        }
+      }
+      const prod = reach([...prodRoots, ...memberProd]);
+      for (const p of reach([...devRoots, ...memberDev])) if (!prod.has(p) && p.metadata?.project === undefined) p.metadata = { ...p.metadata, dev: true };
     }
   }
   return { packages, relationships };

@@ -320,3 +320,106 @@ describe('files that hold no lock are incomplete, not empty', () => {
     expect(r.incomplete.map((i) => i.path).sort()).toEqual(['/a/yarn.lock', '/c/pnpm-lock.yaml']);
   });
 });
+
+describe('yarn.lock with the package.json beside it (the project, dev dependencies)', () => {
+  const pj = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
+  const marks = (r: Awaited<ReturnType<typeof catalogFiles>>): string[] =>
+    r.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}${typeof p.metadata?.project === 'string' ? ` ${p.metadata.project}` : ''}`).sort();
+  const classic = ['# yarn lockfile v1', '', 'a@^1.0.0:', '  version "1.0.0"', '  dependencies:', '    c "^1.0.0"', '', 'b@^2.0.0:', '  version "2.0.0"', '  dependencies:', '    c "^1.0.0"', '    d "^1.0.0"', '', 'c@^1.0.0:', '  version "1.0.0"', '', 'd@^1.0.0:', '  version "1.0.0"', ''].join('\n');
+
+  it('classic: the package.json names the project; what only devDependencies reach is dev', async () => {
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(classic) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.2.0', dependencies: { a: '^1.0.0' }, devDependencies: { b: '^2.0.0' } }) },
+    ]);
+    expect(marks(r)).toEqual(['a@1.0.0', 'app@1.2.0 root', 'b@2.0.0 dev', 'c@1.0.0', 'd@1.0.0 dev']);
+    const app = find(r, 'app')[0]!;
+    const rels = r.relationships.filter((x) => x.from === app.id).map((x) => `${r.packages.find((p) => p.id === x.to)!.name} ${x.type}`).sort();
+    expect(rels).toEqual(['a depends-on', 'b dev-depends-on']);
+  });
+
+  it('classic without a package.json, or with one that is not JSON: packages as before, nothing dev (a warning for the broken one)', async () => {
+    const alone = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: Buffer.from(classic) }]);
+    expect(marks(alone)).toEqual(['a@1.0.0', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0']);
+    const broken = await catalogFiles([npmLockCataloger], [{ path: '/p/yarn.lock', content: Buffer.from(classic) }, { path: '/p/package.json', content: Buffer.from('{') }]);
+    expect(marks(broken)).toEqual(['a@1.0.0', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0']);
+    expect(broken.incomplete).toEqual([]);
+    expect(broken.warnings.join('\n')).toMatch(/package\.json is not read/);
+  });
+
+  it('berry: the project and members take their package.json versions, members\' devDependencies count, folders outside the project are not read', async () => {
+    const berry = [
+      '__metadata:', '  version: 8', '',
+      '"app@workspace:.":', '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:', '    a: "npm:^1.0.0"', '    e: "npm:^1.0.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"lib@workspace:packages/lib":', '  version: 0.0.0-use.local', '  resolution: "lib@workspace:packages/lib"', '  dependencies:', '    b: "npm:^2.0.0"', '    c: "npm:^1.0.0"', '  languageName: unknown', '  linkType: soft', '',
+      '"out@workspace:../out":', '  version: 0.0.0-use.local', '  resolution: "out@workspace:../out"', '  languageName: unknown', '  linkType: soft', '',
+      ...['a@npm:^1.0.0:1.0.0', 'b@npm:^2.0.0:2.0.0', 'c@npm:^1.0.0:1.0.0', 'e@npm:^1.0.0:1.0.0'].flatMap((k) => {
+        const [n, , r, v] = k.split(/@|:/);
+        return [`"${n}@npm:${r}":`, `  version: ${v}`, `  resolution: "${n}@npm:${v}"`, '  languageName: node', '  linkType: hard', ''];
+      }),
+    ].join('\n');
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(berry) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '3.0.0', dependencies: { a: '^1.0.0' }, devDependencies: { e: '^1.0.0' } }) },
+      { path: '/p/packages/lib/package.json', content: pj({ name: 'lib', version: '0.1.0', dependencies: { b: '^2.0.0' }, devDependencies: { c: '^1.0.0' } }) },
+      { path: '/out/package.json', content: pj({ name: 'out', version: '9.9.9' }) },
+    ]);
+    expect(marks(r)).toEqual(['a@1.0.0', 'app@3.0.0 root', 'b@2.0.0', 'c@1.0.0 dev', 'e@1.0.0 dev', 'lib@0.1.0 workspace', 'out@ workspace']);
+  });
+});
+
+describe('pnpm v9: one version under two peer sets', () => {
+  it('dev is decided per snapshot: what only the dev snapshot reaches is dev, the shared package is not', async () => {
+    const lock = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      r:',
+      '        specifier: 2.0.0',
+      '        version: 2.0.0',
+      '    devDependencies:',
+      '      q:',
+      '        specifier: 1.0.0',
+      '        version: 1.0.0',
+      'packages:',
+      ...['p@1.0.0', 'q@1.0.0', 'r@2.0.0', 'x@1.0.0', 'x@2.0.0'].flatMap((k) => [`  ${k}:`, '    resolution: {integrity: sha512-x}']),
+      'snapshots:',
+      '  p@1.0.0(x@1.0.0):',
+      '    optionalDependencies:',
+      '      x: 1.0.0',
+      '  p@1.0.0(x@2.0.0):',
+      '    optionalDependencies:',
+      '      x: 2.0.0',
+      '  q@1.0.0:',
+      '    dependencies:',
+      '      p: 1.0.0(x@1.0.0)',
+      '  r@2.0.0:',
+      '    dependencies:',
+      '      p: 1.0.0(x@2.0.0)',
+      '  x@1.0.0: {}',
+      '  x@2.0.0: {}',
+      '',
+    ].join('\n');
+    const r = await catalogFiles([npmLockCataloger], [{ path: '/p/pnpm-lock.yaml', content: Buffer.from(lock) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}${p.metadata?.dev === true ? ' dev' : ''}`).sort()).toEqual(['p@1.0.0', 'q@1.0.0 dev', 'r@2.0.0', 'x@1.0.0 dev', 'x@2.0.0']);
+  });
+});
+
+describe('yarn.lock with a hostile package.json beside it', () => {
+  it('20,000 dependencies and devDependencies over 20,000 entries: linear, bounded', async () => {
+    const n = 20_000;
+    const lock = ['# yarn lockfile v1', '', ...Array.from({ length: n }, (_, i) => `p${i}@^1.0.0:\n  version "1.0.0"\n`)].join('\n');
+    const deps = Object.fromEntries(Array.from({ length: n / 2 }, (_, i) => [`p${i}`, '^1.0.0']));
+    const devDeps = Object.fromEntries(Array.from({ length: n / 2 }, (_, i) => [`p${i + n / 2}`, '^1.0.0']));
+    const t = performance.now();
+    const r = await catalogFiles([npmLockCataloger], [
+      { path: '/p/yarn.lock', content: Buffer.from(lock) },
+      { path: '/p/package.json', content: Buffer.from(JSON.stringify({ name: 'big', version: '1.0.0', dependencies: deps, devDependencies: devDeps })) },
+    ]);
+    expect(r.packages).toHaveLength(n + 1);
+    expect(r.packages.filter((p) => p.metadata?.dev === true)).toHaveLength(n / 2);
+    expect(r.relationships.filter((x) => x.type === 'dev-depends-on')).toHaveLength(n / 2);
+    expect(performance.now() - t).toBeLessThan(20_000);
+  });
+});
