@@ -13,7 +13,9 @@
  *     package and gets the archive's SHA-1; the others are marked `metadata.embedded: true` and are
  *     `contains` children of it.
  *  2. with no pom.properties describing the archive: MANIFEST.MF (Implementation-*, Bundle-*, continuation
- *     lines joined), then the file name (`name-1.2.3.jar`).
+ *     lines joined), then the file name (`name-1.2.3.jar`); the group from Implementation-Vendor-Id, else
+ *     GraalVM's `META-INF/native-image/<group>/<artifact>/` when one group holds that artifact, else the
+ *     symbolic or module name.
  * Bounds (ctx.limits): nesting depth, per-entry size, total bytes inflated per top-level archive and
  * the compression ratio of every entry we inflate; each hit is a warning naming the archive entry.
  */
@@ -165,7 +167,7 @@ function archiveVersion(manifestVersion: string, fileVersion: string): string {
  * say the same name more fully (`commons-lang3-3.12.0.jar` for `org.apache.commons.lang3`), never
  * instead of a name the manifest gives.
  */
-function manifestIdentity(m: Map<string, string>, fileName: string): { name: string; version: string; group: string; source: string } {
+function manifestIdentity(m: Map<string, string>, fileName: string, nativeImage: ReadonlyMap<string, ReadonlySet<string>> = new Map()): { name: string; version: string; group: string; source: string } {
   const fromFile = parseArchiveFileName(fileName);
   const title = m.get('Implementation-Title')?.trim();
   const vendorId = m.get('Implementation-Vendor-Id')?.trim() ?? '';
@@ -207,6 +209,10 @@ function manifestIdentity(m: Map<string, string>, fileName: string): { name: str
   const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || '';
   const version = archiveVersion(mver.trim(), fromFile.version);
   let group = vendorId;
+  // GraalVM's per-artifact configuration directory, META-INF/native-image/<groupId>/<artifactId>/, names
+  // the group outright (tomcat-embed-websocket's symbolic name `org.apache.tomcat-embed-websocket` does not)
+  const nativeGroups = nativeImage.get(name.toLowerCase());
+  if (group === '' && nativeGroups?.size === 1) group = [...nativeGroups][0]!;
   if (group === '' && named?.group) group = named.group;
   if (group === '' && SELF_GROUPED.has(name)) group = name;
   if (group === '' && sym && sym.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = sym.slice(0, sym.length - name.length - 1);
@@ -295,8 +301,16 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
     const poms: PomProperties[] = [];
     let manifest = new Map<string, string>();
     const nested: ZipEntry[] = [];
+    // META-INF/native-image/<group>/<artifact>/…: artifact (lower case) → groups
+    const nativeImage = new Map<string, Set<string>>();
     for (const e of listed.entries) {
       const name = e.fileName;
+      const ni = /^META-INF\/native-image\/([A-Za-z0-9_][\w.-]*)\/([A-Za-z0-9_][\w.-]*)\//.exec(name);
+      if (ni && ni[1]!.includes('.')) {
+        const groups = nativeImage.get(ni[2]!.toLowerCase()) ?? new Set<string>();
+        groups.add(ni[1]!);
+        nativeImage.set(ni[2]!.toLowerCase(), groups);
+      }
       if (name.endsWith('/')) continue;
       // any pom.properties, as syft and trivy read them (shaded jars do not always keep META-INF/maven/<g>/<a>/)
       const isPom = name === 'pom.properties' || name.endsWith('/pom.properties');
@@ -351,7 +365,7 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
         metadata: { identitySource: 'pom.properties', pomProperties: self.path, ...(manifestMeta ? { manifest: manifestMeta } : {}) },
       });
     } else {
-      const id = manifestIdentity(manifest, fileName);
+      const id = manifestIdentity(manifest, fileName, nativeImage);
       // A container that says nothing about its own version yields only what it holds: a fat jar whose
       // pom.properties all describe embedded artifacts, a war/ear of jars (`app.war` with a bare manifest).
       if (id.version !== '' || (poms.length === 0 && nested.length === 0)) {

@@ -95,6 +95,28 @@ describe('java-archive-cataloger', () => {
     expect(r.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['log4j@1.2.17 pkg:maven/log4j/log4j@1.2.17']);
   });
 
+  it("group from GraalVM's META-INF/native-image/<group>/<artifact>/ when the manifest names no vendor id (tomcat-embed-websocket); not when two groups hold the artifact", async () => {
+    const manifest = 'Manifest-Version: 1.0\r\nBundle-SymbolicName: org.apache.tomcat-embed-websocket\r\nBundle-Version: 9.0.65\r\nImplementation-Version: 9.0.65\r\n';
+    const tomcat = await makeZip([
+      { name: 'META-INF/native-image/org.apache.tomcat.embed/tomcat-embed-websocket/native-image.properties', data: 'Args = x\n' },
+      { name: 'META-INF/native-image/io.netty/netty-common/native-image.properties', data: 'Args = y\n' },
+      { name: 'META-INF/MANIFEST.MF', data: manifest },
+    ]);
+    const twice = await makeZip([
+      { name: 'META-INF/native-image/org.apache.tomcat.embed/tomcat-embed-websocket/a.json', data: '{}' },
+      { name: 'META-INF/native-image/org.example/tomcat-embed-websocket/b.json', data: '{}' },
+      { name: 'META-INF/MANIFEST.MF', data: manifest },
+    ]);
+    const r = await catalogFiles([javaArchiveCataloger], [
+      { path: '/app/test.jar', content: tomcat },
+      { path: '/other/test.jar', content: twice },
+    ]);
+    expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.purl}`).sort()).toEqual([
+      '/app/test.jar pkg:maven/org.apache.tomcat.embed/tomcat-embed-websocket@9.0.65',
+      '/other/test.jar pkg:maven/org.apache/tomcat-embed-websocket@9.0.65',
+    ]);
+  });
+
   it('nesting deeper than the limit: incomplete, naming the archive; keeps the levels it read', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('deep.jar')]);
     const levels = r.packages.map((p) => Number(p.version)).sort((a, b) => a - b);
