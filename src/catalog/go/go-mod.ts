@@ -4,6 +4,11 @@
  * never selected: https://go.dev/ref/mod#go-mod-file-exclude). The `h1:` hashes come from the go.sum
  * beside it, read through ctx.read. The module itself (the `module` line) is reported without a version,
  * marked `project: root`; it depends on the requirements that are not `// indirect`.
+ * A go.mod older than Go 1.17 (or without a `go` line, which Go reads as 1.16) does not list the indirect
+ * requirements (https://go.dev/ref/mod#go-mod-file-go): the modules its go.sum names and it does not
+ * require are added as indirect, at the last version go.sum lists (go.sum is sorted, so the highest:
+ * the one minimal version selection picks), marked `fromGoSum`, as trivy merges them. A go.sum with no
+ * go.mod beside it is read the same way on its own.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -83,6 +88,56 @@ export function parseGoSum(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The modules a go.sum names, each at the last version it lists (`/go.mod`-only lines count: the module
+ * is in the module graph), in file order; `bad` counts non-empty lines that are not `path version hash`.
+ */
+export function goSumModules(text: string): { modules: Map<string, string>; bad: number } {
+  const modules = new Map<string, string>();
+  let bad = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length === 1 && f[0] === '') continue;
+    if (f.length !== 3 || !/^v\d/.test(f[1]!)) {
+      bad++;
+      continue;
+    }
+    const version = f[1]!.replace(/\/go\.mod$/, '');
+    modules.delete(f[0]!); // keep file order of the last version
+    modules.set(f[0]!, version);
+  }
+  return { modules, bad };
+}
+
+/** True for a `go` directive older than 1.17 (or none: Go reads a go.mod without one as go 1.16). */
+function beforeGo117(goVersion: string | undefined): boolean {
+  if (goVersion === undefined) return true;
+  const m = /^(\d+)\.(\d+)/.exec(goVersion);
+  return m !== null && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 17));
+}
+
+function goSumPackages(text: string, skip: ReadonlySet<string>, file: CatalogFile, ctx: CatalogContext, sumPath: string): Package[] {
+  const { modules, bad } = goSumModules(text);
+  if (bad > 0) ctx.incomplete(`${bad} go.sum line(s) are not "module version hash"; not read`, { ...file.location, path: sumPath });
+  const sums = parseGoSum(text);
+  const out: Package[] = [];
+  for (const [path, version] of modules) {
+    if (skip.has(path)) continue;
+    const metadata: Record<string, unknown> = { indirect: true, fromGoSum: true };
+    const sum = sums.get(`${path}@${version}`);
+    if (sum) metadata.h1Digest = sum;
+    out.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: { ...file.location, path: sumPath }, foundBy: 'go-mod-cataloger', metadata }));
+  }
+  return out;
+}
+
+/** A go.sum read on its own, only when no go.mod is beside it (else the go.mod's parser reads it). */
+export async function parseLoneGoSum(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  const mod = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.mod`) : undefined;
+  if (mod !== undefined) return { packages: [] };
+  return { packages: goSumPackages(textOf(file.contents), new Set(), file, ctx, file.location.path) };
+}
+
 export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   const mod = parseGoModText(textOf(file.contents));
   if (!mod.module) ctx.warn('go.mod without a module line', file.location);
@@ -109,6 +164,12 @@ export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promis
     const sum = sums.get(`${path}@${version}`);
     if (sum) metadata.h1Digest = sum;
     packages.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: file.location, foundBy: 'go-mod-cataloger', metadata }));
+  }
+  if (sumBytes && beforeGo117(mod.goVersion)) {
+    const required = new Set(packages.map((p) => p.name));
+    for (const r of mod.requires) required.add(r.path);
+    if (mod.module) required.add(mod.module);
+    packages.push(...goSumPackages(textOf(sumBytes), required, file, ctx, `${dirOf(file.location.path)}/go.sum`));
   }
   const relationships: Relationship[] = [];
   if (mod.module) {
