@@ -25,13 +25,19 @@ function unquote(s: string): string {
   return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s.startsWith('`') && s.endsWith('`') ? s.slice(1, -1) : s;
 }
 
+/** The directives of go.mod (https://go.dev/ref/mod#go-mod-file-grammar); the go command rejects any other. */
+const DIRECTIVES = new Set(['module', 'go', 'toolchain', 'godebug', 'require', 'exclude', 'replace', 'retract', 'tool', 'ignore']);
+
 export function parseGoModText(text: string): {
   module?: string;
   goVersion?: string;
   requires: Require[];
   replaces: Map<string, { from?: string; path: string; version: string }>;
   excludes: Set<string>;
+  /** Directives the go command does not know (`ruire (`): what they hold is not read. */
+  unknown: string[];
 } {
+  const unknown: string[] = [];
   const requires: Require[] = [];
   const excludes = new Set<string>();
   const replaces = new Map<string, { from?: string; path: string; version: string }>();
@@ -51,7 +57,11 @@ export function parseGoModText(text: string): {
       continue;
     }
     const m = /^(\w+)\s*(\()?\s*(.*)$/.exec(line);
-    if (!m) continue;
+    if (!m || !DIRECTIVES.has(m[1]!)) {
+      if (unknown.length < 10) unknown.push((m?.[1] ?? line).slice(0, 40));
+      if (m?.[2]) block = m[1]!;
+      continue;
+    }
     if (m[2]) {
       block = m[1]!;
       if (m[3]) handle(block, m[3], indirect);
@@ -75,7 +85,7 @@ export function parseGoModText(text: string): {
       replaces.set(fromVersion ? `${from}@${fromVersion}` : from, { path, version: f[arrow + 2] ?? '' });
     }
   }
-  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces, excludes };
+  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces, excludes, unknown };
 }
 
 /** go.sum lines `path version h1:...` (the `/go.mod` lines are skipped). */
@@ -141,6 +151,7 @@ export async function parseLoneGoSum(file: CatalogFile, ctx: CatalogContext): Pr
 export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   const mod = parseGoModText(textOf(file.contents));
   if (!mod.module) ctx.warn('go.mod without a module line', file.location);
+  if (mod.unknown.length > 0) ctx.incomplete(`go.mod has lines the go command rejects (unknown directive ${mod.unknown.map((u) => JSON.stringify(u)).join(', ')}); what they hold is not read`, file.location);
   const sumBytes = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.sum`) : undefined;
   const sums = sumBytes ? parseGoSum(textOf(sumBytes)) : new Map<string, string>();
   const packages: Package[] = [];

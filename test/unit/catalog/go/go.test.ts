@@ -253,4 +253,11 @@ describe('go-mod-cataloger', () => {
       { numRuns: 200 },
     );
   });
+
+  it("a directive the go command rejects (syft's corrupt go.mod: `ruire (`) makes the file incomplete; the rest is read", async () => {
+    const text = 'module github.com/anchore/syft\n\ngo 1.18\n\nruire (\n\tgithub.com/CycloneDX/cyclonedx-go v0.7.0\n)\n\nrequire github.com/acarl005/stripansi v0.0.0-20180116102854-5a71ef0e047d\ntoolchain go1.22.1\ngodebug default=go1.21\n';
+    const r = await catalogFiles([goModCataloger], [{ path: '/src/go.mod', content: Buffer.from(text) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['github.com/acarl005/stripansi@v0.0.0-20180116102854-5a71ef0e047d', 'github.com/anchore/syft@']);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['go.mod has lines the go command rejects (unknown directive "ruire"); what they hold is not read']);
+  });
 });
