@@ -4,6 +4,11 @@
  * never selected: https://go.dev/ref/mod#go-mod-file-exclude). The `h1:` hashes come from the go.sum
  * beside it, read through ctx.read. The module itself (the `module` line) is reported without a version,
  * marked `project: root`; it depends on the requirements that are not `// indirect`.
+ * A go.mod older than Go 1.17 (or without a `go` line, which Go reads as 1.16) does not list the indirect
+ * requirements (https://go.dev/ref/mod#go-mod-file-go): the modules its go.sum names and it does not
+ * require are added as indirect, at the last version go.sum lists (go.sum is sorted, so the highest:
+ * the one minimal version selection picks), marked `fromGoSum`, as trivy merges them. A go.sum with no
+ * go.mod beside it is read the same way on its own.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -20,13 +25,19 @@ function unquote(s: string): string {
   return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s.startsWith('`') && s.endsWith('`') ? s.slice(1, -1) : s;
 }
 
+/** The directives of go.mod (https://go.dev/ref/mod#go-mod-file-grammar); the go command rejects any other. */
+const DIRECTIVES = new Set(['module', 'go', 'toolchain', 'godebug', 'require', 'exclude', 'replace', 'retract', 'tool', 'ignore']);
+
 export function parseGoModText(text: string): {
   module?: string;
   goVersion?: string;
   requires: Require[];
   replaces: Map<string, { from?: string; path: string; version: string }>;
   excludes: Set<string>;
+  /** Directives the go command does not know (`ruire (`): what they hold is not read. */
+  unknown: string[];
 } {
+  const unknown: string[] = [];
   const requires: Require[] = [];
   const excludes = new Set<string>();
   const replaces = new Map<string, { from?: string; path: string; version: string }>();
@@ -46,7 +57,11 @@ export function parseGoModText(text: string): {
       continue;
     }
     const m = /^(\w+)\s*(\()?\s*(.*)$/.exec(line);
-    if (!m) continue;
+    if (!m || !DIRECTIVES.has(m[1]!)) {
+      if (unknown.length < 10) unknown.push((m?.[1] ?? line).slice(0, 40));
+      if (m?.[2]) block = m[1]!;
+      continue;
+    }
     if (m[2]) {
       block = m[1]!;
       if (m[3]) handle(block, m[3], indirect);
@@ -70,7 +85,7 @@ export function parseGoModText(text: string): {
       replaces.set(fromVersion ? `${from}@${fromVersion}` : from, { path, version: f[arrow + 2] ?? '' });
     }
   }
-  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces, excludes };
+  return { ...(module ? { module } : {}), ...(goVersion ? { goVersion } : {}), requires, replaces, excludes, unknown };
 }
 
 /** go.sum lines `path version h1:...` (the `/go.mod` lines are skipped). */
@@ -83,9 +98,60 @@ export function parseGoSum(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The modules a go.sum names, each at the last version it lists (`/go.mod`-only lines count: the module
+ * is in the module graph), in file order; `bad` counts non-empty lines that are not `path version hash`.
+ */
+export function goSumModules(text: string): { modules: Map<string, string>; bad: number } {
+  const modules = new Map<string, string>();
+  let bad = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length === 1 && f[0] === '') continue;
+    if (f.length !== 3 || !/^v\d/.test(f[1]!)) {
+      bad++;
+      continue;
+    }
+    const version = f[1]!.replace(/\/go\.mod$/, '');
+    modules.delete(f[0]!); // keep file order of the last version
+    modules.set(f[0]!, version);
+  }
+  return { modules, bad };
+}
+
+/** True for a `go` directive older than 1.17 (or none: Go reads a go.mod without one as go 1.16). */
+function beforeGo117(goVersion: string | undefined): boolean {
+  if (goVersion === undefined) return true;
+  const m = /^(\d+)\.(\d+)/.exec(goVersion);
+  return m !== null && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 17));
+}
+
+function goSumPackages(text: string, skip: ReadonlySet<string>, file: CatalogFile, ctx: CatalogContext, sumPath: string): Package[] {
+  const { modules, bad } = goSumModules(text);
+  if (bad > 0) ctx.incomplete(`${bad} go.sum line(s) are not "module version hash"; not read`, { ...file.location, path: sumPath });
+  const sums = parseGoSum(text);
+  const out: Package[] = [];
+  for (const [path, version] of modules) {
+    if (skip.has(path)) continue;
+    const metadata: Record<string, unknown> = { indirect: true, fromGoSum: true };
+    const sum = sums.get(`${path}@${version}`);
+    if (sum) metadata.h1Digest = sum;
+    out.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: { ...file.location, path: sumPath }, foundBy: 'go-mod-cataloger', metadata }));
+  }
+  return out;
+}
+
+/** A go.sum read on its own, only when no go.mod is beside it (else the go.mod's parser reads it). */
+export async function parseLoneGoSum(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  const mod = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.mod`) : undefined;
+  if (mod !== undefined) return { packages: [] };
+  return { packages: goSumPackages(textOf(file.contents), new Set(), file, ctx, file.location.path) };
+}
+
 export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   const mod = parseGoModText(textOf(file.contents));
   if (!mod.module) ctx.warn('go.mod without a module line', file.location);
+  if (mod.unknown.length > 0) ctx.incomplete(`go.mod has lines the go command rejects (unknown directive ${mod.unknown.map((u) => JSON.stringify(u)).join(', ')}); what they hold is not read`, file.location);
   const sumBytes = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.sum`) : undefined;
   const sums = sumBytes ? parseGoSum(textOf(sumBytes)) : new Map<string, string>();
   const packages: Package[] = [];
@@ -109,6 +175,12 @@ export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promis
     const sum = sums.get(`${path}@${version}`);
     if (sum) metadata.h1Digest = sum;
     packages.push(langPackage({ name: path, version, type: 'go-module', purl: golangPurl(path, version), location: file.location, foundBy: 'go-mod-cataloger', metadata }));
+  }
+  if (sumBytes && beforeGo117(mod.goVersion)) {
+    const required = new Set(packages.map((p) => p.name));
+    for (const r of mod.requires) required.add(r.path);
+    if (mod.module) required.add(mod.module);
+    packages.push(...goSumPackages(textOf(sumBytes), required, file, ctx, `${dirOf(file.location.path)}/go.sum`));
   }
   const relationships: Relationship[] = [];
   if (mod.module) {

@@ -13,7 +13,9 @@
  *     package and gets the archive's SHA-1; the others are marked `metadata.embedded: true` and are
  *     `contains` children of it.
  *  2. with no pom.properties describing the archive: MANIFEST.MF (Implementation-*, Bundle-*, continuation
- *     lines joined), then the file name (`name-1.2.3.jar`).
+ *     lines joined), then the file name (`name-1.2.3.jar`); the group from Implementation-Vendor-Id, else
+ *     GraalVM's `META-INF/native-image/<group>/<artifact>/` when one group holds that artifact, else the
+ *     symbolic or module name.
  * Bounds (ctx.limits): nesting depth, per-entry size, total bytes inflated per top-level archive and
  * the compression ratio of every entry we inflate; each hit is a warning naming the archive entry.
  */
@@ -25,6 +27,7 @@ import { baseOf, langPackage } from '../lang-common.js';
 import { listEntries, MAX_ZIP_ENTRIES as MAX_ENTRIES, openZip, readEntry, type ZipEntry, type ZipFile } from '../zip.js';
 import { parseManifestSections } from './manifest.js';
 import { parsePomProperties, type PomProperties } from './pom-properties.js';
+import { readPom } from './pom-xml.js';
 
 export const JAVA_ARCHIVE_EXTENSIONS = ['.jar', '.war', '.ear', '.par', '.sar', '.nar', '.jpi', '.hpi', '.kar', '.far', '.lpkg', '.rar', '.zap'] as const;
 /** Extensions other formats use as well: without a zip signature such a file is not a Java archive. */
@@ -165,8 +168,15 @@ function archiveVersion(manifestVersion: string, fileVersion: string): string {
  * say the same name more fully (`commons-lang3-3.12.0.jar` for `org.apache.commons.lang3`), never
  * instead of a name the manifest gives.
  */
-function manifestIdentity(m: Map<string, string>, fileName: string): { name: string; version: string; group: string; source: string } {
+function manifestIdentity(m: Map<string, string>, fileName: string, nativeImage: ReadonlyMap<string, ReadonlySet<string>> = new Map()): { name: string; version: string; group: string; source: string } {
   const fromFile = parseArchiveFileName(fileName);
+  // a Jenkins plugin's manifest (hpi/jpi): Short-Name, Plugin-Version, Group-Id (jenkins' maven-hpi-plugin)
+  const shortName = m.get('Short-Name')?.trim();
+  const pluginVersion = m.get('Plugin-Version')?.trim();
+  if (shortName && pluginVersion && /^[\w.-]+$/.test(shortName) && !/\s/.test(pluginVersion)) {
+    const g = m.get('Group-Id')?.trim();
+    return { name: shortName, version: pluginVersion, group: g && /^[\w.-]+$/.test(g) ? g : shortName, source: 'manifest' };
+  }
   const title = m.get('Implementation-Title')?.trim();
   const vendorId = m.get('Implementation-Vendor-Id')?.trim() ?? '';
   const sym = m.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
@@ -207,6 +217,10 @@ function manifestIdentity(m: Map<string, string>, fileName: string): { name: str
   const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || '';
   const version = archiveVersion(mver.trim(), fromFile.version);
   let group = vendorId;
+  // GraalVM's per-artifact configuration directory, META-INF/native-image/<groupId>/<artifactId>/, names
+  // the group outright (tomcat-embed-websocket's symbolic name `org.apache.tomcat-embed-websocket` does not)
+  const nativeGroups = nativeImage.get(name.toLowerCase());
+  if (group === '' && nativeGroups?.size === 1) group = [...nativeGroups][0]!;
   if (group === '' && named?.group) group = named.group;
   if (group === '' && SELF_GROUPED.has(name)) group = name;
   if (group === '' && sym && sym.toLowerCase().endsWith(`.${name.toLowerCase()}`)) group = sym.slice(0, sym.length - name.length - 1);
@@ -295,12 +309,22 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
     const poms: PomProperties[] = [];
     let manifest = new Map<string, string>();
     const nested: ZipEntry[] = [];
+    // META-INF/native-image/<group>/<artifact>/…: artifact (lower case) → groups
+    const nativeImage = new Map<string, Set<string>>();
+    const pomXmls: ZipEntry[] = [];
     for (const e of listed.entries) {
       const name = e.fileName;
+      const ni = /^META-INF\/native-image\/([A-Za-z0-9_][\w.-]*)\/([A-Za-z0-9_][\w.-]*)\//.exec(name);
+      if (ni && ni[1]!.includes('.')) {
+        const groups = nativeImage.get(ni[2]!.toLowerCase()) ?? new Set<string>();
+        groups.add(ni[1]!);
+        nativeImage.set(ni[2]!.toLowerCase(), groups);
+      }
       if (name.endsWith('/')) continue;
       // any pom.properties, as syft and trivy read them (shaded jars do not always keep META-INF/maven/<g>/<a>/)
       const isPom = name === 'pom.properties' || name.endsWith('/pom.properties');
       const isManifest = name.toUpperCase() === 'META-INF/MANIFEST.MF';
+      if (POM_XML.test(name)) pomXmls.push(e);
       if (isPom || isManifest) {
         if (e.uncompressedSize > MAX_METADATA_BYTES) {
           w.ctx.incomplete(`${name} is ${e.uncompressedSize} bytes, over ${MAX_METADATA_BYTES}; not read`, loc(w, display));
@@ -335,6 +359,16 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
     const candidates = poms.filter((p) => describesArchive(p, stem, manifest));
     if (candidates.length > 0) self = candidates.reduce((a, b) => (b.artifactId.length > a.artifactId.length ? b : a));
     else if (poms.length === 1) self = poms[0];
+    else {
+      // `multiple-matching-2.11.5.jar` holding multiple-matching-1, -2 and -3 at 2.11.5: the first (by path) whose
+      // artifactId extends the file name's and whose version is the file name's (as syft picks its main package)
+      const fromFile = parseArchiveFileName(fileName);
+      const prefixed = fromFile.version === '' ? [] : poms.filter((p) => p.version === fromFile.version && p.artifactId.toLowerCase().startsWith(`${fromFile.name.toLowerCase()}-`));
+      if (prefixed.length > 0) self = prefixed[0];
+    }
+    // no pom.properties at all: the one META-INF/maven/<g>/<a>/pom.xml (Gradle-published jars keep only that)
+    let fromPomXml: { groupId: string; artifactId: string; version: string; path: string } | undefined;
+    if (!self && poms.length === 0 && pomXmls.length === 1) fromPomXml = await readPomXmlIdentity(w, zip, pomXmls[0]!, display);
 
     let main: Package | undefined;
     if (self) {
@@ -350,8 +384,24 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
         hashes: { 'SHA-1': sha1 },
         metadata: { identitySource: 'pom.properties', pomProperties: self.path, ...(manifestMeta ? { manifest: manifestMeta } : {}) },
       });
+    } else if (fromPomXml) {
+      main = langPackage({
+        name: fromPomXml.artifactId,
+        version: fromPomXml.version,
+        type: 'java-archive',
+        purl: mavenPurl(fromPomXml.groupId, fromPomXml.artifactId, fromPomXml.version),
+        group: fromPomXml.groupId,
+        location: loc(w, display),
+        foundBy: CATALOGER,
+        licenses,
+        hashes: { 'SHA-1': sha1 },
+        metadata: { identitySource: 'pom.xml', pomXml: fromPomXml.path, ...(manifestMeta ? { manifest: manifestMeta } : {}) },
+      });
+    } else if (manifest.has('Weave-Classes')) {
+      // a New Relic agent instrumentation module (it weaves into the classes it names): no Maven artifact of its
+      // own, and its title names the library it instruments (spring-4.3.0), so syft reports none either
     } else {
-      const id = manifestIdentity(manifest, fileName);
+      const id = manifestIdentity(manifest, fileName, nativeImage);
       // A container that says nothing about its own version yields only what it holds: a fat jar whose
       // pom.properties all describe embedded artifacts, a war/ear of jars (`app.war` with a bare manifest).
       if (id.version !== '' || (poms.length === 0 && nested.length === 0)) {
@@ -425,6 +475,27 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
     return main;
   } finally {
     zip.close();
+  }
+}
+
+const POM_XML = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.xml$/;
+
+/** groupId, artifactId and version a jar's own pom.xml gives (parent's group/version when it names none); undefined when it names no plain version. */
+async function readPomXmlIdentity(w: Walk, zip: ZipFile, e: ZipEntry, display: string): Promise<{ groupId: string; artifactId: string; version: string; path: string } | undefined> {
+  if (e.uncompressedSize > MAX_METADATA_BYTES) {
+    w.ctx.incomplete(`${e.fileName} is ${e.uncompressedSize} bytes, over ${MAX_METADATA_BYTES}; not read`, loc(w, display));
+    return undefined;
+  }
+  try {
+    const pom = readPom(await readEntry(zip, e, MAX_METADATA_BYTES), e.fileName);
+    const groupId = pom.groupId ?? pom.parent?.groupId;
+    const version = pom.version ?? pom.parent?.version;
+    const plain = (v: string | undefined): v is string => v !== undefined && v !== '' && !/[$@\s[\](),]/.test(v);
+    if (!plain(groupId) || !plain(pom.artifactId) || !plain(version)) return undefined;
+    return { groupId, artifactId: pom.artifactId, version, path: e.fileName };
+  } catch (err) {
+    w.ctx.incomplete(`cannot read ${e.fileName} (${(err as Error).message})`, loc(w, display));
+    return undefined;
   }
 }
 

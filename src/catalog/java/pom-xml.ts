@@ -132,18 +132,26 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
   const props = new Map<string, string>();
   for (const p of [...chain].reverse()) for (const [k, v] of p.properties) props.set(k, v);
   const groupId = pom.groupId ?? pom.parent?.groupId;
-  const version = pom.version ?? pom.parent?.version;
-  const builtins: [string, string | undefined][] = [
+  // a pom without <version> inherits its parent's: the version that parent pom gives itself when it is here
+  // (`${revision}${changelist}`, resolved below), else what the <parent> reference names
+  const parentPom = chain[1];
+  const version = pom.version ?? (parentPom ? (parentPom.version ?? parentPom.parent?.version) : undefined) ?? pom.parent?.version;
+  // Maven resolves `project.*` / `pom.*` from the model before any <properties> entry of the same name
+  // (a `<project.version>` property does not change ${project.version}); plain `version` comes after them
+  const modelValues: [string, string | undefined][] = [
     ['project.groupId', groupId],
     ['project.artifactId', pom.artifactId],
     ['project.version', version],
     ['pom.groupId', groupId],
     ['pom.artifactId', pom.artifactId],
     ['pom.version', version],
-    ['version', version],
     ['project.parent.groupId', pom.parent?.groupId],
     ['project.parent.artifactId', pom.parent?.artifactId],
     ['project.parent.version', pom.parent?.version],
+  ];
+  for (const [k, v] of modelValues) if (v !== undefined) props.set(k, v);
+  const builtins: [string, string | undefined][] = [
+    ['version', version],
     ['parent.version', pom.parent?.version],
   ];
   for (const [k, v] of builtins) if (v !== undefined && !props.has(k)) props.set(k, v);

@@ -5,7 +5,7 @@ import { parseModInfo, readGoBuildInfo } from '../../../../src/catalog/go/buildi
 import { bufferSource, readElf, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { readExecutable } from '../../../../src/catalog/go/exe.js';
 import { goBinaryCataloger, goModCataloger } from '../../../../src/catalog/go/index.js';
-import { parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
+import { goSumModules, parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
 import { versionFromLdflags } from '../../../../src/catalog/go/ldflags.js';
 import { catalogFiles, find, fixture, generated, summarize } from '../lang-support.js';
 
@@ -207,5 +207,57 @@ describe('go-mod-cataloger', () => {
     // the main module depends on its direct requirements, not on the `// indirect` ones
     expect(r.relationships.filter((x) => x.from === main.id).map((x) => r.packages.find((p) => p.id === x.to)!.name).sort()).toEqual(r.packages.filter((p) => p !== main && p.metadata?.indirect !== true).map((p) => p.name).sort());
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/go-mod.txt');
+  });
+
+  it('before Go 1.17 (or with no go line) the go.sum modules go.mod does not require are added as indirect, at their last version; from Go 1.17 go.mod alone', async () => {
+    const sum = [
+      'github.com/BurntSushi/toml v0.3.1 h1:WXkYYl6Yr3qBf1K79EBnL4mak0OimBfB0XUf9Vl28OQ=',
+      'github.com/BurntSushi/toml v0.3.1/go.mod h1:xHWCNGjB5oqiDr8zfno3MHue2Ht5sIBksp03qcyfWMU=',
+      'github.com/davecgh/go-spew v1.1.0/go.mod h1:J7Y8YcW2NihsgmVo/mv3lAwl/skON4iLHjSsI+c5H38=',
+      'github.com/davecgh/go-spew v1.1.1/go.mod h1:J7Y8YcW2NihsgmVo/mv3lAwl/skON4iLHjSsI+c5H38=',
+      'github.com/aquasecurity/go-dep-parser v0.0.0-20230219131432-590b1dfb6edd h1:H9IR14rR3+Z13ZH7ay9bs2hHBL7WAqdEJLLr8nhx/Rs=',
+      '',
+    ].join('\n');
+    const mod = (go: string): string => `module github.com/org/repo\n\n${go}\nrequire github.com/aquasecurity/go-dep-parser v0.0.0-20211110174639-8257534ffed3\n\nreplace github.com/aquasecurity/go-dep-parser => github.com/aquasecurity/go-dep-parser v0.0.0-20230219131432-590b1dfb6edd\n`;
+    const r = await catalogFiles([goModCataloger], [
+      { path: '/a/go.mod', content: Buffer.from(mod('go 1.15\n')) },
+      { path: '/a/go.sum', content: Buffer.from(sum) },
+      { path: '/b/go.mod', content: Buffer.from(mod('')) },
+      { path: '/b/go.sum', content: Buffer.from(sum) },
+      { path: '/c/go.mod', content: Buffer.from(mod('go 1.17\n')) },
+      { path: '/c/go.sum', content: Buffer.from(sum) },
+    ]);
+    const at = (dir: string): string[] => r.packages.filter((p) => p.locations[0]!.path.startsWith(dir)).map((p) => `${p.name}@${p.version}${p.metadata?.fromGoSum === true ? ' (go.sum)' : ''}`).sort();
+    const merged = ['github.com/BurntSushi/toml@v0.3.1 (go.sum)', 'github.com/aquasecurity/go-dep-parser@v0.0.0-20230219131432-590b1dfb6edd', 'github.com/davecgh/go-spew@v1.1.1 (go.sum)', 'github.com/org/repo@'];
+    expect(at('/a/')).toEqual(merged);
+    expect(at('/b/')).toEqual(merged);
+    expect(at('/c/')).toEqual(['github.com/aquasecurity/go-dep-parser@v0.0.0-20230219131432-590b1dfb6edd', 'github.com/org/repo@']);
+    expect(find(r, 'github.com/BurntSushi/toml')[0]).toMatchObject({ purl: 'pkg:golang/github.com/BurntSushi/toml@v0.3.1', metadata: { indirect: true, h1Digest: 'h1:WXkYYl6Yr3qBf1K79EBnL4mak0OimBfB0XUf9Vl28OQ=' } });
+    expect(find(r, 'github.com/BurntSushi/toml')[0]!.locations[0]!.path).toBe('/a/go.sum');
+  });
+
+  it('a go.sum with no go.mod beside it: each module at the last version it lists; a line that is no sum entry is incomplete', async () => {
+    const r = await catalogFiles([goModCataloger], [
+      { path: '/lone/go.sum', content: Buffer.from('golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 h1:go1bK/D/BFZV2I8cIQd1NKEZ+0owSTG1fDTci4IqFcE=\n\ngopkg.in/yaml.v2 v2.2.1/go.mod h1:x\ngopkg.in/yaml.v2 v2.2.2/go.mod h1:y\nnot a sum line at all\n') },
+    ]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:golang/golang.org/x/xerrors@v0.0.0-20200804184101-5ec99f83aff1', 'pkg:golang/gopkg.in/yaml.v2@v2.2.2']);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['1 go.sum line(s) are not "module version hash"; not read']);
+  });
+
+  it('hostile go.sum text (fast-check): goSumModules never throws and names only modules the text lists', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const { modules } = goSumModules(text);
+        for (const [path] of modules) expect(text.includes(path)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a directive the go command rejects (syft's corrupt go.mod: `ruire (`) makes the file incomplete; the rest is read", async () => {
+    const text = 'module github.com/anchore/syft\n\ngo 1.18\n\nruire (\n\tgithub.com/CycloneDX/cyclonedx-go v0.7.0\n)\n\nrequire github.com/acarl005/stripansi v0.0.0-20180116102854-5a71ef0e047d\ntoolchain go1.22.1\ngodebug default=go1.21\n';
+    const r = await catalogFiles([goModCataloger], [{ path: '/src/go.mod', content: Buffer.from(text) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['github.com/acarl005/stripansi@v0.0.0-20180116102854-5a71ef0e047d', 'github.com/anchore/syft@']);
+    expect(r.incomplete.map((i) => i.reason)).toEqual(['go.mod has lines the go command rejects (unknown directive "ruire"); what they hold is not read']);
   });
 });

@@ -95,6 +95,65 @@ describe('java-archive-cataloger', () => {
     expect(r.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['log4j@1.2.17 pkg:maven/log4j/log4j@1.2.17']);
   });
 
+  it("group from GraalVM's META-INF/native-image/<group>/<artifact>/ when the manifest names no vendor id (tomcat-embed-websocket); not when two groups hold the artifact", async () => {
+    const manifest = 'Manifest-Version: 1.0\r\nBundle-SymbolicName: org.apache.tomcat-embed-websocket\r\nBundle-Version: 9.0.65\r\nImplementation-Version: 9.0.65\r\n';
+    const tomcat = await makeZip([
+      { name: 'META-INF/native-image/org.apache.tomcat.embed/tomcat-embed-websocket/native-image.properties', data: 'Args = x\n' },
+      { name: 'META-INF/native-image/io.netty/netty-common/native-image.properties', data: 'Args = y\n' },
+      { name: 'META-INF/MANIFEST.MF', data: manifest },
+    ]);
+    const twice = await makeZip([
+      { name: 'META-INF/native-image/org.apache.tomcat.embed/tomcat-embed-websocket/a.json', data: '{}' },
+      { name: 'META-INF/native-image/org.example/tomcat-embed-websocket/b.json', data: '{}' },
+      { name: 'META-INF/MANIFEST.MF', data: manifest },
+    ]);
+    const r = await catalogFiles([javaArchiveCataloger], [
+      { path: '/app/test.jar', content: tomcat },
+      { path: '/other/test.jar', content: twice },
+    ]);
+    expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.purl}`).sort()).toEqual([
+      '/app/test.jar pkg:maven/org.apache.tomcat.embed/tomcat-embed-websocket@9.0.65',
+      '/other/test.jar pkg:maven/org.apache/tomcat-embed-websocket@9.0.65',
+    ]);
+  });
+
+  it("syft's jar-metadata cases: the jar's own pom.xml when no pom.properties; Jenkins plugin manifests; the pom.properties whose artifact extends the file name at its version; New Relic weave modules are no package", async () => {
+    const pomXml = (g: string, a: string, v: string): string => `<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></project>`;
+    const props = (g: string, a: string, v: string): string => `groupId=${g}\nartifactId=${a}\nversion=${v}\n`;
+    const sbtNamed = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nBundle-SymbolicName: com.fasterxml.jackson.core.jackson-core\r\nImplementation-Version: 2.15.2\r\n' },
+      { name: 'META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.xml', data: pomXml('com.fasterxml.jackson.core', 'jackson-core', '2.15.2') },
+    ]);
+    const aop = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nAutomatic-Module-Name: io.micronaut.micronaut_aop\r\nImplementation-Version: 4.9.11\r\n' },
+      { name: 'META-INF/maven/io.micronaut/micronaut-aop/pom.xml', data: pomXml('io.micronaut', 'micronaut-aop', '${project.version}') },
+    ]);
+    const hpi = await makeZip([{ name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nGroup-Id: org.jenkins-ci.plugins\r\nShort-Name: gradle\r\nLong-Name: Gradle Plugin\r\nPlugin-Version: 2.11\r\n' }]);
+    const multi = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nCreated-By: Multi\r\n' },
+      ...[3, 1, 2].map((i) => ({ name: `META-INF/maven/org.multiple/multiple-matching-${i}/pom.properties`, data: props('org.multiple', `multiple-matching-${i}`, '2.11.5') })),
+    ]);
+    const weave = await makeZip([{ name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nImplementation-Title: com.newrelic.instrumentation.spring-4.3.0\r\nImplementation-Version: 1.0\r\nWeave-Classes: org/springframework/web/bind/annotation/GetMapping\r\n' }]);
+    const r = await catalogFiles([javaArchiveCataloger], [
+      { path: '/lib/com.fasterxml.jackson.core.jackson-core-2.15.2.jar', content: sbtNamed },
+      { path: '/lib/micronaut-aop-4.9.11.jar', content: aop },
+      { path: '/jenkins/plugins/gradle.hpi', content: hpi },
+      { path: '/lib/multiple-matching-2.11.5.jar', content: multi },
+      { path: '/newrelic/extensions/spring-instrumentation-4.3.0-1.0.jar', content: weave },
+    ]);
+    expect(r.packages.map((p) => `${p.purl}${p.metadata?.embedded === true ? ' (embedded)' : ''}`).sort()).toEqual([
+      'pkg:maven/com.fasterxml.jackson.core/jackson-core@2.15.2',
+      // ${project.version} in the pom.xml names no plain version: the manifest's identity instead
+      'pkg:maven/io.micronaut/micronaut_aop@4.9.11',
+      'pkg:maven/org.jenkins-ci.plugins/gradle@2.11',
+      'pkg:maven/org.multiple/multiple-matching-1@2.11.5',
+      'pkg:maven/org.multiple/multiple-matching-2@2.11.5 (embedded)',
+      'pkg:maven/org.multiple/multiple-matching-3@2.11.5 (embedded)',
+    ]);
+    expect(find(r, 'jackson-core')[0]!.metadata).toMatchObject({ identitySource: 'pom.xml', pomXml: 'META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.xml' });
+    expect([r.warnings, r.incomplete]).toEqual([[], []]);
+  });
+
   it('nesting deeper than the limit: incomplete, naming the archive; keeps the levels it read', async () => {
     const r = await catalogFiles([javaArchiveCataloger], [java('deep.jar')]);
     const levels = r.packages.map((p) => Number(p.version)).sort((a, b) => a - b);

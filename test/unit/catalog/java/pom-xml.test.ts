@@ -56,6 +56,28 @@ describe('java-pom-cataloger', () => {
     expect(r.incomplete).toEqual([]);
   });
 
+  it("${project.*} is the model's value, not a <properties> entry of that name; a pom without <version> inherits the version its parent pom gives itself (trivy's parent-child-properties, parent-dependencies)", async () => {
+    const parentA = '<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>parent</artifactId><version>4.0.3</version><packaging>pom</packaging></project>';
+    const childA = `<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><artifactId>child</artifactId><version>1.2.3</version>
+      <parent><groupId>com.example</groupId><artifactId>parent</artifactId><version>4.0.3</version><relativePath>./parent</relativePath></parent>
+      <properties><project.parent.version>1.1.1</project.parent.version><project.version>2.3.4</project.version></properties>
+      <dependencies>${dep('org.example', 'example-dependency', '${project.version}')}${dep('org.example', 'example-api3', '${project.parent.version}')}</dependencies></project>`;
+    const parentB = '<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>parent</artifactId><version>${revision}${changelist}</version><packaging>pom</packaging><properties><revision>1.0.0</revision><changelist>-SNAPSHOT</changelist></properties></project>';
+    const childB = `<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><artifactId>child</artifactId>
+      <parent><groupId>com.example</groupId><artifactId>parent</artifactId><version>\${revision}-\${changelist}</version></parent>
+      <dependencies>${dep('org.example', 'uses-project-version', '${project.version}')}</dependencies></project>`;
+    const r = await catalogFiles([javaPomCataloger], [
+      { path: '/a/pom.xml', content: Buffer.from(childA) },
+      { path: '/a/parent/pom.xml', content: Buffer.from(parentA) },
+      { path: '/b/pom.xml', content: Buffer.from(parentB) },
+      { path: '/b/child/pom.xml', content: Buffer.from(childB) },
+    ]);
+    const at = (path: string): string[] => r.packages.filter((p) => p.locations[0]!.path === path).map(label).sort();
+    expect(at('/a/pom.xml')).toEqual(['pkg:maven/com.example/child@1.2.3', 'pkg:maven/org.example/example-api3@4.0.3', 'pkg:maven/org.example/example-dependency@1.2.3']);
+    expect(at('/b/child/pom.xml')).toEqual(['pkg:maven/com.example/child@1.0.0-SNAPSHOT', 'pkg:maven/org.example/uses-project-version@1.0.0-SNAPSHOT']);
+    expect(at('/b/pom.xml')).toEqual(['pkg:maven/com.example/parent@1.0.0-SNAPSHOT']);
+  });
+
   it('a parent at relativePath that is another project is not used; <relativePath/> skips the file system; parent loops stop', async () => {
     const parent = pom('<properties><v>2.0</v></properties>').toString().replace('<artifactId>app</artifactId>', '<artifactId>parent</artifactId>');
     const child = (rel: string): Buffer => pom(`<dependencies>${dep('x', 'y', '${v}')}</dependencies>`, `<parent><groupId>g</groupId><artifactId>parent</artifactId><version>1.0.0</version>${rel}</parent>`);
