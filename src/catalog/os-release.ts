@@ -3,8 +3,9 @@
  * https://www.freedesktop.org/software/systemd/man/os-release.html), and, when that is missing or has
  * no VERSION_ID (CentOS 6-era images, stripped images), the distro's own release file:
  * redhat-release and its siblings (RHEL, CentOS, Rocky, Alma, Oracle Linux, Fedora, Amazon Linux),
- * system-release-cpe, alpine-release, SuSE-release, photon-release, mariner-release and
- * azurelinux-release. Ids and versions follow what each family writes in its own os-release, so the
+ * system-release-cpe, alpine-release, SuSE-release, photon-release, mariner-release,
+ * azurelinux-release, Ubuntu's lsb-release and debian_version (distroless Debian images ship an
+ * os-release without VERSION_ID). Ids and versions follow what each family writes in its own os-release, so the
  * purl `distro` qualifier is the same whichever file it came from.
  */
 import type { LinuxRelease } from '../sbom/model.js';
@@ -28,6 +29,8 @@ export const RELEASE_FILE_PATHS = [
   '/etc/photon-release',
   '/etc/mariner-release',
   '/etc/azurelinux-release',
+  '/etc/lsb-release',
+  '/etc/debian_version',
 ] as const;
 
 /** Every file distro detection may read (a streaming source keeps their bytes). */
@@ -70,6 +73,7 @@ const RELEASE_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/^Oracle Linux/i, 'ol'],
   [/^Fedora/i, 'fedora'],
   [/^Amazon Linux/i, 'amzn'],
+  [/^Scientific Linux/i, 'scientific'],
 ];
 
 /** system-release-cpe vendors → os-release ID. */
@@ -81,6 +85,7 @@ const CPE_VENDORS: ReadonlyMap<string, string> = new Map([
   ['oracle', 'ol'],
   ['fedoraproject', 'fedora'],
   ['amazon', 'amzn'],
+  ['scientificlinux', 'scientific'],
 ]);
 
 /**
@@ -104,6 +109,16 @@ export function parseReleaseFile(path: string, text: string): LinuxRelease | und
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'alpine-release') {
     return /^\d+\.\d+/.test(line) ? { id: 'alpine', versionId: line } : undefined;
+  }
+  if (name === 'debian_version') {
+    // "12.5", "10.8", "6.0.10": Debian's os-release VERSION_ID is the major release; "trixie/sid" names none
+    return /^\d+(\.\d+)*$/.test(line) ? { id: 'debian', versionId: line.split('.')[0]! } : undefined;
+  }
+  if (name === 'lsb-release') {
+    // DISTRIB_ID=Ubuntu / DISTRIB_RELEASE=18.04: Ubuntu's only (other distros' DISTRIB_IDs are no os-release IDs)
+    const id = /^DISTRIB_ID=["']?([^"'\n]*)/m.exec(text)?.[1]?.trim();
+    const version = /^DISTRIB_RELEASE=["']?(\d+\.\d+)["']?\s*$/m.exec(text)?.[1];
+    return id?.toLowerCase() === 'ubuntu' && version !== undefined ? { id: 'ubuntu', versionId: version } : undefined;
   }
   if (name === 'system-release-cpe') {
     // cpe:/o:centos:linux:6:GA, cpe:/o:redhat:enterprise_linux:7.9:GA:server, cpe:2.3:o:amazon:amazon_linux:2

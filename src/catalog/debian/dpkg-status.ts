@@ -1,7 +1,7 @@
 /**
  * dpkg's database of installed packages (deb-control(5) stanzas; dpkg(1) "INFORMATION ABOUT
  * PACKAGES"): /var/lib/dpkg/status, or one file per package in distroless images'
- * /var/lib/dpkg/status.d/; and opkg's (OpenWrt, Yocto), the same stanzas in /usr/lib/opkg/status
+ * /var/lib/dpkg/status.d/ (the same under /usr/lib/dpkg in some minimal images); and opkg's (OpenWrt, Yocto), the same stanzas in /usr/lib/opkg/status
  * or /var/lib/opkg/status with the licence inline (`License:`). Licences come from
  * /usr/share/doc/<pkg>/copyright when it is machine-readable (DEP-5).
  */
@@ -18,6 +18,10 @@ export const DPKG_COPYRIGHT_GLOB = '/usr/share/doc/*/copyright';
 export const DPKG_FILE_LIST_GLOB = '/var/lib/dpkg/info/*.list';
 /** The checksums of each package's regular files: its file list when an image dropped the `.list` files. */
 export const DPKG_MD5SUMS_GLOB = '/var/lib/dpkg/info/*.md5sums';
+/** dpkg's database where some minimal images keep it (/usr/lib/dpkg: syft reads any `lib/dpkg/status`). */
+export const DPKG_USR_GLOBS = ['/usr/lib/dpkg/status', '/usr/lib/dpkg/status.d/*'];
+/** Its info files, beside it. */
+export const DPKG_USR_INFO_GLOBS = ['/usr/lib/dpkg/info/*.list', '/usr/lib/dpkg/info/*.md5sums'];
 /** opkg's status files (OpenWrt keeps them under /usr/lib, Yocto and older OpenWrt under /var/lib). */
 export const OPKG_STATUS_GLOBS = ['/usr/lib/opkg/status', '/var/lib/opkg/status'];
 /** opkg's per-package file lists, beside the status file (`info/<pkg>.list`). */
@@ -119,8 +123,8 @@ function isInstalled(status: string | undefined): boolean {
  */
 async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ctx: CatalogContext): Promise<string[] | undefined> {
   if (ctx.read === undefined) return undefined;
-  const distroless = statusPath.startsWith('/var/lib/dpkg/status.d/');
-  const info = isOpkg(statusPath) ? statusPath.replace(/status$/, 'info') : '/var/lib/dpkg/info';
+  const distroless = /^\/(?:var|usr)\/lib\/dpkg\/status\.d\//.test(statusPath);
+  const info = isOpkg(statusPath) || statusPath === '/usr/lib/dpkg/status' ? statusPath.replace(/status$/, 'info') : '/var/lib/dpkg/info';
   // `.list` (every path, directories included) first; `.md5sums` (regular files only, relative) when an
   // image kept only those (trivy reads md5sums alone)
   const names = [name, ...(arch !== '' ? [`${name}:${arch}`] : [])];

@@ -1,4 +1,5 @@
 import { defineCataloger } from '../cataloger.js';
+import { BOTTLEROCKET_INVENTORY_GLOBS, parseBottlerocketInventory } from './bottlerocket.js';
 import { parseRpmManifest, RPM_MANIFEST_GLOB } from './manifest.js';
 import { parseRpmDb } from './rpmdb.js';
 
@@ -7,7 +8,8 @@ import { parseRpmDb } from './rpmdb.js';
  * /usr/share/rpm, in
  * any of its three back ends: SQLite (`rpmdb.sqlite`), BerkeleyDB hash (`Packages`) and ndb
  * (`Packages.db`), told apart by their content; and the rpm manifest that CBL-Mariner / Azure Linux
- * distroless images carry instead of a database (`/var/lib/rpmmanifest/container-manifest-2`).
+ * distroless images carry instead of a database (`/var/lib/rpmmanifest/container-manifest-2`); and
+ * Bottlerocket's application inventory (the RPMs its image was built from).
  */
 export const rpmDbCataloger = defineCataloger({
   name: 'rpm-db-cataloger',
@@ -31,5 +33,6 @@ export const rpmDbCataloger = defineCataloger({
       parse: parseRpmDb,
     },
     { globs: [RPM_MANIFEST_GLOB], usesDistro: true, parse: parseRpmManifest },
+    { globs: BOTTLEROCKET_INVENTORY_GLOBS, usesDistro: true, parse: parseBottlerocketInventory },
   ],
 });

@@ -2,7 +2,8 @@
  * The rpm manifest of CBL-Mariner / Azure Linux distroless images, `/var/lib/rpmmanifest/container-manifest-2`:
  * what the image build wrote with `rpm -qa --qf` in place of an rpm database, one package a line, ten
  * tab-separated fields: NAME, VERSION-RELEASE, INSTALLTIME, BUILDTIME, VENDOR, EPOCH ("(none)" when
- * the package has none), SIZE, ARCH, EPOCHNUM, SOURCERPM (syft's parseRpmManifest, trivy's rpmqa analyzer).
+ * the package has none, or always: some builders write it literally), SIZE, ARCH, EPOCHNUM (0 for none),
+ * SOURCERPM (syft's parseRpmManifest, trivy's rpmqa analyzer).
  */
 import type { Package } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -23,6 +24,9 @@ function manifestFields(line: string): { name: string; version: string; release:
   let epoch: number | undefined;
   if (epochField !== '(none)') {
     if (!/^\d{1,9}$/.test(epochNum)) return `epoch ${JSON.stringify(epochNum.slice(0, 20))} is not a number`;
+    epoch = Number(epochNum);
+  } else if (/^\d{1,9}$/.test(epochNum) && Number(epochNum) > 0) {
+    // Azure Linux's image builders write a literal "(none)" for EPOCH and the epoch in EPOCHNUM (as trivy reads it)
     epoch = Number(epochNum);
   }
   return {

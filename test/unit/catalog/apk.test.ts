@@ -32,6 +32,14 @@ describe('apk-db-cataloger', () => {
     await expect(stableJson(result)).toMatchFileSnapshot('__golden__/apk/installed.json');
   });
 
+  it('reads /usr/lib/apk/db/installed (apk-tools 3), once when /lib/apk links to it', async () => {
+    const db = Buffer.from('P:musl\nV:1.2.5-r0\nA:x86_64\no:musl\n\n');
+    for (const extra of [[], [{ path: '/lib/apk', linkTarget: '../usr/lib/apk' }]]) {
+      const r = await catalogRoot([apkDbCataloger], [{ path: '/usr/lib/apk/db/installed', content: db }, ...extra]);
+      expect(r.packages.map((p) => [p.purl, p.locations[0]!.path])).toEqual([['pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64', '/usr/lib/apk/db/installed']]);
+    }
+  });
+
   it('warns about records without name or version and keeps the rest', async () => {
     const result = await catalogRoot([apkDbCataloger], [{ path: '/lib/apk/db/installed', content: 'P:ok\nV:1-r0\n\nV:2\n\nP:nover\n' }]);
     expect(result.packages.map((p) => p.name)).toEqual(['ok']);

@@ -116,6 +116,23 @@ describe('dpkg-db-cataloger', () => {
     ]);
   });
 
+  it('reads the database under /usr/lib/dpkg too (status, status.d/*), with its info files there', async () => {
+    const result = await catalogRoot([dpkgDbCataloger], [
+      { path: '/usr/lib/dpkg/status', content: Buffer.from('Package: busybox\nStatus: install ok installed\nVersion: 1:1.36.1-9\nArchitecture: amd64\n') },
+      { path: '/usr/lib/dpkg/info/busybox.list', content: Buffer.from('/.\n/bin/busybox\n') },
+      { path: '/usr/lib/dpkg/status.d/tzdata', content: Buffer.from('Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n') },
+      { path: '/usr/lib/dpkg/status.d/tzdata.md5sums', content: Buffer.from('0123456789abcdef0123456789abcdef  usr/share/zoneinfo/UTC\n') },
+    ]);
+    expect(result.warnings).toEqual([]);
+    expect(result.packages.map((p) => [p.purl, p.locations[0]!.path])).toEqual([
+      ['pkg:deb/debian/busybox@1:1.36.1-9?arch=amd64', '/usr/lib/dpkg/status'],
+      ['pkg:deb/debian/tzdata@2024a-0+deb12u1?arch=all', '/usr/lib/dpkg/status.d/tzdata'],
+    ]);
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS, read: async (p) => (p === '/usr/lib/dpkg/info/busybox.list' ? Buffer.from('/.\n/bin/busybox\n') : undefined) };
+    const r = await parseDpkgStatus({ location: { path: '/usr/lib/dpkg/status' }, contents: Buffer.from('Package: busybox\nVersion: 1\n') }, ctx);
+    expect([...r.ownedFiles!.values()]).toEqual([['/bin/busybox']]);
+  });
+
   it('reports the files each package installed: <pkg>.list, else <pkg>:<arch>.list (Multi-Arch: same), CRLF-safe', async () => {
     const lists: Record<string, string> = {
       '/var/lib/dpkg/info/busybox.list': '/.\n/bin\n/bin/busybox\r\n/usr/share/doc/busybox\n',

@@ -83,6 +83,11 @@ describe('distro detection', () => {
     ['Photon 4', { '/etc/photon-release': 'VMware Photon OS 4.0\nPHOTON_BUILD_NUMBER=1526e30ba0\n' }, 'photon-4.0'],
     ['CBL-Mariner 2', { '/etc/mariner-release': 'CBL-Mariner 2.0.20240123\nMARINER_BUILD_NUMBER=rolling\n' }, 'mariner-2.0'],
     ['Azure Linux 3', { '/etc/azurelinux-release': 'Microsoft Azure Linux 3.0.20240727\nAZURELINUX_BUILD_NUMBER=rolling\n' }, 'azurelinux-3.0'],
+    ['Scientific Linux 7', { '/etc/redhat-release': 'Scientific Linux release 7.9 (Nitrogen)\n' }, 'scientific-7.9'],
+    ['Ubuntu 18.04 (lsb-release only)', { '/etc/lsb-release': 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=18.04\nDISTRIB_CODENAME=bionic\nDISTRIB_DESCRIPTION="Ubuntu 18.04.2 LTS"\n' }, 'ubuntu-18.04'],
+    ['Debian 9 (debian_version only)', { '/etc/debian_version': '9.8\n' }, 'debian-9'],
+    ['distroless Debian 10 (os-release without VERSION_ID, debian_version)', { '/etc/os-release': 'PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\n', '/etc/debian_version': '10.8\n' }, 'debian-10'],
+    ['Debian 13 (os-release VERSION_ID wins over the point release)', { '/etc/os-release': 'ID=debian\nVERSION_ID="13"\n', '/etc/debian_version': '13.5\n' }, 'debian-13'],
   ])('%s', async (_name, files, qualifier) => {
     expect(distroQualifier(await detect(files))).toBe(qualifier);
   });
@@ -98,7 +103,8 @@ describe('distro detection', () => {
   });
 
   it('nothing recognisable: no distro (never a guess)', async () => {
-    expect(await detect({ '/etc/redhat-release': 'Scientific Linux release 7.9 (Nitrogen)\n', '/etc/alpine-release': 'edge\n' })).toBeUndefined();
+    expect(await detect({ '/etc/redhat-release': 'Red Hat Linux release 6.2 (Zoot)\n', '/etc/alpine-release': 'edge\n', '/etc/debian_version': 'trixie/sid\n' })).toBeUndefined();
+    expect(await detect({ '/etc/lsb-release': 'DISTRIB_ID=LinuxMint\nDISTRIB_RELEASE=21.3\n' })).toBeUndefined();
     expect(parseReleaseFile('/etc/system-release-cpe', 'cpe:/o:someone:thing:1')).toBeUndefined();
     expect(parseReleaseFile('/etc/SuSE-release', 'SUSE Linux Enterprise Server 11 (x86_64)\n')).toBeUndefined();
     expect(parseReleaseFile('/etc/redhat-release', '')).toBeUndefined();

@@ -28,6 +28,18 @@ describe('rpm manifest (CBL-Mariner / Azure Linux distroless: /var/lib/rpmmanife
     expect(r.packages.find((p) => p.name === 'glibc')!.metadata).toMatchObject({ release: '2.cm2', size: 10855265, source: 'glibc' });
   });
 
+  it('takes the epoch from EPOCHNUM when EPOCH is a literal "(none)" (Azure Linux image builders), 0 as none', () => {
+    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
+    const text =
+      'ca-certificates-base\t3.0.0-8.azl3\t1748892790\t1735838940\tMicrosoft Corporation\t(none)\t130628\tnoarch\t1\tca-certificates-3.0.0-8.azl3.src.rpm\n' +
+      'glibc\t2.35-2.cm2\t1653816591\t1653628955\tMicrosoft Corporation\t(none)\t10855265\tx86_64\t0\tglibc-2.35-2.cm2.src.rpm\n';
+    const r = parseRpmManifest({ location: { path: '/var/lib/rpmmanifest/container-manifest-2' }, contents: Buffer.from(text) }, ctx);
+    expect(r.packages.map((p) => [p.version, p.purl])).toEqual([
+      ['1:3.0.0-8.azl3', 'pkg:rpm/redhat/ca-certificates-base@3.0.0-8.azl3?arch=noarch&epoch=1&upstream=ca-certificates-3.0.0-8.azl3.src.rpm'],
+      ['2.35-2.cm2', 'pkg:rpm/redhat/glibc@2.35-2.cm2?arch=x86_64&upstream=glibc-2.35-2.cm2.src.rpm'],
+    ]);
+  });
+
   it('a line that is not ten fields or whose version-release does not split is incomplete; the others are read; CRLF and no final newline are fine', () => {
     const incomplete: string[] = [];
     const ctx: CatalogContext = { warn: () => {}, incomplete: (m) => incomplete.push(m), limits: DEFAULT_LIMITS };
