@@ -73,15 +73,17 @@ describe('real-artefacts: custody sbom generate finds every artefact the truth l
     expect(shaded).toEqual(['pkg:maven/example.custody/shaded-app@1.0.0', 'pkg:maven/org.apache.commons/commons-lang3@3.11', 'pkg:maven/org.apache.commons/commons-text@1.9']);
   });
 
-  // Disagreement with the real syft 1.57.2, syft right (an open gap of custody's Java cataloger, recorded here
-  // so that the fix turns these into failures to delete): Spring's jars carry no pom.properties, and custody
-  // takes MANIFEST.MF's Implementation-Title as the group (`pkg:maven/spring-core/spring-core@6.2.12`), or,
-  // for micrometer's `Implementation-Title: io.micrometer#micrometer-commons;1.15.5`, as group and name; syft
-  // names them org.springframework/spring-core and io.micrometer/micrometer-commons (from the jar's package
-  // names and Automatic-Module-Name), which is what an advisory for them names.
-  it.fails('known gap, syft right: spring-core in the fat jar is org.springframework:spring-core', () => {
+  // spring-core carries no pom.properties and no Implementation-Vendor-Id: its group comes from GraalVM's
+  // META-INF/native-image/org.springframework/spring-core/ (c074728), as syft 1.57.2 names it (this was a
+  // known gap until then).
+  it('spring-core in the fat jar is org.springframework:spring-core, as syft names it', () => {
     expect(has('pkg:maven/org.springframework/spring-core@6.2.12', '/opt/apps/boot/boot-app-1.0.0.jar!/BOOT-INF/lib/spring-core-6.2.12.jar')).toBe(true);
   });
+  // Disagreement with the real syft 1.57.2, syft right (an open gap of custody's Java cataloger, recorded here
+  // so that the fix turns it into a failure to delete): for micrometer's
+  // `Implementation-Title: io.micrometer#micrometer-commons;1.15.5` custody takes the title as group and name;
+  // syft names it io.micrometer/micrometer-commons (from the jar's package names and Automatic-Module-Name),
+  // which is what an advisory for it names.
   it.fails('known gap, syft right: micrometer-commons in the fat jar is io.micrometer:micrometer-commons', () => {
     expect(has('pkg:maven/io.micrometer/micrometer-commons@1.15.5')).toBe(true);
   });
