@@ -4,6 +4,8 @@
  * project itself") at its `version` (empty when it has none, as an application's pubspec often does), with its
  * `pkg:pub` purl as syft writes it. Its dependencies are constraints, not versions: the packages they resolve to
  * come from `pubspec.lock`. A file that is not YAML, not a mapping, or without a `name` is incomplete.
+ * A pubspec in pub's cache (`<PUB_CACHE>/hosted/<host>/<name>-<version>/pubspec.yaml`, the directory named after
+ * the file's own name and version) is a downloaded package, not a project: reported without the project mark.
  */
 import { lazyRequire } from '../../core/lazy.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -16,6 +18,14 @@ const CATALOGER = 'dart-pubspec-cataloger';
 const MAX_BYTES = 4 * 1024 * 1024;
 /** pub's own package name rule. */
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Whether the pubspec sits in pub's cache as `hosted/<host>/<name>-<version>/pubspec.yaml`. */
+function inPubCache(path: string, name: string, version: string): boolean {
+  if (version === '') return false;
+  const parts = path.split('/');
+  const n = parts.length;
+  return n >= 4 && parts[n - 4] === 'hosted' && parts[n - 3] !== '' && parts[n - 2] === `${name}-${version}`;
+}
 
 export function parsePubspec(file: CatalogFile, ctx: CatalogContext): ParseResult {
   if (file.contents.length > MAX_BYTES) {
@@ -51,7 +61,7 @@ export function parsePubspec(file: CatalogFile, ctx: CatalogContext): ParseResul
         location: file.location,
         foundBy: CATALOGER,
         description: str(doc, 'description')?.trim(),
-        metadata: projectMetadata('root', metadata),
+        metadata: inPubCache(file.location.path, name, version) ? { ...metadata, pubCache: true } : projectMetadata('root', metadata),
       }),
     ],
   };

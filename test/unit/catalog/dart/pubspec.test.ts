@@ -34,6 +34,18 @@ describe('dart-pubspec-cataloger', () => {
     expect(r.incomplete.map((i) => i.path).sort()).toEqual(['/b/pubspec.yaml', '/c/pubspec.yaml', '/d/pubspec.yaml', '/e/pubspec.yaml']);
   });
 
+  it('a pubspec in pub\'s cache (hosted/<host>/<name>-<version>/) is a downloaded package, not the project', async () => {
+    const spec = Buffer.from('name: collection\nversion: 1.18.0\n');
+    const r = await catalogFiles([dartPubspecCataloger], [
+      { path: '/root/.pub-cache/hosted/pub.dev/collection-1.18.0/pubspec.yaml', content: spec },
+      // a directory not named after the file's own name and version stays a project
+      { path: '/src/hosted/pub.dev/other-1.0.0/pubspec.yaml', content: spec },
+    ]);
+    const byPath = new Map(r.packages.map((p) => [p.locations[0]?.path, p.metadata]));
+    expect(byPath.get('/root/.pub-cache/hosted/pub.dev/collection-1.18.0/pubspec.yaml')).toEqual({ pubCache: true });
+    expect(byPath.get('/src/hosted/pub.dev/other-1.0.0/pubspec.yaml')).toMatchObject({ project: 'root' });
+  });
+
   it('hostile input (fast-check): a result or a thrown Error', () => {
     const ctx = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
     const run = (s: string): void => {
