@@ -230,8 +230,10 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
   }
   if (unnamed.length > 0) ctx.incomplete(`pom.xml dependencies without a groupId and artifactId: ${list(unnamed)}`, file.location);
   const relationships: Relationship[] = [];
-  const rootGroup = resolve(groupId);
   const rootArtifact = resolve(pom.artifactId);
+  // a pom naming no groupId (none of its own, no <parent>) is still the project; its group is the
+  // artifact id, as syft writes it and as custody names a jar that gives no group
+  const rootGroup = groupId === undefined ? rootArtifact : resolve(groupId);
   if (rootGroup && rootArtifact && !rootGroup.includes('${') && !rootArtifact.includes('${')) {
     const rv = resolve(version);
     const rootVersion = rv && !rv.includes('${') ? rv : '';

@@ -53,6 +53,16 @@ describe('java-pom-cataloger', () => {
     expect(at('/r/parent-1/pom.xml')).toEqual(['pkg:maven/junit/junit@4.13.2 (dev)', 'pkg:maven/org.apache.commons/commons-collections4@4.3', 'pkg:maven/org.apache.commons/commons-text@1.12.0']);
     expect(at('/r/contains-child-1/pom.xml')).toEqual(['pkg:maven/my.org/child-one@1.3.6']);
     expect(at('/t/pom.xml')).toEqual(['pkg:maven/my.org/child-one@1.3.6', 'pkg:maven/my.org/child-two@2.1.90 (dev)']);
+    // contains-child-1 names no groupId and no parent: still the project, its artifact id as its group (as syft writes it);
+    // circular-1's ${artifactId} resolves to nothing, so it names no project
+    expect(projectOf(r).sort()).toEqual([
+      'pkg:maven/contains-child-one/contains-child-one@5',
+      'pkg:maven/my.org/child-one@1.3.6',
+      'pkg:maven/my.org/parent-one@3.11.0',
+      'pkg:maven/my.org/parent-two@13.7.8',
+      'pkg:maven/my.org/something',
+      'pkg:maven/my.other.group/transitive-top-level@99',
+    ]);
     expect(r.incomplete).toEqual([]);
   });
 
