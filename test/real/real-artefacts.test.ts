@@ -79,12 +79,9 @@ describe('real-artefacts: custody sbom generate finds every artefact the truth l
   it('spring-core in the fat jar is org.springframework:spring-core, as syft names it', () => {
     expect(has('pkg:maven/org.springframework/spring-core@6.2.12', '/opt/apps/boot/boot-app-1.0.0.jar!/BOOT-INF/lib/spring-core-6.2.12.jar')).toBe(true);
   });
-  // Disagreement with the real syft 1.57.2, syft right (an open gap of custody's Java cataloger, recorded here
-  // so that the fix turns it into a failure to delete): for micrometer's
-  // `Implementation-Title: io.micrometer#micrometer-commons;1.15.5` custody takes the title as group and name;
-  // syft names it io.micrometer/micrometer-commons (from the jar's package names and Automatic-Module-Name),
-  // which is what an advisory for it names.
-  it.fails('known gap, syft right: micrometer-commons in the fat jar is io.micrometer:micrometer-commons', () => {
+  // micrometer's `Implementation-Title: io.micrometer#micrometer-commons;1.15.5` is Ivy's module id, which
+  // custody reads as group and artifact, as syft 1.57.2 names it (a known gap until then).
+  it('micrometer-commons in the fat jar is io.micrometer:micrometer-commons, as syft names it', () => {
     expect(has('pkg:maven/io.micrometer/micrometer-commons@1.15.5')).toBe(true);
   });
 

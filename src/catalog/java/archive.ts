@@ -161,7 +161,8 @@ function archiveVersion(manifestVersion: string, fileVersion: string): string {
  * Identity from the manifest, then the file name (no pom.properties describes the archive). The
  * manifest names the artifact, in this order (syft's sources of names, `parse_java_manifest.go`):
  * the felix bundle plugin's `Bundle-SymbolicName` (`Created-By: Apache Maven Bundle Plugin`, unless
- * it is just the vendor id); `Implementation-Title` when it is one word; `Bundle-SymbolicName`; a
+ * it is just the vendor id); an Ivy module id as `Implementation-Title` (`group#artifact;version`, Gradle's
+ * nebula plugins) as group and artifact; `Implementation-Title` when it is one word; `Bundle-SymbolicName`; a
  * dotted `Automatic-Module-Name` (`group.artifact`; a one-word module name such as `okhttp3` is not
  * an artifact id); a one-word `Bundle-Name`. Multi-word titles and names (`Apache Commons Lang`) are
  * display names, not artifact ids. The file name is used only when the manifest names nothing, or to
@@ -178,6 +179,8 @@ function manifestIdentity(m: Map<string, string>, fileName: string, nativeImage:
     return { name: shortName, version: pluginVersion, group: g && /^[\w.-]+$/.test(g) ? g : shortName, source: 'manifest' };
   }
   const title = m.get('Implementation-Title')?.trim();
+  // Gradle's nebula plugins write Ivy's module revision id as the title: `io.micrometer#micrometer-commons;1.15.5`
+  const ivy = title === undefined ? null : /^([A-Za-z0-9_][\w.-]*)#([A-Za-z0-9_][\w.-]*);([^\s;#]+)$/.exec(title);
   const vendorId = m.get('Implementation-Vendor-Id')?.trim() ?? '';
   const sym = m.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
   const module = m.get('Automatic-Module-Name')?.trim();
@@ -194,7 +197,8 @@ function manifestIdentity(m: Map<string, string>, fileName: string, nativeImage:
     const i = sym.lastIndexOf('.');
     named = { name: sym.slice(i + 1), group: sym.slice(0, i) };
     shortened = true;
-  } else if (usable(title)) named = { name: title, group: '' };
+  } else if (ivy !== null) named = { name: ivy[2]!, group: ivy[1]! };
+  else if (usable(title)) named = { name: title, group: '' };
   else if (usable(sym)) {
     if (DOTTED.test(sym)) {
       dotted = sym;
@@ -214,7 +218,7 @@ function manifestIdentity(m: Map<string, string>, fileName: string, nativeImage:
     if (fromFile.name.toLowerCase() !== named.name.toLowerCase() && fileNameRefines(fromFile.name, named.name, dotted)) name = fromFile.name;
     else if (/^[a-z0-9][a-z0-9-]*$/.test(display) && display.endsWith(`-${named.name.toLowerCase()}`)) name = display;
   }
-  const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || '';
+  const mver = m.get('Implementation-Version') || m.get('Bundle-Version') || m.get('Specification-Version') || ivy?.[3] || '';
   const version = archiveVersion(mver.trim(), fromFile.version);
   let group = vendorId;
   // GraalVM's per-artifact configuration directory, META-INF/native-image/<groupId>/<artifactId>/, names

@@ -117,6 +117,20 @@ describe('java-archive-cataloger', () => {
     ]);
   });
 
+  it('an Ivy module id as Implementation-Title (`group#artifact;version`, Gradle nebula) is group and artifact, as syft names micrometer', async () => {
+    const nebula = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nImplementation-Title: io.micrometer#micrometer-commons;1.15.5\r\nImplementation-Version: 1.15.5\r\nBundle-SymbolicName: io.micrometer.micrometer-commons\r\n' },
+    ]);
+    const noVersion = await makeZip([{ name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nImplementation-Title: org.example#tool;2.0.1\r\n' }]);
+    const notIvy = await makeZip([{ name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\nImplementation-Title: a#b;c;d\r\nImplementation-Version: 3.0\r\n' }]);
+    const r = await catalogFiles([javaArchiveCataloger], [
+      { path: '/app/BOOT-INF/lib/micrometer-commons-1.15.5.jar', content: nebula },
+      { path: '/app/lib/whatever.jar', content: noVersion },
+      { path: '/app/lib/other-3.0.jar', content: notIvy },
+    ]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:maven/io.micrometer/micrometer-commons@1.15.5', 'pkg:maven/org.example/tool@2.0.1', 'pkg:maven/other/other@3.0']);
+  });
+
   it("syft's jar-metadata cases: the jar's own pom.xml when no pom.properties; Jenkins plugin manifests; the pom.properties whose artifact extends the file name at its version; New Relic weave modules are no package", async () => {
     const pomXml = (g: string, a: string, v: string): string => `<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></project>`;
     const props = (g: string, a: string, v: string): string => `groupId=${g}\nartifactId=${a}\nversion=${v}\n`;
@@ -231,7 +245,8 @@ describe('java-archive-cataloger', () => {
       'lang.jar': 'pkg:maven/org.apache.commons/lang3@3.12.0',
       // '%systemBundle' is a localisation key, not a name; the OSGi qualifier is the same release as 3.18.0
       'org.eclipse.osgi-3.18.0.jar': 'pkg:maven/org.eclipse/org.eclipse.osgi@3.18.0',
-      'micrometer-core-1.12.0.jar': 'pkg:maven/micrometer-core/micrometer-core@1.12.0',
+      // Implementation-Title 'io.micrometer#micrometer-core;1.12.0' is Ivy's module id (Gradle nebula): its Maven coordinates
+      'micrometer-core-1.12.0.jar': 'pkg:maven/io.micrometer/micrometer-core@1.12.0',
       'kotlin-stdlib-1.9.22.jar': 'pkg:maven/kotlin-stdlib/kotlin-stdlib@1.9.22',
       // multi-word Implementation-Title, renamed file: the module name group.artifact, never 'app'
       'app.jar': 'pkg:maven/com.example/billing@2.3.1',
