@@ -14,7 +14,7 @@
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, projectMetadata, str, textOf } from '../lang-common.js';
-import { npmPackage } from './common.js';
+import { npmPackage, reachable } from './common.js';
 
 const CATALOGER = 'npm-lock-cataloger';
 const PROD_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -147,19 +147,8 @@ export function parseBunLock(file: CatalogFile, ctx: CatalogContext): ParseResul
   const depsOf = (o: Record<string, unknown>, fields: readonly string[]): string[] =>
     fields.flatMap((f) => (isRecord(o[f]) ? Object.keys(o[f]) : []));
 
-  const reach = (roots: Entry[]): Set<Entry> => {
-    const seen = new Set<Entry>();
-    const todo = [...roots];
-    for (let e = todo.pop(); e; e = todo.pop()) {
-      if (seen.has(e)) continue;
-      seen.add(e);
-      for (const d of depsOf(e.meta, PROD_FIELDS)) {
-        const t = resolve(e.key, d);
-        if (t && !seen.has(t)) todo.push(t);
-      }
-    }
-    return seen;
-  };
+  const reach = (roots: Entry[]): Set<Entry> =>
+    reachable(roots, (e) => depsOf(e.meta, PROD_FIELDS).map((d) => resolve(e.key, d)).filter((t): t is Entry => t !== undefined));
   const rootsOf = (fields: readonly string[]): Entry[] => {
     const roots: Entry[] = [];
     for (const ws of Object.values(workspaces)) {

@@ -58,3 +58,15 @@ export function authorOf(pj: Record<string, unknown>): string | undefined {
   const n = str(a, 'name');
   return n;
 }
+
+/** Everything reachable from `roots` (included) by following `next`: the dev marking of the lock files. */
+export function reachable<T>(roots: Iterable<T>, next: (t: T) => Iterable<T>): Set<T> {
+  const seen = new Set<T>();
+  const todo = [...roots];
+  for (let t = todo.pop(); t !== undefined; t = todo.pop()) {
+    if (seen.has(t)) continue;
+    seen.add(t);
+    for (const n of next(t)) if (!seen.has(n)) todo.push(n);
+  }
+  return seen;
+}

@@ -17,7 +17,7 @@ import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, projectMetadata, str, textOf } from '../lang-common.js';
-import { npmPackage } from './common.js';
+import { npmPackage, reachable } from './common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -217,16 +217,7 @@ function readDocument(doc: Record<string, unknown>, index: number, file: Catalog
 
 /** Ids reachable from `roots` (included) over `edges`. */
 function reach(roots: readonly string[], edges: ReadonlyMap<string, readonly string[]>): Set<string> {
-  const seen = new Set<string>(roots);
-  const queue = [...roots];
-  while (queue.length > 0) {
-    for (const next of edges.get(queue.pop()!) ?? []) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(next);
-    }
-  }
-  return seen;
+  return reachable(roots, (id) => edges.get(id) ?? []);
 }
 
 export function parsePnpmLock(file: CatalogFile, ctx: CatalogContext): ParseResult {

@@ -18,7 +18,7 @@ import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, projectMetadata, str, textOf, type ProjectRole } from '../lang-common.js';
-import { npmPackage } from './common.js';
+import { npmPackage, reachable } from './common.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
@@ -357,16 +357,7 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests:
     // workspace member (berry lists the members' dependencies; a classic lock does not, so a classic
     // project with workspaces marks nothing dev)
     if (berry || manifest.workspaces === undefined) {
-      const reach = (roots: Package[]): Set<Package> => {
-        const seen = new Set<Package>();
-        const todo = [...roots];
-        for (let p = todo.pop(); p; p = todo.pop()) {
-          if (seen.has(p)) continue;
-          seen.add(p);
-          for (const t of edges.get(p) ?? []) if (!seen.has(t)) todo.push(t);
-        }
-        return seen;
-      };
+      const reach = (roots: Package[]): Set<Package> => reachable(roots, (p) => edges.get(p) ?? []);
       // a member whose package.json was read counts its own dependencies; another, all its lock entry lists
       const memberProd: Package[] = [];
       const memberDev: Package[] = [];
