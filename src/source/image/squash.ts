@@ -599,9 +599,10 @@ class Squasher {
   /** Apply one layer's recorded members to the tree, in their order (every lower layer is applied already). */
   private async replay(i: number, log: readonly Logged[]): Promise<void> {
     this.pendingLinks.clear();
+    const takes: { node: TreeNode; bytes: Buffer }[] = [];
     for (const rec of log) {
       const pending = this.pendingLinks.get(rec.path);
-      await this.replayOne(i, rec);
+      await this.replayOne(i, rec, takes);
       // A member that replaced a hard link of this layer still waiting for its bytes (the layer wrote the path
       // again, or removed it): the layer leaves the later one, so the link needs no second read.
       if (pending !== undefined && this.tree.get(rec.path) !== pending.node) {
@@ -609,9 +610,12 @@ class Squasher {
         this.pendingLinks.delete(rec.path);
       }
     }
+    // Hard links whose bytes came from recent copies go to the sink once the layer is applied, and only those
+    // the layer leaves: a later member at the same path (already handed over during the walk) stands for it.
+    for (const { node, bytes } of takes) if (this.tree.get(node.entry.path) === node) await this.take(node, { kind: 'buffer', data: bytes }, false);
   }
 
-  private async replayOne(i: number, rec: Logged): Promise<void> {
+  private async replayOne(i: number, rec: Logged, takes: { node: TreeNode; bytes: Buffer }[]): Promise<void> {
     switch (rec.kind) {
       case 'opaque':
         this.tree.clearChildren(rec.dir, i);
@@ -643,7 +647,7 @@ class Squasher {
             node.content = { kind: 'buffer', data: Buffer.from(bytes) };
             return;
           }
-          if (bytes !== undefined) return void (await this.take(node, { kind: 'buffer', data: bytes }, false));
+          if (bytes !== undefined) return void takes.push({ node, bytes });
           const fix: HardlinkFix = { node, target: origin.path, layerIndex: origin.layerIndex };
           this.hardlinkFixes.push(fix);
           this.pendingLinks.set(path, fix);

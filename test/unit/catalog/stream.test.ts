@@ -359,6 +359,18 @@ describe('property: the streamed parse equals the parse of the squashed tree on 
         // Found by CI: a hard link to a hard link whose bytes are in an earlier layer (the second read must look
         // for the file the chain ends at, not for the link).
         examples: [
+          // A hard link and then a file at the same path in one layer: the file is what the layer leaves.
+          [
+            [
+              [{ k: 'file', path: 'usr/lib/python3/dist-packages/p-1.0.dist-info/METADATA', v: 0 }],
+              [
+                { k: 'link', path: 'usr/local/bin/tool', target: 'usr/lib/python3/dist-packages/p-1.0.dist-info/METADATA' },
+                { k: 'file', path: 'usr/local/bin/tool', v: 1 },
+              ],
+              [],
+            ],
+            'squashed',
+          ],
           [
             [
               [{ k: 'file', path: 'usr/local/bin/helper', v: 0 }],
