@@ -172,18 +172,18 @@ export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): P
   const ownedFiles = new Map<Package, readonly string[]>();
   for (const s of stanzas) {
     const name = s.get('package');
-    const version = s.get('version');
+    const version = s.get('version') ?? '';
     if (name === undefined || name === '' || /\s/.test(name)) {
       // A record of the package database that cannot be read: a package may be missing.
       ctx.incomplete('a stanza without a valid Package field');
       continue;
     }
     if (!isInstalled(s.get('status'))) continue;
-    if (version === undefined || version === '') {
-      ctx.incomplete(`installed package ${name} has no Version`);
-      continue;
-    }
-    if (!isDebianVersion(version)) {
+    if (version === '') {
+      // Reported by name, as syft does (distroless status.d files, hand-written stanzas): the package is
+      // there, only its version is unknown, so the file stays incomplete and nothing is matched against it.
+      ctx.incomplete(`installed package ${name} has no Version: reported without one`);
+    } else if (!isDebianVersion(version)) {
       ctx.incomplete(`installed package ${name} has a version that is not a Debian version: ${JSON.stringify(version.slice(0, 100))}`);
       continue;
     }

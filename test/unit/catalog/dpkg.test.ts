@@ -61,17 +61,17 @@ describe('dpkg-db-cataloger', () => {
     expect(result.packages[0]!.purl).toBe('pkg:deb/debian/a@1?arch=amd64');
   });
 
-  it('skips config-files-only packages; stanzas without Package or Version are incomplete input', async () => {
+  it('skips config-files-only packages; stanzas without Package or Version are incomplete input (one without Version is still reported by name, as syft does)', async () => {
     const result = await catalogRoot([dpkgDbCataloger], rootOf({ '/var/lib/dpkg/status': 'dpkg/status-edge' }));
-    expect(result.packages.map((p) => p.name)).toEqual(['netbase']);
+    expect(result.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['netbase@6.4 pkg:deb/debian/netbase@6.4?arch=all', 'noversion@ pkg:deb/debian/noversion?arch=amd64']);
     expect(result.warnings).toEqual([
       '/var/lib/dpkg/status: not read completely: a stanza without a valid Package field',
-      '/var/lib/dpkg/status: not read completely: installed package noversion has no Version',
+      '/var/lib/dpkg/status: not read completely: installed package noversion has no Version: reported without one',
     ]);
     // A record of the package database that cannot be read may be a missing package (README "Completeness").
     expect(result.incomplete).toEqual([
       { kind: 'file', path: '/var/lib/dpkg/status', reason: 'a stanza without a valid Package field', by: 'dpkg-db-cataloger' },
-      { kind: 'file', path: '/var/lib/dpkg/status', reason: 'installed package noversion has no Version', by: 'dpkg-db-cataloger' },
+      { kind: 'file', path: '/var/lib/dpkg/status', reason: 'installed package noversion has no Version: reported without one', by: 'dpkg-db-cataloger' },
     ]);
   });
 
@@ -216,8 +216,9 @@ describe('dpkg-db-cataloger', () => {
     expect(dependencyNames('a (>= 1) | b, c:any, d [amd64]')).toEqual([['a', 'b'], ['c'], ['d']]);
   });
 
-  it('never throws and reports only well-formed names on hostile bytes (property)', async () => {
-    const ctx: CatalogContext = { warn: () => {}, incomplete: () => {}, limits: DEFAULT_LIMITS };
+  it('never throws and reports only well-formed names on hostile bytes; a package without a version only with the file incomplete (property)', async () => {
+    const said: string[] = [];
+    const ctx: CatalogContext = { warn: () => {}, incomplete: (reason) => void said.push(reason), limits: DEFAULT_LIMITS };
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -227,11 +228,13 @@ describe('dpkg-db-cataloger', () => {
             .map((parts) => Buffer.from(parts.join(''))),
         ),
         async (bytes) => {
+          said.length = 0;
           const r = await parseDpkgStatus({ location: { path: '/var/lib/dpkg/status' }, contents: bytes }, ctx);
           for (const p of r.packages) {
             expect(p.name).not.toBe('');
             expect(p.name).not.toMatch(/\s/);
-            expect(p.version).not.toBe('');
+            if (p.version === '') expect(said).toContain(`installed package ${p.name} has no Version: reported without one`);
+            else expect(isDebianVersion(p.version)).toBe(true);
             expect(p.purl).toMatch(/^pkg:deb\//);
           }
         },
