@@ -131,7 +131,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
   ...SYFT_CLASSIFIERS.map((c): Classifier => ({ class: c.class, file: c.file, patterns: () => c.patterns, product: c.product })),
 ];
 
-/** Executable names looked at in `bin`/`sbin` directories (the Go toolchain's `go` has its own reader). */
+/** Executable names the classifiers look at (the Go toolchain's `go` has its own reader). */
 const EXECUTABLE_NAMES = [
   ...['node', 'nodejs', 'redis-server', 'busybox', 'httpd', 'apache2', 'postgres', 'nginx', 'openssl', 'curl', 'go'],
   // syft's other classifiers, by the file names of their globs
@@ -141,25 +141,25 @@ const EXECUTABLE_NAMES = [
   ...['pilot-discovery', 'pilot-agent', 'grafana', 'grafana-server', 'envoy', 'mongod', 'nginx-ingress-controller', 'filebeat', 'metricbeat'],
   ...['heartbeat', 'packetbeat', 'auditbeat', 'elastic-agent'],
 ];
-/** Runtime libraries, looked for where runtimes are installed without a package manager. */
+/** Runtime libraries (syft's library classifiers). */
 const LIBRARY_NAMES = [
   ...['libpython3*.so*', 'libpython2*.so*', 'libnode.so*', 'libcrypto.so*', 'libcurl.so*', 'libcurl-*.so*'],
   ...['libpypy*.so*', 'libjulia-internal.so*', 'libjulia.so*', 'libruby.so*', 'libstd-????????????????.so', 'libstd-????????????????.dylib', 'liberts_internal.a'],
   ...['libQt*Core.so*', 'libav*', 'libswresample*', 'libkrb5.so*'],
 ];
-const LIBRARY_ROOTS = ['/usr/local', '/opt'];
 
 /**
- * The files the classifiers read. Literal names keep the runner's path matcher cheap. Libraries are
- * looked for under /usr/local and /opt only: the distro's library directories are the package
- * manager's (and a Node.js distro library alone is 47 MB that a streaming source would keep).
+ * The files the classifiers read: a runtime's executable or library wherever it is (`/traefik`, `/app/envoy`,
+ * `/usr/share/grafana/bin/grafana`, `/opt/google/chrome/chrome`), as syft's classifier globs (`**\/node`)
+ * look. Literal names keep the runner's path matcher cheap. These parsers stream (no companions): a file
+ * is scanned once as it passes and never kept, and the ones an OS package lists are dropped afterwards
+ * (`onlyUnowned`), so a distro's own libcrypto costs one scan and no memory.
  */
 export const EXECUTABLE_GLOBS: readonly string[] = [
-  ...EXECUTABLE_NAMES.flatMap((n) => [`**/bin/${n}`, `**/sbin/${n}`]),
-  '**/bin/python[23]*',
-  ...LIBRARY_ROOTS.flatMap((root) => LIBRARY_NAMES.map((n) => `${root}/**/${n}`)),
-  // Chrome is unpacked into /opt/google/chrome/chrome, not a bin directory
-  '/opt/**/chrome',
+  ...EXECUTABLE_NAMES.map((n) => `**/${n}`),
+  '**/python[23]*',
+  ...LIBRARY_NAMES.map((n) => `**/${n}`),
+  '**/chrome',
 ];
 
 /** The first classifier for a file name, with the file name's match. */

@@ -12,8 +12,9 @@ const VERSION = goRe(String.raw`(?ms)^Name=Firefox\r?$.*?^Version=(?P<version>[0
 /** An application.ini is a few hundred bytes; more than this is not one. */
 const MAX_INI_BYTES = 64 * 1024;
 
-export const FIREFOX_GLOBS = ['/opt/**/firefox', '/usr/local/**/firefox', '**/bin/firefox'];
-export const FIREFOX_COMPANIONS = ['/opt/**/application.ini', '/usr/local/**/application.ini', '**/bin/application.ini'];
+/** Wherever Firefox is unpacked, as syft's `**\/{firefox,firefox.exe}` (its application.ini is read from beside it). */
+export const FIREFOX_GLOBS = ['**/firefox', '**/firefox.exe'];
+export const FIREFOX_COMPANIONS = ['**/application.ini'];
 
 export async function parseFirefox(file: RandomAccessCatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   const path = file.location.path;

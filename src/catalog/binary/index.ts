@@ -22,9 +22,11 @@ export const runtimeBinaryCataloger = defineCataloger({
     { globs: EXECUTABLE_GLOBS, randomAccess: true, onlyUnowned: true, parse: parseRuntimeExecutable },
     { globs: ['**/release'], companions: ['**/bin/javac'], randomAccess: true, onlyUnowned: true, parse: parseJvmRelease },
     // a JVM's launcher, for a JVM without a `release` file (syft's Java classifiers)
-    { globs: ['**/bin/java', '**/bin/jdb'], companions: ['**/release'], randomAccess: true, onlyUnowned: true, parse: parseJavaLauncher },
+    { globs: ['**/java', '**/jdb'], companions: ['**/release'], randomAccess: true, onlyUnowned: true, parse: parseJavaLauncher },
     // Firefox: the version is in the application.ini beside the binary
     { globs: FIREFOX_GLOBS, companions: FIREFOX_COMPANIONS, randomAccess: true, onlyUnowned: true, parse: parseFirefox },
-    { globs: ['**/go/VERSION', '**/go-*/VERSION'], randomAccess: true, onlyUnowned: true, parse: parseGoVersionFile },
+    // the Go toolchain's VERSION file wherever the toolchain is (syft's go-binary hint: `VERSION*` beside or above `bin/go`);
+    // only a first line that is a Go release (`go1.22.1`, `devel go1.25-d524e1e`) counts
+    { globs: ['**/VERSION', '**/VERSION.cache'], randomAccess: true, onlyUnowned: true, parse: parseGoVersionFile },
   ],
 });

@@ -1,5 +1,5 @@
 /**
- * A JVM's `bin/java` or `bin/jdb` launcher, read with syft's Java classifiers (classifiers-java.ts) —
+ * A JVM's `java` or `jdb` launcher (wherever it is, as syft's `**\/java`), read with syft's Java classifiers (classifiers-java.ts) —
  * but only for a JVM without a `release` file beside its `bin` directory: a JVM that has one is
  * reported from that file (jvm-release.ts), once, with the version, vendor and source repository it
  * names.

@@ -139,17 +139,36 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
     ]);
   });
 
-  it('looks at executables in bin/sbin and at runtime libraries under /usr/local and /opt only', async () => {
+  it('looks at runtimes wherever they are, as syft\'s classifier globs do (a Go program at /traefik, a library beside an app)', async () => {
     const lib = generated('binary/libnode-18.20.4/libnode.so.108');
     const r = await catalogFiles(C, [
+      // no OS database lists these, so each is reported (ownership.test.ts: a listed one is the OS package's)
       { path: '/usr/lib/x86_64-linux-gnu/libnode.so.108', content: lib },
-      { path: '/usr/share/doc/nginx', content: generated('binary/nginx-1.25.1/nginx') },
-      { path: '/opt/node/lib/libnode.so.108', content: lib },
+      { path: '/app/nginx', content: generated('binary/nginx-1.25.1/nginx') },
+      // a file named like a runtime without its version string gives nothing
+      { path: '/etc/init.d/nginx', content: '#!/bin/sh\n# nginx init script, see nginx version: in the docs\n' },
     ]);
-    expect(r.packages.map((p) => p.locations.map((l) => l.path))).toEqual([['/opt/node/lib/libnode.so.108']]);
+    expect(r.packages.map((p) => `${p.purl} ${p.locations.map((l) => l.path).join(' ')}`)).toEqual([
+      'pkg:generic/nginx@1.25.1 /app/nginx',
+      'pkg:generic/node@18.20.4 /usr/lib/x86_64-linux-gnu/libnode.so.108',
+    ]);
+    expect(r.incomplete).toEqual([]);
     const wants = wantsFor(C);
-    expect(['/usr/local/bin/redis-server', '/usr/local/nginx/sbin/nginx', '/usr/local/lib/libpython3.12.so.1.0', '/opt/java/openjdk/release', '/usr/local/go/VERSION', '/usr/lib/go-1.19/VERSION'].every(wants)).toBe(true);
-    expect(['/usr/lib/x86_64-linux-gnu/libnode.so.108', '/usr/lib/x86_64-linux-gnu/libcrypto.so.3', '/usr/share/doc/nginx/changelog.gz'].some(wants)).toBe(false);
+    expect(['/usr/local/bin/redis-server', '/usr/local/nginx/sbin/nginx', '/traefik', '/usr/local/lib/libpython3.12.so.1.0', '/opt/java/openjdk/release', '/usr/local/go/VERSION', '/usr/lib/go-1.19/VERSION', '/VERSION.cache'].every(wants)).toBe(true);
+    expect(['/usr/share/doc/nginx/changelog.gz', '/usr/lib/x86_64-linux-gnu/libssl.so.3', '/srv/app/VERSION.txt'].some(wants)).toBe(false);
+  });
+
+  it('the Go toolchain\'s VERSION file is read wherever it is (syft\'s go-version hint), but only a Go release line counts', async () => {
+    const r = await catalogFiles(C, [
+      { path: '/VERSION', content: 'go1.15 Fri 2003' },
+      { path: '/sdk/tip/VERSION.cache', content: 'devel go1.25-d524e1e Sun Feb 16 07:23:13 2025 -0800\n' },
+      { path: '/srv/app/VERSION', content: '2.3.1\n' },
+      { path: '/srv/tool/VERSION', content: 'gopher 1.2\n' },
+    ]);
+    expect(r.packages.map((p) => `${p.purl} ${p.locations.map((l) => l.path).join(' ')}`)).toEqual([
+      'pkg:generic/go@1.15 /VERSION',
+      'pkg:generic/go@1.25-d524e1e /sdk/tip/VERSION.cache',
+    ]);
   });
 
   it('every classifier has a glob that reaches it', () => {
@@ -164,10 +183,7 @@ describe('runtime-binary-cataloger: classifiers on synthetic executables holding
     ];
     expect(new Set(names.flatMap((n) => classifiersFor(n).map((f) => f.classifier.class)))).toEqual(new Set(CLASSIFIERS.map((c) => c.class)));
     const wants = wantsFor(C);
-    const at = (n: string): string => (n === 'chrome' ? '/opt/google/chrome/chrome' : n.startsWith('lib') ? `/usr/local/lib/${n}` : `/usr/local/bin/${n}`);
-    for (const n of names) expect(wants(at(n)), n).toBe(true);
-    // a config file named like a program is not read
-    expect(['/etc/init.d/mysql', '/etc/logrotate.d/haproxy', '/etc/default/grafana-server', '/usr/share/bash-completion/completions/bash'].some(wants)).toBe(false);
+    for (const n of names) for (const dir of ['/usr/local/bin', '/opt/app', '']) expect(wants(`${dir}/${n}`), `${dir}/${n}`).toBe(true);
     expect(EXECUTABLE_GLOBS.some((g) => /[{}]/.test(g))).toBe(false); // literal names keep the path matcher cheap
   });
 });
