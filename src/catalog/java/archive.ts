@@ -370,9 +370,19 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
       const prefixed = fromFile.version === '' ? [] : poms.filter((p) => p.version === fromFile.version && p.artifactId.toLowerCase().startsWith(`${fromFile.name.toLowerCase()}-`));
       if (prefixed.length > 0) self = prefixed[0];
     }
-    // no pom.properties at all: the one META-INF/maven/<g>/<a>/pom.xml (Gradle-published jars keep only that)
+    // no pom.properties at all: the one pom.xml under META-INF/maven/ (Gradle-published jars keep only that)
     let fromPomXml: { groupId: string; artifactId: string; version: string; path: string } | undefined;
-    if (!self && poms.length === 0 && pomXmls.length === 1) fromPomXml = await readPomXmlIdentity(w, zip, pomXmls[0]!, display);
+    if (!self && poms.length === 0 && pomXmls.length === 1) {
+      const id = await readPomXmlIdentity(w, zip, pomXmls[0]!, display);
+      if (id?.version !== undefined) fromPomXml = { ...id, version: id.version };
+      else if (id) {
+        // a version only a parent or a property defined elsewhere gives (`${commons.release.version}`): the
+        // manifest's, else the file name's, when the file name names this artifact (commons-lang3-3.12.0.jar),
+        // as syft falls back to them
+        const version = manifestIdentity(manifest, fileName, nativeImage).version;
+        if (version !== '' && parseArchiveFileName(fileName).name === id.artifactId) fromPomXml = { ...id, version };
+      }
+    }
 
     let main: Package | undefined;
     if (self) {
@@ -482,10 +492,14 @@ async function walkArchive(w: Walk, buf: Buffer, display: string, depth: number)
   }
 }
 
-const POM_XML = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.xml$/;
+/** A pom.xml under META-INF/maven/: normally `<g>/<a>/pom.xml`, sometimes one level only (`org.apache.commons-lang3/pom.xml`). */
+const POM_XML = /^META-INF\/maven\/(?:[^/]+\/){1,2}pom\.xml$/;
 
-/** groupId, artifactId and version a jar's own pom.xml gives (parent's group/version when it names none); undefined when it names no plain version. */
-async function readPomXmlIdentity(w: Walk, zip: ZipFile, e: ZipEntry, display: string): Promise<{ groupId: string; artifactId: string; version: string; path: string } | undefined> {
+/**
+ * groupId, artifactId and version a jar's own pom.xml gives (parent's group/version when it names none); undefined
+ * when it names no plain groupId and artifactId, the version undefined when it names no plain version.
+ */
+async function readPomXmlIdentity(w: Walk, zip: ZipFile, e: ZipEntry, display: string): Promise<{ groupId: string; artifactId: string; version?: string; path: string } | undefined> {
   if (e.uncompressedSize > MAX_METADATA_BYTES) {
     w.ctx.incomplete(`${e.fileName} is ${e.uncompressedSize} bytes, over ${MAX_METADATA_BYTES}; not read`, loc(w, display));
     return undefined;
@@ -495,8 +509,8 @@ async function readPomXmlIdentity(w: Walk, zip: ZipFile, e: ZipEntry, display: s
     const groupId = pom.groupId ?? pom.parent?.groupId;
     const version = pom.version ?? pom.parent?.version;
     const plain = (v: string | undefined): v is string => v !== undefined && v !== '' && !/[$@\s[\](),]/.test(v);
-    if (!plain(groupId) || !plain(pom.artifactId) || !plain(version)) return undefined;
-    return { groupId, artifactId: pom.artifactId, version, path: e.fileName };
+    if (!plain(groupId) || !plain(pom.artifactId)) return undefined;
+    return { groupId, artifactId: pom.artifactId, version: plain(version) ? version : undefined, path: e.fileName };
   } catch (err) {
     w.ctx.incomplete(`cannot read ${e.fileName} (${(err as Error).message})`, loc(w, display));
     return undefined;

@@ -157,8 +157,8 @@ describe('java-archive-cataloger', () => {
     ]);
     expect(r.packages.map((p) => `${p.purl}${p.metadata?.embedded === true ? ' (embedded)' : ''}`).sort()).toEqual([
       'pkg:maven/com.fasterxml.jackson.core/jackson-core@2.15.2',
-      // ${project.version} in the pom.xml names no plain version: the manifest's identity instead
-      'pkg:maven/io.micronaut/micronaut_aop@4.9.11',
+      // ${project.version} in the pom.xml names no plain version: the pom's coordinates at the manifest's version
+      'pkg:maven/io.micronaut/micronaut-aop@4.9.11',
       'pkg:maven/org.jenkins-ci.plugins/gradle@2.11',
       'pkg:maven/org.multiple/multiple-matching-1@2.11.5',
       'pkg:maven/org.multiple/multiple-matching-2@2.11.5 (embedded)',
@@ -166,6 +166,27 @@ describe('java-archive-cataloger', () => {
     ]);
     expect(find(r, 'jackson-core')[0]!.metadata).toMatchObject({ identitySource: 'pom.xml', pomXml: 'META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.xml' });
     expect([r.warnings, r.incomplete]).toEqual([[], []]);
+  });
+
+  it("a jar's one pom.xml whose version only an absent parent defines: its coordinates at the version the file name gives, when that names the artifact (syft's commons-lang3 fixture)", async () => {
+    const pom = (a: string): string =>
+      `<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion><parent><groupId>org.apache.commons</groupId><artifactId>commons-parent</artifactId><version>54</version></parent><groupId>org.apache.commons</groupId><artifactId>${a}</artifactId><version>\${commons.release.version}</version></project>`;
+    // one level under META-INF/maven/, as syft's fixture has it
+    const lang3 = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\n' },
+      { name: 'META-INF/maven/org.apache.commons-lang3/pom.xml', data: pom('commons-lang3') },
+    ]);
+    const other = await makeZip([
+      { name: 'META-INF/MANIFEST.MF', data: 'Manifest-Version: 1.0\r\n' },
+      { name: 'META-INF/maven/org.apache.commons/commons-text/pom.xml', data: pom('commons-text') },
+    ]);
+    const r = await catalogFiles([javaArchiveCataloger], [
+      { path: '/app/lib/commons-lang3-3.12.0.jar', content: lang3 },
+      // the file name names another artifact: the pom.xml is not taken to describe this jar
+      { path: '/app/lib/bundle-2.0.jar', content: other },
+    ]);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:maven/bundle/bundle@2.0', 'pkg:maven/org.apache.commons/commons-lang3@3.12.0']);
+    expect(find(r, 'commons-lang3')[0]!.metadata).toMatchObject({ identitySource: 'pom.xml', pomXml: 'META-INF/maven/org.apache.commons-lang3/pom.xml' });
   });
 
   it('nesting deeper than the limit: incomplete, naming the archive; keeps the levels it read', async () => {
