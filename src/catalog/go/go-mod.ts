@@ -9,6 +9,10 @@
  * require are added as indirect, at the last version go.sum lists (go.sum is sorted, so the highest:
  * the one minimal version selection picks), marked `fromGoSum`, as trivy merges them. A go.sum with no
  * go.mod beside it is read the same way on its own.
+ * A go.mod in the go command's module cache (`…/pkg/mod/<escaped module path>@<version>/go.mod`, GOMODCACHE)
+ * belongs to a downloaded dependency: its requirements are only that module's minimum versions (minimal
+ * version selection may pick higher ones, https://go.dev/ref/mod#minimal-version-selection), so they are
+ * not reported; the cached module itself is, at the version its directory names.
  */
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -141,14 +145,47 @@ function goSumPackages(text: string, skip: ReadonlySet<string>, file: CatalogFil
   return out;
 }
 
+const CACHE_VERSION = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.!+-]*)?$/;
+
+/** A module cache path segment: `!x` stands for `X` (https://go.dev/ref/mod#module-cache). */
+function unescapeCachePath(s: string): string {
+  return s.replace(/!([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * Where a go.mod or go.sum lies in a Go module cache (`…/pkg/mod/<escaped path>@<version>/…`): the module
+ * and version its directory names, `top` when the file is directly in that directory; `download` for the
+ * cache's own `pkg/mod/cache/` tree. Undefined outside a module cache.
+ */
+export function moduleCacheEntry(path: string): { module: string; version: string; top: boolean } | { download: true } | undefined {
+  const m = /(?:^|\/)pkg\/mod\/(.*)$/.exec(path);
+  if (!m) return undefined;
+  const segs = m[1]!.split('/');
+  if (segs[0] === 'cache') return { download: true };
+  const k = segs.findIndex((s) => s.includes('@'));
+  if (k < 0 || k > 64) return undefined;
+  const last = segs[k]!;
+  const version = unescapeCachePath(last.slice(last.lastIndexOf('@') + 1));
+  const module = unescapeCachePath([...segs.slice(0, k), last.slice(0, last.lastIndexOf('@'))].join('/'));
+  if (!CACHE_VERSION.test(version) || module === '' || segs.slice(0, k + 1).some((s) => s === '' || s === '.' || s === '..')) return undefined;
+  return { module, version, top: segs.length === k + 2 };
+}
+
 /** A go.sum read on its own, only when no go.mod is beside it (else the go.mod's parser reads it). */
 export async function parseLoneGoSum(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  if (moduleCacheEntry(file.location.path) !== undefined) return { packages: [] }; // a cached dependency's own sums
   const mod = ctx.read ? await ctx.read(`${dirOf(file.location.path)}/go.mod`) : undefined;
   if (mod !== undefined) return { packages: [] };
   return { packages: goSumPackages(textOf(file.contents), new Set(), file, ctx, file.location.path) };
 }
 
 export async function parseGoMod(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
+  const cached = moduleCacheEntry(file.location.path);
+  if (cached !== undefined) {
+    if ('download' in cached || !cached.top) return { packages: [] };
+    const metadata = { moduleCache: true };
+    return { packages: [langPackage({ name: cached.module, version: cached.version, type: 'go-module', purl: golangPurl(cached.module, cached.version), location: file.location, foundBy: 'go-mod-cataloger', metadata })] };
+  }
   const mod = parseGoModText(textOf(file.contents));
   if (!mod.module) ctx.warn('go.mod without a module line', file.location);
   if (mod.unknown.length > 0) ctx.incomplete(`go.mod has lines the go command rejects (unknown directive ${mod.unknown.map((u) => JSON.stringify(u)).join(', ')}); what they hold is not read`, file.location);

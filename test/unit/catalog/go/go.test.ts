@@ -5,7 +5,7 @@ import { parseModInfo, readGoBuildInfo } from '../../../../src/catalog/go/buildi
 import { bufferSource, readElf, type ByteSource } from '../../../../src/catalog/go/elf.js';
 import { readExecutable } from '../../../../src/catalog/go/exe.js';
 import { goBinaryCataloger, goModCataloger } from '../../../../src/catalog/go/index.js';
-import { goSumModules, parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
+import { goSumModules, moduleCacheEntry, parseGoMod, parseGoModText } from '../../../../src/catalog/go/go-mod.js';
 import { versionFromLdflags } from '../../../../src/catalog/go/ldflags.js';
 import { catalogFiles, find, fixture, generated, summarize } from '../lang-support.js';
 
@@ -251,6 +251,42 @@ describe('go-mod-cataloger', () => {
         for (const [path] of modules) expect(text.includes(path)).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("a go.mod in the module cache (GOPATH/pkg/mod, trivy's gopath.txtar) is the cached module at its directory's version, not a project: its requirements are only minimums", async () => {
+    const dep = 'module github.com/aquasecurity/go-dep-parser\n\ngo 1.18\n\nrequire (\n\tgithub.com/BurntSushi/toml v1.2.1\n\tgolang.org/x/xerrors v0.0.0-20220907171357-04be3eba64a2\n)\n';
+    const r = await catalogFiles([goModCataloger], [
+      { path: '/src/go.mod', content: Buffer.from('module github.com/org/repo\n\ngo 1.17\n\nrequire github.com/aquasecurity/go-dep-parser v0.0.1\n') },
+      { path: '/root/go/pkg/mod/github.com/aquasecurity/go-dep-parser@v0.0.1/go.mod', content: Buffer.from(dep) },
+      { path: '/root/go/pkg/mod/github.com/aquasecurity/go-dep-parser@v0.0.1/go.sum', content: Buffer.from('github.com/BurntSushi/toml v1.2.1 h1:x\n') },
+      { path: '/root/go/pkg/mod/github.com/!burnt!sushi/toml@v0.3.1/go.mod', content: Buffer.from('module github.com/BurntSushi/toml\n') },
+      { path: '/root/go/pkg/mod/github.com/sad/sad@v0.0.1/go.mod', content: Buffer.from('wrong') },
+      // a nested module's go.mod inside a cached module, and the download cache: nothing
+      { path: '/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.22.0.linux-amd64/src/cmd/go.mod', content: Buffer.from(dep) },
+      { path: '/go/pkg/mod/cache/download/github.com/x/y/@v/go.sum', content: Buffer.from('github.com/a/b v1.0.0 h1:x\n') },
+    ]);
+    expect(r.packages.map((p) => `${p.purl}${p.metadata?.moduleCache === true ? ' (cache)' : ''}`).sort()).toEqual([
+      'pkg:golang/github.com/BurntSushi/toml@v0.3.1 (cache)',
+      'pkg:golang/github.com/aquasecurity/go-dep-parser@v0.0.1',
+      'pkg:golang/github.com/aquasecurity/go-dep-parser@v0.0.1 (cache)',
+      'pkg:golang/github.com/org/repo',
+      'pkg:golang/github.com/sad/sad@v0.0.1 (cache)',
+    ]);
+    expect(r.incomplete).toEqual([]);
+    expect(moduleCacheEntry('pkg/mod/example.com/m@v1.2.3/go.mod')).toEqual({ module: 'example.com/m', version: 'v1.2.3', top: true });
+    expect(moduleCacheEntry('/src/pkg/model/go.mod')).toBeUndefined();
+    expect(moduleCacheEntry('/x/pkg/mod/example.com/m@latest/go.mod')).toBeUndefined();
+    expect(moduleCacheEntry('/x/pkg/mod//@v1.0.0/go.mod')).toBeUndefined();
+  });
+
+  it('hostile paths (fast-check): moduleCacheEntry never throws, and a cache entry names a module and a v-version', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('pkg', 'mod', 'a.b', '@v1.0.0', 'x@v1.2.3-pre', '!a', 'cache', '..', '', 'go.mod'), { maxLength: 12 }), (parts) => {
+        const e = moduleCacheEntry(parts.join('/'));
+        if (e !== undefined && !('download' in e)) expect(e.module !== '' && /^v\d/.test(e.version)).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 
