@@ -103,6 +103,29 @@ describe('npm-lock-cataloger', () => {
     expect(r.warnings.join('\n')).toMatch(/\/b\/pnpm-lock\.yaml: npm-lock-cataloger could not read it: invalid YAML/);
     expect(find(r, 'debug')).toHaveLength(1);
   });
+
+  it('lock files inside node_modules (a dependency\'s own, shipped in its tarball) are not read; the project\'s are', async () => {
+    const v3 = fixture('npm/lock-v3/package-lock.json');
+    const yarn = 'left-pad@^1.3.0:\n  version "1.3.0"\n';
+    const r = await catalogFiles(
+      [npmLockCataloger],
+      [
+        { path: '/app/node_modules/dep/package-lock.json', content: v3 },
+        { path: '/app/node_modules/dep/npm-shrinkwrap.json', content: v3 },
+        { path: '/app/node_modules/@s/dep/yarn.lock', content: yarn },
+        { path: '/app/node_modules/dep/node_modules/x/pnpm-lock.yaml', content: 'lockfileVersion: 5.4\npackages:\n  /is-odd/3.0.1:\n    dev: false\n' },
+        { path: '/app/node_modules/dep/bun.lock', content: '{"lockfileVersion": 1, "workspaces": {"": {"name": "dep"}}, "packages": {"zod": ["zod@3.0.0", "", {}, ""]}}' },
+        { path: '/app/node_modules/dep/deno.lock', content: '{"version": "4", "npm": {"chalk@5.3.0": {"integrity": "x"}}}' },
+        // not a node_modules segment: read
+        { path: '/app/my_node_modules/yarn.lock', content: yarn },
+      ],
+    );
+    expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.name}@${p.version}`)).toEqual(['/app/my_node_modules/yarn.lock left-pad@1.3.0']);
+    expect(r.warnings).toEqual([]);
+    expect(r.incomplete).toEqual([]);
+    const project = await catalogFiles([npmLockCataloger], [{ path: '/app/package-lock.json', content: v3 }]);
+    expect(find(project, 'debug')).toHaveLength(1);
+  });
 });
 
 describe('npm-lock-cataloger: the long tail (issue 17)', () => {
