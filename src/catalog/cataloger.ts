@@ -41,6 +41,11 @@ export interface CatalogContext {
    * Set by the runner; parsers stay pure (no fs), the bytes are injected.
    */
   read?: (path: string) => Promise<Buffer | undefined>;
+  /**
+   * Paths of the regular files matching the parser's `companions` globs, listed once per run (a yarn
+   * classic project names its workspace members by globs, `packages/*`); set by the runner with `read`.
+   */
+  companionPaths?: () => readonly string[];
 }
 
 export interface CatalogLimits {

@@ -8,7 +8,7 @@ import type { Logger } from '../core/log.js';
 import { packageId } from '../sbom/ids.js';
 import type { LinuxRelease, Location, Package, Relationship } from '../sbom/model.js';
 import type { FileEntry, FileResolver, Scope } from '../source/types.js';
-import { DEFAULT_LIMITS, type Cataloger, type CatalogLimits } from './cataloger.js';
+import { DEFAULT_LIMITS, type Cataloger, type CatalogLimits, type ParserSpec } from './cataloger.js';
 import { detectDistro, DISTRO_PATHS } from './os-release.js';
 import { applyOwnershipRules, mergeRuntimeBinaries, outerPath, OwnershipIndex } from './ownership.js';
 import { compilePathMatcher } from './path-match.js';
@@ -203,6 +203,27 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
     }
   };
   const env: ParseEnv = { limits, read, ...(distro ? { distro } : {}), ...(rctx.signal ? { signal: rctx.signal } : {}) };
+  // the files matching a parser's companions globs, listed on its first ask (one more walk), per parser
+  const companionEnvs = new Map<ParserSpec, ParseEnv>();
+  const envFor = (parser: ParserSpec): ParseEnv => {
+    if ((parser.companions ?? []).length === 0) return env;
+    let e = companionEnvs.get(parser);
+    if (e === undefined) {
+      let paths: readonly string[] | undefined;
+      const companionPaths = (): readonly string[] => {
+        if (paths === undefined) {
+          const isMatch = compilePathMatcher(parser.companions ?? []);
+          const found = new Set<string>();
+          for (const entry of resolver.entries()) if (entry.kind === 'file' && isMatch(entry.path)) found.add(entry.path);
+          paths = [...found];
+        }
+        return paths;
+      };
+      e = { ...env, companionPaths };
+      companionEnvs.set(parser, e);
+    }
+    return e;
+  };
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   // packages of `yieldsToDescribed` parsers, and the files other results describe (dropped after the walk)
@@ -249,7 +270,7 @@ export async function runCatalogers(resolver: FileResolver, catalogers: readonly
         rctx.streamed?.get(cataloger.name, parser, location) ??
         (parser.pathsOnly === true
           ? await parseOne(parser, location, PATH_ONLY_INPUT, env)
-          : await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, env));
+          : await parseOne(parser, location, { read: () => resolver.read(location), open: () => resolver.openRandomAccess(location) }, envFor(parser)));
       for (const note of record.notes) {
         if (note.kind === 'warn') warn(note.message, note.location);
         else markIncomplete(note.reason, note.location, undefined);

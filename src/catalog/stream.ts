@@ -46,6 +46,7 @@ export interface ParseEnv {
   limits: CatalogLimits;
   distro?: LinuxRelease;
   read?: (path: string) => Promise<Buffer | undefined>;
+  companionPaths?: () => readonly string[];
   signal?: AbortSignal;
 }
 
@@ -60,6 +61,7 @@ export async function parseOne(parser: ParserSpec, location: Location, input: Pa
     incomplete: (reason, at) => void notes.push({ kind: 'incomplete', reason, ...(at === undefined ? {} : { location: at }) }),
     limits: env.limits,
     ...(env.read === undefined ? {} : { read: env.read }),
+    ...(env.companionPaths === undefined ? {} : { companionPaths: env.companionPaths }),
     ...(env.distro === undefined ? {} : { distro: env.distro }),
   };
   try {

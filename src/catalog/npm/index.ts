@@ -1,4 +1,4 @@
-import { defineCataloger } from '../cataloger.js';
+import { defineCataloger, type CatalogContext, type CatalogFile, type ParseResult } from '../cataloger.js';
 import { parseBunLock } from './bun-lock.js';
 import { parseDenoLock } from './deno-lock.js';
 import { NPM_INSTALLED_GLOBS, parseInstalledPackageJson } from './package-json.js';
@@ -15,6 +15,15 @@ export const npmInstalledCataloger = defineCataloger({
 });
 
 /**
+ * A lock file inside a `node_modules` directory (`node_modules/dep/package-lock.json`, shipped in a
+ * package's tarball) records how that dependency was developed, not what is installed here: it is not
+ * read (syft and trivy skip it too); what is installed there is found by its package.json files.
+ */
+function outsideNodeModules(parse: (file: CatalogFile, ctx: CatalogContext) => ParseResult | Promise<ParseResult>) {
+  return (file: CatalogFile, ctx: CatalogContext): ParseResult | Promise<ParseResult> => (file.location.path.split('/').includes('node_modules') ? { packages: [] } : parse(file, ctx));
+}
+
+/**
  * Declared npm dependencies from lock files (outside node_modules): package-lock.json v1-v3,
  * npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml, bun.lock, deno.lock, with depends-on relationships.
  */
@@ -23,10 +32,10 @@ export const npmLockCataloger = defineCataloger({
   ecosystem: 'npm',
   tags: ['language', 'declared', 'directory', 'javascript', 'node', 'npm', 'yarn', 'pnpm', 'bun', 'deno'],
   parsers: [
-    { globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'], parse: parsePackageLock },
-    { globs: ['**/yarn.lock'], companions: ['**/package.json'], parse: parseYarnLockBeside },
-    { globs: ['**/pnpm-lock.yaml'], parse: parsePnpmLock },
-    { globs: ['**/bun.lock'], parse: parseBunLock },
-    { globs: ['**/deno.lock'], parse: parseDenoLock },
+    { globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'], parse: outsideNodeModules(parsePackageLock) },
+    { globs: ['**/yarn.lock'], companions: ['**/package.json'], parse: outsideNodeModules(parseYarnLockBeside) },
+    { globs: ['**/pnpm-lock.yaml'], parse: outsideNodeModules(parsePnpmLock) },
+    { globs: ['**/bun.lock'], parse: outsideNodeModules(parseBunLock) },
+    { globs: ['**/deno.lock'], parse: outsideNodeModules(parseDenoLock) },
   ],
 });

@@ -10,10 +10,13 @@
  * `resolution` names it; in classic, the tarball URL of the public registry does
  * (`https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz`), else the `npm:` target of the descriptor.
  * The package.json beside the lock (and berry's workspace folders' ones) give the project's name and
- * version (a classic lock has no entry for it), the members' versions, and the dev packages.
+ * version (a classic lock has no entry for it), the members' versions, and the dev packages. A classic
+ * lock names no workspace member: they are the folders whose package.json the project's `workspaces`
+ * globs match (reported marked `project: workspace`, their dependencies counted for the dev marking).
  * A berry lock is one YAML mapping; when it does not parse as a whole (a duplicate key, one broken
  * entry), each top-level entry is parsed on its own, so one bad entry loses only itself.
  */
+import picomatch from 'picomatch';
 import { lazyRequire } from '../../core/lazy.js';
 import type { Package, Relationship } from '../../sbom/model.js';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
@@ -263,11 +266,80 @@ export async function parseYarnLockBeside(file: CatalogFile, ctx: CatalogContext
     const doc = await readManifest(rel === '.' ? `${dir}/package.json` : `${dir}/${rel}/package.json`, ctx);
     if (doc) manifests.set(rel, doc);
   }
-  return parseYarnLock(file, ctx, manifests);
+  // a classic lock names no workspace member: the package.json files the project's globs match
+  const root = manifests.get('.');
+  const globs = root !== undefined && !/^__metadata:/m.test(text) ? workspaceGlobs(root) : undefined;
+  if (globs === undefined) return parseYarnLock(file, ctx, manifests);
+  const found = classicMembers(dir, globs, ctx, file);
+  if (found === undefined) return parseYarnLock(file, ctx, manifests);
+  let complete = found.complete;
+  for (const rel of found.members) {
+    const doc = await readManifest(`${dir}/${rel}/package.json`, ctx);
+    if (doc) manifests.set(rel, doc);
+    else complete = false;
+  }
+  return parseYarnLock(file, ctx, manifests, { members: found.members, complete });
 }
 
-/** A yarn.lock, with the package.json files read of its project (key `.`) and berry workspaces (their folders). */
-export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests: ReadonlyMap<string, Record<string, unknown>> = new Map()): ParseResult {
+const MAX_MEMBERS = 1000;
+const MAX_MEMBER_GLOBS = 100;
+
+/** A package.json's `workspaces` globs: an array, or `{ packages: [...] }` (yarn classic's form with `nohoist`). */
+function workspaceGlobs(m: Record<string, unknown>): string[] | undefined {
+  const w = m.workspaces;
+  const list: unknown = Array.isArray(w) ? w : isRecord(w) ? w.packages : undefined;
+  return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : undefined;
+}
+
+/**
+ * A classic project's workspace members: the folders (relative to the lock) of the package.json files
+ * under it that one of its `workspaces` globs matches, never inside node_modules nor outside the project
+ * (at most 1,000, from at most 100 globs; `complete` false when cut or when a glob points outside).
+ * Undefined when the source's files cannot be listed.
+ */
+function classicMembers(dir: string, globs: readonly string[], ctx: CatalogContext, file: CatalogFile): { members: string[]; complete: boolean } | undefined {
+  if (ctx.companionPaths === undefined) return undefined;
+  const tests: RegExp[] = [];
+  let complete = globs.length <= MAX_MEMBER_GLOBS;
+  for (const raw of globs.slice(0, MAX_MEMBER_GLOBS)) {
+    const g = raw.trim().replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (g === '' || g === '.' || g.startsWith('!')) continue;
+    // members outside the project are not read: what they depend on is unknown
+    if (g.startsWith('/') || g.split('/').includes('..')) {
+      complete = false;
+      continue;
+    }
+    try {
+      tests.push(picomatch.makeRe(g));
+    } catch {
+      ctx.warn(`workspaces glob ${JSON.stringify(g.slice(0, 120))} is not read`, file.location);
+    }
+  }
+  const members: string[] = [];
+  const prefix = `${dir}/`;
+  for (const p of ctx.companionPaths()) {
+    if (!p.startsWith(prefix) || !p.endsWith('/package.json')) continue;
+    const rel = p.slice(prefix.length, -'/package.json'.length);
+    if (rel === '' || rel.split('/').includes('node_modules') || !tests.some((t) => t.test(rel))) continue;
+    if (members.length >= MAX_MEMBERS) {
+      complete = false;
+      break;
+    }
+    members.push(rel);
+  }
+  return { members: members.sort(), complete };
+}
+
+/**
+ * A yarn.lock, with the package.json files read of its project (key `.`) and workspaces (their folders);
+ * `classic`: the members a classic project's globs found (`complete` when every one was read).
+ */
+export function parseYarnLock(
+  file: CatalogFile,
+  ctx: CatalogContext,
+  manifests: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+  classic?: { members: readonly string[]; complete: boolean },
+): ParseResult {
   const manifest = manifests.get('.');
   const text = textOf(file.contents);
   const berry = /^__metadata:/m.test(text);
@@ -275,6 +347,19 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests:
   // a classic lock with content but not one entry header is not read, not an empty project
   if (!berry && entries.length === 0 && text.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) {
     throw new Error('yarn.lock holds no entry this parser can read');
+  }
+  // a classic project's workspace members (the lock has no entry for them), named by their package.json
+  if (!berry && classic !== undefined) {
+    for (const rel of classic.members) {
+      const own = manifests.get(rel);
+      const name = own === undefined ? undefined : str(own, 'name');
+      if (own === undefined) continue;
+      if (name === undefined || name === '') {
+        ctx.warn(`workspace member ${rel}/package.json names no package; not reported`, file.location);
+        continue;
+      }
+      entries.push({ descriptors: [], name, version: str(own, 'version') ?? '', deps: manifestDeps(own, PROD_FIELDS), project: 'workspace', wsPath: rel });
+    }
   }
   const manifestName = manifest ? str(manifest, 'name') : undefined;
   const manifestVersion = manifest ? str(manifest, 'version') : undefined;
@@ -354,9 +439,9 @@ export function parseYarnLock(file: CatalogFile, ctx: CatalogContext, manifests:
       }
     }
     // dev: reachable from the project's devDependencies, not from its other dependencies nor from a
-    // workspace member (berry lists the members' dependencies; a classic lock does not, so a classic
-    // project with workspaces marks nothing dev)
-    if (berry || manifest.workspaces === undefined) {
+    // workspace member (berry lists the members; a classic project's are those its globs found, so
+    // nothing is dev when one of them could not be read or the source could not be listed)
+    if (berry || manifest.workspaces === undefined || classic?.complete === true) {
       const reach = (roots: Package[]): Set<Package> => reachable(roots, (p) => edges.get(p) ?? []);
       // a member whose package.json was read counts its own dependencies; another, all its lock entry lists
       const memberProd: Package[] = [];

@@ -103,6 +103,29 @@ describe('npm-lock-cataloger', () => {
     expect(r.warnings.join('\n')).toMatch(/\/b\/pnpm-lock\.yaml: npm-lock-cataloger could not read it: invalid YAML/);
     expect(find(r, 'debug')).toHaveLength(1);
   });
+
+  it('lock files inside node_modules (a dependency\'s own, shipped in its tarball) are not read; the project\'s are', async () => {
+    const v3 = fixture('npm/lock-v3/package-lock.json');
+    const yarn = 'left-pad@^1.3.0:\n  version "1.3.0"\n';
+    const r = await catalogFiles(
+      [npmLockCataloger],
+      [
+        { path: '/app/node_modules/dep/package-lock.json', content: v3 },
+        { path: '/app/node_modules/dep/npm-shrinkwrap.json', content: v3 },
+        { path: '/app/node_modules/@s/dep/yarn.lock', content: yarn },
+        { path: '/app/node_modules/dep/node_modules/x/pnpm-lock.yaml', content: 'lockfileVersion: 5.4\npackages:\n  /is-odd/3.0.1:\n    dev: false\n' },
+        { path: '/app/node_modules/dep/bun.lock', content: '{"lockfileVersion": 1, "workspaces": {"": {"name": "dep"}}, "packages": {"zod": ["zod@3.0.0", "", {}, ""]}}' },
+        { path: '/app/node_modules/dep/deno.lock', content: '{"version": "4", "npm": {"chalk@5.3.0": {"integrity": "x"}}}' },
+        // not a node_modules segment: read
+        { path: '/app/my_node_modules/yarn.lock', content: yarn },
+      ],
+    );
+    expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.name}@${p.version}`)).toEqual(['/app/my_node_modules/yarn.lock left-pad@1.3.0']);
+    expect(r.warnings).toEqual([]);
+    expect(r.incomplete).toEqual([]);
+    const project = await catalogFiles([npmLockCataloger], [{ path: '/app/package-lock.json', content: v3 }]);
+    expect(find(project, 'debug')).toHaveLength(1);
+  });
 });
 
 describe('npm-lock-cataloger: the long tail (issue 17)', () => {
@@ -365,6 +388,46 @@ describe('yarn.lock with the package.json beside it (the project, dev dependenci
       { path: '/out/package.json', content: pj({ name: 'out', version: '9.9.9' }) },
     ]);
     expect(marks(r)).toEqual(['a@1.0.0', 'app@3.0.0 root', 'b@2.0.0', 'c@1.0.0 dev', 'e@1.0.0 dev', 'lib@0.1.0 workspace', 'out@ workspace']);
+  });
+
+  it('classic with workspaces: the members are the package.json folders its globs match (not in node_modules, not outside); their dependencies count for dev', async () => {
+    const files = [
+      { path: '/p/yarn.lock', content: Buffer.from(classic) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.2.0', workspaces: { packages: ['./packages/*', '!x'] }, devDependencies: { a: '^1.0.0', b: '^2.0.0' } }) },
+      { path: '/p/packages/lib/package.json', content: pj({ name: 'lib', version: '0.1.0', dependencies: { a: '^1.0.0' }, devDependencies: { d: '^1.0.0' } }) },
+      { path: '/p/packages/noname/package.json', content: pj({ private: true }) },
+      { path: '/p/packages/lib/node_modules/x/package.json', content: pj({ name: 'x', version: '1.0.0' }) },
+      { path: '/p/other/package.json', content: pj({ name: 'other', version: '1.0.0', dependencies: { b: '^2.0.0' } }) },
+      { path: '/q/package.json', content: pj({ name: 'outside', version: '1.0.0', dependencies: { b: '^2.0.0' } }) },
+    ];
+    const r = await catalogFiles([npmLockCataloger], files);
+    // a is the member's (prod); b only the project's devDependencies reach, and d through b; lib's own d is dev too
+    expect(marks(r)).toEqual(['a@1.0.0', 'app@1.2.0 root', 'b@2.0.0 dev', 'c@1.0.0', 'd@1.0.0 dev', 'lib@0.1.0 workspace']);
+    const lib = find(r, 'lib')[0]!;
+    expect(r.relationships.filter((x) => x.from === lib.id).map((x) => r.packages.find((p) => p.id === x.to)!.name)).toEqual(['a']);
+    expect(r.warnings).toEqual(['/p/yarn.lock: workspace member packages/noname/package.json names no package; not reported']);
+    // a member whose package.json cannot be read, or a glob outside the project: members unknown, nothing is marked dev
+    const broken = await catalogFiles([npmLockCataloger], [...files.slice(0, 2), { path: '/p/packages/lib/package.json', content: Buffer.from('{') }]);
+    expect(marks(broken)).toEqual(['a@1.0.0', 'app@1.2.0 root', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0']);
+    const outside = await catalogFiles([npmLockCataloger], [files[0]!, { path: '/p/package.json', content: pj({ name: 'app', version: '1.2.0', workspaces: ['packages/*', '../*'], devDependencies: { a: '^1.0.0', b: '^2.0.0' } }) }, ...files.slice(2)]);
+    expect(marks(outside)).toEqual(['a@1.0.0', 'app@1.2.0 root', 'b@2.0.0', 'c@1.0.0', 'd@1.0.0', 'lib@0.1.0 workspace']);
+  });
+
+  it('classic with workspaces: bounded on 5,000 member folders and 1,000 globs', async () => {
+    const files = [
+      { path: '/p/yarn.lock', content: Buffer.from(classic) },
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.0.0', workspaces: Array.from({ length: 1000 }, (_, i) => `g${i}/**`).concat(['m/*']), devDependencies: { b: '^2.0.0' } }) },
+      ...Array.from({ length: 5000 }, (_, i) => ({ path: `/p/m/w${i}/package.json`, content: pj({ name: `w${i}`, version: '1.0.0' }) })),
+    ];
+    const t = performance.now();
+    const r = await catalogFiles([npmLockCataloger], files);
+    expect(performance.now() - t).toBeLessThan(20_000);
+    // only the first 100 globs are read (m/* is not among them): no member, and nothing dev, as the list was cut
+    expect(r.packages.filter((p) => p.metadata?.project === 'workspace')).toHaveLength(0);
+    expect(r.packages.filter((p) => p.metadata?.dev === true)).toHaveLength(0);
+    const many = await catalogFiles([npmLockCataloger], [files[0]!, { path: '/p/package.json', content: pj({ name: 'app', version: '1.0.0', workspaces: ['m/*'], devDependencies: { b: '^2.0.0' } }) }, ...files.slice(2)]);
+    expect(many.packages.filter((p) => p.metadata?.project === 'workspace')).toHaveLength(1000);
+    expect(many.packages.filter((p) => p.metadata?.dev === true)).toHaveLength(0);
   });
 });
 
