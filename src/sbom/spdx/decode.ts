@@ -1,8 +1,9 @@
 /**
  * SPDX 2.2/2.3 JSON (and tag-value, parsed to the same shape by tag-value.ts) → Sbom.
  * The described root package is the subject, not a package, when it is an image (`primaryPackagePurpose`
- * CONTAINER, an oci/docker purl, trivy's ContainerImage) or custody's own root; any other described package
- * counts. An OPERATING_SYSTEM package is the distro. Lenient: missing required fields (syft 0.57 has no
+ * CONTAINER, an oci/docker purl, trivy's ContainerImage), the file or directory scanned (`primaryPackagePurpose`
+ * FILE: syft's `DocumentRoot-File-…`/`DocumentRoot-Directory-…`, whose version is the file's digest; syft and
+ * trivy read it as the source too) or custody's own root; any other described package counts. An OPERATING_SYSTEM package is the distro. Lenient: missing required fields (syft 0.57 has no
  * copyrightText) are tolerated; `sbom validate` is where strictness lives.
  * Locations come from `sourceInfo` in the sentences custody, syft and trivy write, else from the files a
  * package CONTAINS (or `hasFiles`), with syft's `layerID:` file comments and trivy's `LayerDigest:` notes.
@@ -294,6 +295,13 @@ function imageSubject(doc: Record<string, unknown>, root: Record<string, unknown
   return s;
 }
 
+/** The described root as the file or directory scanned (purpose FILE, as syft writes its file and directory sources). */
+function fileSubject(doc: Record<string, unknown>, root: Record<string, unknown>): SourceDescription | undefined {
+  if (str(root.primaryPackagePurpose) !== 'FILE') return undefined;
+  const kind: SourceDescription['kind'] = (str(root.SPDXID) ?? '').startsWith('SPDXRef-DocumentRoot-Directory-') ? 'directory' : 'file';
+  return { kind, name: str(root.name) ?? str(doc.name) ?? '', transport: 'sbom' };
+}
+
 /** The subject when no described package names it: from the document name and namespace. */
 function documentSubject(doc: Record<string, unknown>, root: Package | undefined, source: string): SourceDescription {
   const name = str(doc.name) ?? root?.name ?? source;
@@ -338,10 +346,10 @@ function keepFilter(described: ReadonlySet<string>, keep: NonNullable<DecodeCont
 export function decodeSpdxObject(doc: Record<string, unknown>, ctx: DecodeContext, format: string): Sbom {
   const described = describedIds(doc);
   const raw = arr(doc.packages).map((p) => obj(p));
-  // The root is the subject when it is an image or custody's own root: it is then not a package.
+  // The root is the subject when it is an image, the file scanned or custody's own root: it is then not a package.
   const roots = raw.filter((p) => described.has(str(p.SPDXID) ?? ''));
   const root = roots.length === 1 ? roots[0]! : undefined;
-  let subject = root ? (custodySubject(root) ?? imageSubject(doc, root)) : undefined;
+  let subject = root ? (custodySubject(root) ?? imageSubject(doc, root) ?? fileSubject(doc, root)) : undefined;
   const subjectId = subject ? str(root!.SPDXID) : undefined;
   const kind = subject?.kind ?? documentSubject(doc, undefined, ctx.source).kind;
   const files = fileIndex(doc);

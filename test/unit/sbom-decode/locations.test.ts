@@ -112,6 +112,28 @@ describe('SPDX locations: sourceInfo sentences and CONTAINS files', () => {
     expect(s.distro).toEqual({ id: 'centos', versionId: '7.6.1810' });
     expect(s.packages.map((p) => p.name)).toEqual(['bash']);
   });
+  it("the described FILE root (syft's DocumentRoot-File-…, its digest as version) is the subject, not a package", () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'launcher',
+      packages: [
+        { SPDXID: 'SPDXRef-Package-go', name: 'github.com/buildpacks/lifecycle', versionInfo: 'v0.20.2' },
+        { SPDXID: 'SPDXRef-DocumentRoot-File-launcher', name: 'launcher', versionInfo: digest, primaryPackagePurpose: 'FILE' },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DocumentRoot-File-launcher', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Package-go' },
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-DocumentRoot-File-launcher' },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.subject).toMatchObject({ kind: 'file', name: 'launcher' });
+    expect(s.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['github.com/buildpacks/lifecycle@v0.20.2']);
+    const dir = decode({ ...doc, packages: [doc.packages[0], { ...doc.packages[1], SPDXID: 'SPDXRef-DocumentRoot-Directory-src', name: 'src' }], relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-DocumentRoot-Directory-src' }] });
+    expect(dir.subject).toMatchObject({ kind: 'directory', name: 'src' });
+    expect(dir.packages.map((p) => p.name)).toEqual(['github.com/buildpacks/lifecycle']);
+  });
   it('tag-value: files (FileName, SPDXID, FileComment) and relationships give locations', () => {
     const tv = [
       'SPDXVersion: SPDX-2.3',
