@@ -53,6 +53,27 @@ describe('CycloneDX locations: every convention', () => {
     const t = decode(cdx({ name: 'libc6', purl: 'pkg:deb/debian/libc6@2.36?arch=amd64', properties: props(['aquasecurity:trivy:SrcName', 'glibc'], ['aquasecurity:trivy:SrcVersion', '2.36']) }));
     expect(t.packages[0]!.metadata).toMatchObject({ source: 'glibc', sourceVersion: '2.36' });
   });
+  it("trivy's aggregate components (a lock file, a binary: Class lang-pkgs, no purl) are not packages; their path locates the packages they list", () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.4',
+      metadata: { component: { 'bom-ref': 'img', type: 'container', name: 'registry.example/app:1' } },
+      components: [
+        { 'bom-ref': 'pkg:composer/pear/log@1.13.1', type: 'library', name: 'pear/log', version: '1.13.1', purl: 'pkg:composer/pear/log@1.13.1' },
+        { 'bom-ref': 'pkg:npm/a@1', type: 'library', name: 'a', version: '1', purl: 'pkg:npm/a@1', properties: props(['aquasecurity:trivy:FilePath', 'app/node_modules/a/package.json']) },
+        { 'bom-ref': 'agg-1', type: 'application', name: 'app/composer/composer.lock', properties: props(['aquasecurity:trivy:Type', 'composer'], ['aquasecurity:trivy:Class', 'lang-pkgs']) },
+      ],
+      dependencies: [
+        { ref: 'agg-1', dependsOn: ['pkg:composer/pear/log@1.13.1', 'pkg:npm/a@1'] },
+        { ref: 'img', dependsOn: ['agg-1', 'pkg:npm/a@1'] },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.packages.map((p) => p.name)).toEqual(['pear/log', 'a']);
+    expect(s.packages[0]!.locations).toEqual([{ path: '/app/composer/composer.lock' }]);
+    expect(s.packages[1]!.locations).toEqual([{ path: '/app/node_modules/a/package.json' }]);
+    expect(s.relationships.some((r) => r.from === 'agg-1' || r.to === 'agg-1')).toBe(false);
+  });
   it('an operating-system component is the distro (custody, syft spellings), not a package', () => {
     const doc = { bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'operating-system', name: 'debian', version: '12', description: 'Debian GNU/Linux 12 (bookworm)', properties: props(['syft:distro:versionCodename', 'bookworm']) }, { type: 'library', name: 'zlib', version: '1' }] };
     const s = decode(doc);
