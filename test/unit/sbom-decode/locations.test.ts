@@ -155,6 +155,33 @@ describe('SPDX locations: sourceInfo sentences and CONTAINS files', () => {
     expect(dir.subject).toMatchObject({ kind: 'directory', name: 'src' });
     expect(dir.packages.map((p) => p.name)).toEqual(['github.com/buildpacks/lifecycle']);
   });
+  it("trivy's Filesystem root is the subject; its Application elements (no version or purl) are not packages, their sourceInfo path locates what they list", () => {
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'app',
+      packages: [
+        { SPDXID: 'SPDXRef-Filesystem-1', name: 'app' },
+        { SPDXID: 'SPDXRef-Application-1', name: 'composer', sourceInfo: 'app/composer/composer.lock' },
+        { SPDXID: 'SPDXRef-Application-2', name: 'node-pkg', sourceInfo: 'Node.js' },
+        { SPDXID: 'SPDXRef-Package-1', name: 'pear/log', versionInfo: '1.13.1', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:composer/pear/log@1.13.1' }] },
+        { SPDXID: 'SPDXRef-Package-2', name: 'yargs-parser', versionInfo: '21.1.1' },
+        { SPDXID: 'SPDXRef-ContainerImage-9', name: 'not-described' },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Filesystem-1' },
+        { spdxElementId: 'SPDXRef-Filesystem-1', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Application-1' },
+        { spdxElementId: 'SPDXRef-Application-1', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-Package-1' },
+        { spdxElementId: 'SPDXRef-Application-2', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Package-2' },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.subject).toMatchObject({ kind: 'directory', name: 'app' });
+    expect(s.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['pear/log@1.13.1', 'yargs-parser@21.1.1']);
+    expect(s.packages[0]!.locations).toEqual([{ path: 'app/composer/composer.lock' }]);
+    expect(s.packages[1]!.locations).toEqual([]);
+    expect(s.relationships).toEqual([]);
+  });
   it('tag-value: files (FileName, SPDXID, FileComment) and relationships give locations', () => {
     const tv = [
       'SPDXVersion: SPDX-2.3',
