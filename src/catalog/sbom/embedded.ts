@@ -3,7 +3,8 @@
  * (`*.syft.json`, `*.spdx.json`, `*.cdx.xml`, `bom.json`, a file called `sbom`, …), decoded by the same reader as
  * `custody sbom convert` (any format `readSbom` reads; the format from the content, never the name). Every
  * package such a document lists is reported, found at the document (its location is the SBOM file, as syft
- * does: the document is the only evidence read), with the relationships between them. A document is a claim
+ * does: the document is the only evidence read), with the relationships between them; an entry without a name
+ * is not reported and makes the result incomplete. A document is a claim
  * about software, not evidence of it, so this cataloger runs only when selected (`--select +sbom`; syft too
  * leaves it out of its defaults). Bitnami's `.spdx-*.spdx` files are left to the bitnami-cataloger, which
  * reads them: a package is not reported twice.
@@ -63,7 +64,13 @@ export function parseEmbeddedSbom(file: CatalogFile, ctx: CatalogContext): Parse
   if (listed.length > MAX_PACKAGES) ctx.incomplete(`${listed.length} packages, more than ${MAX_PACKAGES}; the rest not read`);
   const newId = new Map<string, string>();
   const packages: Package[] = [];
+  let nameless = 0;
   for (const d of listed.slice(0, MAX_PACKAGES)) {
+    // an entry the document gives no name (a misspelt key: SPDX `packageName`) identifies nothing: not read
+    if (d.name.trim() === '') {
+      nameless++;
+      continue;
+    }
     const p: Package = {
       ...d,
       licenses: [...d.licenses],
@@ -75,6 +82,7 @@ export function parseEmbeddedSbom(file: CatalogFile, ctx: CatalogContext): Parse
     newId.set(d.id, p.id);
     packages.push(p);
   }
+  if (nameless > 0) ctx.incomplete(`${nameless} package${nameless === 1 ? '' : 's'} without a name, not reported`, file.location);
   const relationships: Relationship[] = [];
   for (const r of sbom.relationships) {
     const from = newId.get(r.from);

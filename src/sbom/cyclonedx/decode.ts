@@ -1,7 +1,9 @@
 /**
  * CycloneDX 1.2–1.7 JSON (and XML, converted to the same object shape by decode-xml.ts) → Sbom.
  * All components are taken recursively; metadata.component is the subject, not a package, and an
- * `operating-system` component is the distro, not a package.
+ * `operating-system` component is the distro, not a package. trivy's aggregate components (a lock file or
+ * binary as an `application` with an `aquasecurity:trivy:Class` property and no purl) are not packages
+ * either: their path is the location of the packages they depend on that name none of their own.
  * Locations are read from every convention in use: `evidence.occurrences[].location` (the spec's place,
  * 1.5+), custody's `custody:location:<i>:path|layer`, syft's `syft:location:<i>:path|layerID` and trivy's
  * `aquasecurity:trivy:FilePath` (with `LayerDigest`). syft's `layerID` is the layer's diff ID, kept as written.
@@ -297,6 +299,11 @@ function componentToPackage(c: Record<string, unknown>, ctx: DecodeContext, kind
 }
 
 
+/** trivy's aggregate of the packages found in one file (`aquasecurity:trivy:Class` lang-pkgs, …): not a package itself. */
+function isTrivyAggregate(c: Record<string, unknown>): boolean {
+  return str(c.purl) === undefined && str(c.version) === undefined && propertyList(c).some((p) => p.name === 'aquasecurity:trivy:Class');
+}
+
 /** Decode a CycloneDX document (already parsed JSON, or XML converted to the JSON shape). */
 export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeContext, format: 'cyclonedx-json' | 'cyclonedx-xml', specVersion?: string): Sbom {
   const metadata = obj(doc.metadata);
@@ -304,6 +311,8 @@ export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeC
   const packages: Package[] = [];
   let distro: LinuxRelease | undefined;
   const owned: [Package, string[]][] = [];
+  /** trivy's aggregate components by bom-ref: the file path they name. */
+  const aggregates = new Map<string, string>();
   const walk = (list: unknown, depth: number): void => {
     if (depth > DECODE_LIMITS.maxNesting) {
       ctx.warn(`${ctx.source}: components nested deeper than ${DECODE_LIMITS.maxNesting} levels ignored`);
@@ -319,6 +328,9 @@ export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeC
           const r = componentToPackage(c, ctx, subject.kind);
           if (r) packages.push(r.pkg);
         }
+      } else if (isTrivyAggregate(c)) {
+        const ref = str(c['bom-ref']);
+        if (ref !== undefined) aggregates.set(ref, str(c.name) ?? '');
       } else {
         const r = componentToPackage(c, ctx, subject.kind);
         if (r) {
@@ -332,15 +344,24 @@ export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeC
   walk(doc.components, 0);
   uniqueIds(packages);
   const ids = new Set(packages.map((p) => p.id));
+  const byId = new Map(packages.map((p) => [p.id, p]));
   const relationships: Relationship[] = [];
   for (const [p, owners] of owned) for (const o of owners) if (ids.has(o) && o !== p.id) relationships.push({ from: o, to: p.id, type: 'owns' });
   for (const d of arr(doc.dependencies)) {
     const o = obj(d);
     const from = str(o.ref);
     if (!from) continue;
+    const aggregate = aggregates.get(from);
     for (const t of arr(o.dependsOn ?? o.dependency)) {
       const to = typeof t === 'string' ? t : str(obj(t).ref);
-      if (to && (ids.has(from) || ids.has(to))) relationships.push({ from, to, type: 'depends-on' });
+      if (!to || aggregates.has(to)) continue;
+      if (aggregate !== undefined) {
+        // the packages trivy found in that file: it is where they are, when they name no place themselves
+        const p = aggregate !== '' ? byId.get(to) : undefined;
+        if (p && p.locations.length === 0) p.locations = [{ path: locationPath(aggregate, subject.kind) }];
+        continue;
+      }
+      if (ids.has(from) || ids.has(to)) relationships.push({ from, to, type: 'depends-on' });
     }
   }
   const sbom: Sbom = {

@@ -1,8 +1,11 @@
 /**
  * SPDX 2.2/2.3 JSON (and tag-value, parsed to the same shape by tag-value.ts) → Sbom.
  * The described root package is the subject, not a package, when it is an image (`primaryPackagePurpose`
- * CONTAINER, an oci/docker purl, trivy's ContainerImage) or custody's own root; any other described package
- * counts. An OPERATING_SYSTEM package is the distro. Lenient: missing required fields (syft 0.57 has no
+ * CONTAINER, an oci/docker purl, trivy's ContainerImage), the file or directory scanned (`primaryPackagePurpose`
+ * FILE: syft's `DocumentRoot-File-…`/`DocumentRoot-Directory-…`, whose version is the file's digest; syft and
+ * trivy read it as the source too; trivy's Filesystem) or custody's own root; any other described package counts.
+ * trivy's structure elements without version or purl (ContainerImage, Filesystem, Application: the lock file or
+ * binary its packages came from, whose path locates them) are no packages wherever they stand. An OPERATING_SYSTEM package is the distro. Lenient: missing required fields (syft 0.57 has no
  * copyrightText) are tolerated; `sbom validate` is where strictness lives.
  * Locations come from `sourceInfo` in the sentences custody, syft and trivy write, else from the files a
  * package CONTAINS (or `hasFiles`), with syft's `layerID:` file comments and trivy's `LayerDigest:` notes.
@@ -294,6 +297,25 @@ function imageSubject(doc: Record<string, unknown>, root: Record<string, unknown
   return s;
 }
 
+/**
+ * trivy's structure elements, not packages: the image (`SPDXRef-ContainerImage-…`), the directory scanned
+ * (`SPDXRef-Filesystem-…`) and the aggregate of the packages found in one file (`SPDXRef-Application-…`, its
+ * path in `sourceInfo`), each without a version or purl.
+ */
+function trivyElement(p: Record<string, unknown>): 'image' | 'directory' | 'application' | undefined {
+  const m = /^SPDXRef-(ContainerImage|Filesystem|Application)-/.exec(str(p.SPDXID) ?? '');
+  if (!m || str(p.versionInfo) !== undefined || purlOf(p) !== undefined) return undefined;
+  return m[1] === 'ContainerImage' ? 'image' : m[1] === 'Filesystem' ? 'directory' : 'application';
+}
+
+/** The described root as the file or directory scanned (purpose FILE, as syft writes its file and directory sources; trivy's Filesystem). */
+function fileSubject(doc: Record<string, unknown>, root: Record<string, unknown>): SourceDescription | undefined {
+  if (trivyElement(root) === 'directory') return { kind: 'directory', name: str(root.name) ?? str(doc.name) ?? '', transport: 'sbom' };
+  if (str(root.primaryPackagePurpose) !== 'FILE') return undefined;
+  const kind: SourceDescription['kind'] = (str(root.SPDXID) ?? '').startsWith('SPDXRef-DocumentRoot-Directory-') ? 'directory' : 'file';
+  return { kind, name: str(root.name) ?? str(doc.name) ?? '', transport: 'sbom' };
+}
+
 /** The subject when no described package names it: from the document name and namespace. */
 function documentSubject(doc: Record<string, unknown>, root: Package | undefined, source: string): SourceDescription {
   const name = str(doc.name) ?? root?.name ?? source;
@@ -338,18 +360,27 @@ function keepFilter(described: ReadonlySet<string>, keep: NonNullable<DecodeCont
 export function decodeSpdxObject(doc: Record<string, unknown>, ctx: DecodeContext, format: string): Sbom {
   const described = describedIds(doc);
   const raw = arr(doc.packages).map((p) => obj(p));
-  // The root is the subject when it is an image or custody's own root: it is then not a package.
+  // The root is the subject when it is an image, the file scanned or custody's own root: it is then not a package.
   const roots = raw.filter((p) => described.has(str(p.SPDXID) ?? ''));
   const root = roots.length === 1 ? roots[0]! : undefined;
-  let subject = root ? (custodySubject(root) ?? imageSubject(doc, root)) : undefined;
+  let subject = root ? (custodySubject(root) ?? imageSubject(doc, root) ?? fileSubject(doc, root)) : undefined;
   const subjectId = subject ? str(root!.SPDXID) : undefined;
   const kind = subject?.kind ?? documentSubject(doc, undefined, ctx.source).kind;
   const files = fileIndex(doc);
   const packages: Package[] = [];
   let distro: LinuxRelease | undefined;
   const keep = ctx.keep ? keepFilter(described, ctx.keep) : undefined;
+  /** trivy's Application elements by SPDX id: the file path its packages were found in. */
+  const applications = new Map<string, string>();
   for (const p of raw) {
     if (subjectId !== undefined && str(p.SPDXID) === subjectId) continue;
+    const element = trivyElement(p);
+    if (element !== undefined) {
+      const path = str(p.sourceInfo);
+      // older trivy writes the language ("Java", "Node.js") there for aggregate types: no path then
+      if (element === 'application' && path !== undefined && path.includes('/')) applications.set(str(p.SPDXID)!, path);
+      continue;
+    }
     if (keep && !keep(p)) continue;
     if (distro === undefined && isOperatingSystem(p)) {
       distro = distroOf(p);
@@ -360,12 +391,19 @@ export function decodeSpdxObject(doc: Record<string, unknown>, ctx: DecodeContex
   }
   uniqueIds(packages);
   const ids = new Set(packages.map((p) => p.id));
+  const byId = new Map(packages.map((p) => [p.id, p]));
   const relationships: Relationship[] = [];
   for (const r of arr(doc.relationships)) {
     const o = obj(r);
     const a = str(o.spdxElementId);
     const b = str(o.relatedSpdxElement);
     const type = str(o.relationshipType) ?? '';
+    const appPath = a !== undefined ? applications.get(a) : undefined;
+    if (appPath !== undefined && b !== undefined && (type === 'DEPENDS_ON' || type === 'CONTAINS')) {
+      // the packages trivy found in that file: it is where they are, when they name no place themselves
+      const p = byId.get(b);
+      if (p && p.locations.length === 0) p.locations = [{ path: locationPath(appPath, kind) }];
+    }
     // syft's (and custody's) ownership: OTHER with a comment starting "ownership-by-file-overlap", parent → child.
     const rel = type === 'OTHER' && /^ownership-by-file-overlap\b/.test(str(o.comment) ?? '') ? OWNS : RELATIONSHIPS[type];
     if (!a || !b || !rel) continue;

@@ -53,6 +53,27 @@ describe('CycloneDX locations: every convention', () => {
     const t = decode(cdx({ name: 'libc6', purl: 'pkg:deb/debian/libc6@2.36?arch=amd64', properties: props(['aquasecurity:trivy:SrcName', 'glibc'], ['aquasecurity:trivy:SrcVersion', '2.36']) }));
     expect(t.packages[0]!.metadata).toMatchObject({ source: 'glibc', sourceVersion: '2.36' });
   });
+  it("trivy's aggregate components (a lock file, a binary: Class lang-pkgs, no purl) are not packages; their path locates the packages they list", () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.4',
+      metadata: { component: { 'bom-ref': 'img', type: 'container', name: 'registry.example/app:1' } },
+      components: [
+        { 'bom-ref': 'pkg:composer/pear/log@1.13.1', type: 'library', name: 'pear/log', version: '1.13.1', purl: 'pkg:composer/pear/log@1.13.1' },
+        { 'bom-ref': 'pkg:npm/a@1', type: 'library', name: 'a', version: '1', purl: 'pkg:npm/a@1', properties: props(['aquasecurity:trivy:FilePath', 'app/node_modules/a/package.json']) },
+        { 'bom-ref': 'agg-1', type: 'application', name: 'app/composer/composer.lock', properties: props(['aquasecurity:trivy:Type', 'composer'], ['aquasecurity:trivy:Class', 'lang-pkgs']) },
+      ],
+      dependencies: [
+        { ref: 'agg-1', dependsOn: ['pkg:composer/pear/log@1.13.1', 'pkg:npm/a@1'] },
+        { ref: 'img', dependsOn: ['agg-1', 'pkg:npm/a@1'] },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.packages.map((p) => p.name)).toEqual(['pear/log', 'a']);
+    expect(s.packages[0]!.locations).toEqual([{ path: '/app/composer/composer.lock' }]);
+    expect(s.packages[1]!.locations).toEqual([{ path: '/app/node_modules/a/package.json' }]);
+    expect(s.relationships.some((r) => r.from === 'agg-1' || r.to === 'agg-1')).toBe(false);
+  });
   it('an operating-system component is the distro (custody, syft spellings), not a package', () => {
     const doc = { bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'operating-system', name: 'debian', version: '12', description: 'Debian GNU/Linux 12 (bookworm)', properties: props(['syft:distro:versionCodename', 'bookworm']) }, { type: 'library', name: 'zlib', version: '1' }] };
     const s = decode(doc);
@@ -111,6 +132,55 @@ describe('SPDX locations: sourceInfo sentences and CONTAINS files', () => {
     expect(subjectLabel(s.subject)).toBe('ghcr.io/x/y:1');
     expect(s.distro).toEqual({ id: 'centos', versionId: '7.6.1810' });
     expect(s.packages.map((p) => p.name)).toEqual(['bash']);
+  });
+  it("the described FILE root (syft's DocumentRoot-File-…, its digest as version) is the subject, not a package", () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'launcher',
+      packages: [
+        { SPDXID: 'SPDXRef-Package-go', name: 'github.com/buildpacks/lifecycle', versionInfo: 'v0.20.2' },
+        { SPDXID: 'SPDXRef-DocumentRoot-File-launcher', name: 'launcher', versionInfo: digest, primaryPackagePurpose: 'FILE' },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DocumentRoot-File-launcher', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Package-go' },
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-DocumentRoot-File-launcher' },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.subject).toMatchObject({ kind: 'file', name: 'launcher' });
+    expect(s.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['github.com/buildpacks/lifecycle@v0.20.2']);
+    const dir = decode({ ...doc, packages: [doc.packages[0], { ...doc.packages[1], SPDXID: 'SPDXRef-DocumentRoot-Directory-src', name: 'src' }], relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-DocumentRoot-Directory-src' }] });
+    expect(dir.subject).toMatchObject({ kind: 'directory', name: 'src' });
+    expect(dir.packages.map((p) => p.name)).toEqual(['github.com/buildpacks/lifecycle']);
+  });
+  it("trivy's Filesystem root is the subject; its Application elements (no version or purl) are not packages, their sourceInfo path locates what they list", () => {
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'app',
+      packages: [
+        { SPDXID: 'SPDXRef-Filesystem-1', name: 'app' },
+        { SPDXID: 'SPDXRef-Application-1', name: 'composer', sourceInfo: 'app/composer/composer.lock' },
+        { SPDXID: 'SPDXRef-Application-2', name: 'node-pkg', sourceInfo: 'Node.js' },
+        { SPDXID: 'SPDXRef-Package-1', name: 'pear/log', versionInfo: '1.13.1', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:composer/pear/log@1.13.1' }] },
+        { SPDXID: 'SPDXRef-Package-2', name: 'yargs-parser', versionInfo: '21.1.1' },
+        { SPDXID: 'SPDXRef-ContainerImage-9', name: 'not-described' },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Filesystem-1' },
+        { spdxElementId: 'SPDXRef-Filesystem-1', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Application-1' },
+        { spdxElementId: 'SPDXRef-Application-1', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-Package-1' },
+        { spdxElementId: 'SPDXRef-Application-2', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-Package-2' },
+      ],
+    };
+    const s = decode(doc);
+    expect(s.subject).toMatchObject({ kind: 'directory', name: 'app' });
+    expect(s.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['pear/log@1.13.1', 'yargs-parser@21.1.1']);
+    expect(s.packages[0]!.locations).toEqual([{ path: 'app/composer/composer.lock' }]);
+    expect(s.packages[1]!.locations).toEqual([]);
+    expect(s.relationships).toEqual([]);
   });
   it('tag-value: files (FileName, SPDXID, FileComment) and relationships give locations', () => {
     const tv = [

@@ -59,6 +59,21 @@ describe('sbom-cataloger', () => {
     expect(r.incomplete.map((i) => i.path)).toEqual(['/srv/app/broken.spdx.json']);
   });
 
+  it('an entry without a name (SPDX `packageName` instead of `name`) is not reported and makes the result incomplete', async () => {
+    const spdx = JSON.stringify({
+      spdxVersion: 'SPDX-2.2',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'x',
+      packages: [
+        { packageName: 'example.com/hello', SPDXID: 'SPDXRef-a' },
+        { name: 'rsc.io/quote', versionInfo: 'v1.5.2', SPDXID: 'SPDXRef-b' },
+      ],
+    });
+    const r = await catalogFiles([sbomCataloger], [{ path: '/sbom/x.spdx.json', content: Buffer.from(spdx) }]);
+    expect(r.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['rsc.io/quote@v1.5.2']);
+    expect(r.incomplete.map((i) => `${i.path}: ${i.reason}`)).toEqual(['/sbom/x.spdx.json: 1 package without a name, not reported']);
+  });
+
   it('Bitnami\'s .spdx-*.spdx files are the bitnami-cataloger\'s: their packages reported once', async () => {
     const file = { path: '/opt/bitnami/postgresql/.spdx-postgresql.spdx', content: peers('syft/bitnami/testdata/json/opt/bitnami/postgresql/.spdx-postgresql.spdx') };
     const both = await catalogFiles([bitnamiCataloger, sbomCataloger], [file]);
