@@ -153,11 +153,17 @@ async function dpkgOwnedFiles(statusPath: string, name: string, arch: string, ct
 
 const isOpkg = (path: string): boolean => OPKG_STATUS_GLOBS.includes(path);
 
+/** dpkg's per-package info files (deb-control(5) and dpkg's info directory), found beside status.d stanzas. */
+const DPKG_INFO_FILE = /\/status\.d\/[^/]+\.(?:conffiles|config|list|md5sums|postinst|postrm|preinst|prerm|shlibs|symbols|templates|triggers)$/;
+
 /** Parse a dpkg status file (or one status.d file, or an opkg status file) into packages and their depends-on relationships. */
 export async function parseDpkgStatus(file: CatalogFile, ctx: CatalogContext): Promise<ParseResult> {
   if (/\.md5sums$/.test(file.location.path)) return { packages: [] };
   const text = file.contents.toString('utf8');
   const stanzas = parseControlStanzas(text);
+  // A distroless status.d may also hold a package's other dpkg info files (`<pkg>.preinst`, `.conffiles`):
+  // no package database, unless it does hold a stanza (a package whose name ends so).
+  if (DPKG_INFO_FILE.test(file.location.path) && !stanzas.some((s) => s.has('package'))) return { packages: [] };
   // text without one `Field: value` line is no package database at all
   if (stanzas.length === 0 && text.trim() !== '') {
     ctx.incomplete('no deb-control stanza (Package:, Version:, …) in the file');

@@ -116,6 +116,18 @@ describe('dpkg-db-cataloger', () => {
     ]);
   });
 
+  it('a status.d file that is another dpkg info file (`.preinst`, `.conffiles`) is no database; a stanza named so still is', async () => {
+    const result = await catalogRoot([dpkgDbCataloger], [
+      { path: '/var/lib/dpkg/status.d/libsqlite3-0', content: Buffer.from('Package: libsqlite3-0\nVersion: 3.40.1-2\nArchitecture: amd64\n') },
+      { path: '/var/lib/dpkg/status.d/libsqlite3-0.preinst', content: Buffer.from('#!/bin/sh\nset -e\nexit 0\n') },
+      { path: '/var/lib/dpkg/status.d/libsqlite3-0.conffiles', content: Buffer.from('/etc/sqlite.conf\n') },
+      { path: '/var/lib/dpkg/status.d/odd.list', content: Buffer.from('Package: odd.list\nVersion: 1.0\nArchitecture: all\n') },
+    ]);
+    expect(result.incomplete).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.packages.map((p) => p.purl)).toEqual(['pkg:deb/debian/libsqlite3-0@3.40.1-2?arch=amd64', 'pkg:deb/debian/odd.list@1.0?arch=all']);
+  });
+
   it('reads the database under /usr/lib/dpkg too (status, status.d/*), with its info files there', async () => {
     const result = await catalogRoot([dpkgDbCataloger], [
       { path: '/usr/lib/dpkg/status', content: Buffer.from('Package: busybox\nStatus: install ok installed\nVersion: 1:1.36.1-9\nArchitecture: amd64\n') },
