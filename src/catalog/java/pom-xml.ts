@@ -193,12 +193,13 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
     const pinned = raw ? /^\[\s*([^,[\]()\s]+)\s*\]$/.exec(raw)?.[1] : undefined;
     const v = pinned ?? raw;
     // `@name@` is a placeholder resource filtering fills in (poms under src/it), not a version
-    if (!v || v.includes('${') || /[[\](),]/.test(v) || /^@[^@\s]+@$/.test(v)) {
-      unversioned.push(`${group}:${artifact}${raw ? ` ${JSON.stringify(raw.slice(0, 120))}` : ''}`);
-      return;
-    }
+    // The dependency is still reported, by name without a version (as syft and trivy report it): nothing is
+    // matched against it, and the warning says which ones
+    const known = !(!v || v.includes('${') || /[[\](),]/.test(v) || /^@[^@\s]+@$/.test(v));
+    if (!known) unversioned.push(`${group}:${artifact}${raw ? ` ${JSON.stringify(raw.slice(0, 120))}` : ''}`);
+    const version = known ? v! : '';
     const scope = resolve(d.scope ?? m?.scope);
-    const key = `${group}:${artifact}@${v}`;
+    const key = `${group}:${artifact}@${version}`;
     const dev = scope === 'test';
     const prior = byKey.get(key);
     if (prior) {
@@ -209,13 +210,13 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
     if (scope) metadata.scope = scope;
     if (resolve(d.optional) === 'true') metadata.optional = true;
     if (dev) metadata.dev = true;
-    if (d.version === undefined) metadata.versionFrom = 'dependencyManagement';
+    if (d.version === undefined && known) metadata.versionFrom = 'dependencyManagement';
     const p = langPackage({
       name: artifact,
-      version: v,
+      version,
       type: 'java-archive',
       group,
-      purl: purlOrUndefined({ type: 'maven', namespace: group, name: artifact, version: v }),
+      purl: purlOrUndefined({ type: 'maven', namespace: group, name: artifact, version }),
       location: file.location,
       foundBy: CATALOGER,
       metadata,
@@ -226,7 +227,7 @@ export async function parsePomXml(file: CatalogFile, ctx: CatalogContext): Promi
   const list = (xs: string[]): string => nameSome(xs, MAX_NAMED);
   if (unversioned.length > 0) {
     const why = missingParent ? 'a parent pom or BOM that is not beside it' : 'an imported BOM';
-    ctx.warn(`pom.xml dependencies that name no single version here (a range, a property defined nowhere custody can read, or a version managed by ${why}, which custody does not fetch); not reported: ${list(unversioned)}`, file.location);
+    ctx.warn(`pom.xml dependencies that name no single version here (a range, a property defined nowhere custody can read, or a version managed by ${why}, which custody does not fetch); reported without a version: ${list(unversioned)}`, file.location);
   }
   if (unnamed.length > 0) ctx.incomplete(`pom.xml dependencies without a groupId and artifactId: ${list(unnamed)}`, file.location);
   const relationships: Relationship[] = [];

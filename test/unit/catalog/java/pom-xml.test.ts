@@ -23,7 +23,7 @@ describe('java-pom-cataloger', () => {
     expect([r.warnings, r.incomplete]).toEqual([[], []]);
   });
 
-  it('${properties} resolved; a version only a parent not present gives is a warning, not a package (commons-text)', async () => {
+  it('${properties} resolved; a version only a parent not present gives is reported without a version, with a warning (commons-text)', async () => {
     const r = await catalogFiles([javaPomCataloger], [{ path: '/src/commons-text/pom.xml', content: syft('testdata/pom/commons-text-1.10.0/pom.xml') }]);
     expect(deps(r).map(label).sort()).toEqual([
       'pkg:maven/commons-io/commons-io@2.11.0 (dev)',
@@ -35,8 +35,9 @@ describe('java-pom-cataloger', () => {
       'pkg:maven/org.mockito/mockito-inline@4.8.0 (dev)',
       'pkg:maven/org.openjdk.jmh/jmh-core@1.35 (dev)',
       'pkg:maven/org.openjdk.jmh/jmh-generator-annprocess@1.35 (dev)',
-    ]);
-    expect(r.warnings).toEqual([expect.stringMatching(/managed by a parent pom or BOM that is not beside it.*not reported: org\.junit\.jupiter:junit-jupiter$/)]);
+      'pkg:maven/org.junit.jupiter/junit-jupiter (dev)',
+    ].sort());
+    expect(r.warnings).toEqual([expect.stringMatching(/managed by a parent pom or BOM that is not beside it.*reported without a version: org\.junit\.jupiter:junit-jupiter$/)]);
     // the project's version from ${...} of its own properties
     expect(projectOf(r)).toEqual(['pkg:maven/org.apache.commons/commons-text@1.10.0']);
     expect(r.incomplete).toEqual([]);
@@ -97,21 +98,22 @@ describe('java-pom-cataloger', () => {
         { path: '/p/app/pom.xml', content: child(rel) },
       ]);
     expect((await run('', parent)).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual(['pkg:maven/x/y@2.0']);
-    expect((await run('<relativePath/>', parent)).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual([]);
-    expect((await run('', parent.replace('<artifactId>parent</artifactId>', '<artifactId>other</artifactId>'))).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual([]);
+    // without the parent's property the dependency has no version: reported by name only
+    expect((await run('<relativePath/>', parent)).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual(['pkg:maven/x/y']);
+    expect((await run('', parent.replace('<artifactId>parent</artifactId>', '<artifactId>other</artifactId>'))).packages.filter((p) => p.metadata?.project === undefined).map(label)).toEqual(['pkg:maven/x/y']);
     // a pom naming itself (or each other) as parent: followed once
     const self = await catalogFiles([javaPomCataloger], [{ path: '/q/pom.xml', content: pom(`<dependencies>${dep('x', 'y', '${v}')}</dependencies>`, '<parent><groupId>g</groupId><artifactId>app</artifactId><relativePath>pom.xml</relativePath></parent>') }]);
-    expect(deps(self)).toEqual([]);
+    expect(deps(self).map(label)).toEqual(['pkg:maven/x/y']);
     expect(self.warnings).toHaveLength(1);
   });
 
-  it('[1.2.3] pins a version; other ranges, unresolved properties and missing versions are warnings; a dependency without artifactId is incomplete', async () => {
+  it('[1.2.3] pins a version; other ranges, unresolved properties and missing versions give the package without a version and a warning; a dependency without artifactId is incomplete', async () => {
     const r = await catalogFiles([javaPomCataloger], [
       { path: '/p/pom.xml', content: pom(`<dependencies>${dep('a', 'pinned', '[1.2.3]')}${dep('a', 'range', '[1.0,2.0)')}${dep('a', 'prop', '${nope}')}${dep('a', 'none')}${dep('a', 'filtered', '@example.version@')}<dependency><groupId>a</groupId></dependency>${dep('a', 'self', '${project.version}', '<optional>true</optional>')}</dependencies>`) },
     ]);
-    expect(deps(r).map(label).sort()).toEqual(['pkg:maven/a/pinned@1.2.3', 'pkg:maven/a/self@1.0.0']);
+    expect(deps(r).map(label).sort()).toEqual(['pkg:maven/a/filtered', 'pkg:maven/a/none', 'pkg:maven/a/pinned@1.2.3', 'pkg:maven/a/prop', 'pkg:maven/a/range', 'pkg:maven/a/self@1.0.0']);
     expect(r.packages.find((p) => p.name === 'self')!.metadata).toMatchObject({ optional: true });
-    expect(r.warnings[0]).toMatch(/not reported: a:range "\[1\.0,2\.0\)", a:prop "\$\{nope\}", a:none, a:filtered "@example.version@"$/);
+    expect(r.warnings[0]).toMatch(/reported without a version: a:range "\[1\.0,2\.0\)", a:prop "\$\{nope\}", a:none, a:filtered "@example.version@"$/);
     expect(r.incomplete.map((i) => i.reason)).toEqual(['pom.xml dependencies without a groupId and artifactId: dependencies[5]']);
   });
 
@@ -123,15 +125,16 @@ describe('java-pom-cataloger', () => {
     }
   });
 
-  it('hostile poms (fast-check): never throws past the parser; every package has a version without ${', async () => {
+  it('hostile poms (fast-check): never throws past the parser; no version holds ${; a package without a version is named by the warning', async () => {
     const part = fc.oneof(fc.constantFrom('${a}', '${b}', '[1]', '1.0', '', '${project.version}', '<x/>'), fc.string({ maxLength: 6 }).map((s) => s.replace(/[<&]/g, '')));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(part, part, part), { maxLength: 6 }), fc.tuple(part, part), async (deps, [a, b]) => {
         const body = `<properties><a>${a}</a><b>${b}</b></properties><dependencies>${deps.map(([g, n, v]) => dep(g || 'g', n || 'n', v)).join('')}</dependencies>`;
         const r = await catalogFiles([javaPomCataloger], [{ path: '/p/pom.xml', content: pom(body) }]);
         for (const p of r.packages) {
-          expect(p.version).not.toBe('');
           expect(p.version).not.toContain('${');
+          expect(p.name).not.toContain('${');
+          if (p.version === '') expect(r.warnings.join('\n')).toContain(`${p.group}:${p.name}`);
         }
       }),
       { numRuns: 150 },
