@@ -62,8 +62,18 @@ export function rLicenses(field: string | undefined): string[] {
 
 const list = (v: string | undefined): string[] => (v === undefined ? [] : v.split(',').map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s !== ''));
 
+/** `<…>/library/<pkg>/DESCRIPTION` or `<…>/site-library/<pkg>/DESCRIPTION`: an R library's installed package. */
+const IN_LIBRARY = /\/(?:site-)?library\/[^/]+\/DESCRIPTION$/;
+
 export function parseRDescription(file: CatalogFile, ctx: CatalogContext): ParseResult {
   const { fields, bad } = parseDcf(textOf(file.contents));
+  // Outside an R library a DESCRIPTION (read anywhere, as syft's **/DESCRIPTION) is R's only when it is a clean DCF
+  // with Package and Version: other projects' files of that name give nothing, and no incompleteness.
+  if (!IN_LIBRARY.test(file.location.path)) {
+    const name = fields.get('Package');
+    const version = fields.get('Version');
+    if (bad.length > 0 || !name || /\s/.test(name) || !version || /\s/.test(version)) return { packages: [] };
+  }
   if (bad.length > 0) ctx.incomplete(`${bad.length} line(s) that are no "Field: value" line or continuation (${JSON.stringify(bad[0])})`);
   const name = fields.get('Package');
   const version = fields.get('Version');

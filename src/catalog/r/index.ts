@@ -1,10 +1,14 @@
 import { defineCataloger } from '../cataloger.js';
 import { parseRDescription } from './description.js';
 
-/** Installed R packages: `<library>/<pkg>/DESCRIPTION` under an R library directory (`library`, `site-library`). */
+/**
+ * R packages from `DESCRIPTION` files: installed ones under an R library directory (`library`, `site-library`),
+ * and, as syft (which reads every DESCRIPTION file), any other DESCRIPTION that is a clean DCF with `Package:`
+ * and `Version:` (a package copied elsewhere, a source tree).
+ */
 export const rPackageCataloger = defineCataloger({
   name: 'r-package-cataloger',
   ecosystem: 'cran',
   tags: ['language', 'installed', 'image', 'directory', 'r', 'cran'],
-  parsers: [{ globs: ['**/library/*/DESCRIPTION', '**/site-library/*/DESCRIPTION'], parse: parseRDescription }],
+  parsers: [{ globs: ['**/DESCRIPTION'], parse: parseRDescription }],
 });

@@ -13,14 +13,14 @@ import { catalogFiles } from './lang-support.js';
 const peer = (rel: string): Buffer => readFileSync(join(FIXTURES, 'catalog', 'peers', 'syft', 'r', rel));
 
 describe('r-package-cataloger', () => {
-  it('reads installed DESCRIPTION files under R library directories only', async () => {
+  it('reads DESCRIPTION files under R library directories and, as syft, elsewhere', async () => {
     const r = await catalogFiles([rPackageCataloger], [
       { path: '/usr/lib/R/library/base/DESCRIPTION', content: peer('installed/base/DESCRIPTION') },
       { path: '/usr/local/lib/R/site-library/stringr/DESCRIPTION', content: peer('installed/stringr/DESCRIPTION') },
-      // a package's source tree is no installed package
-      { path: '/src/stringr/DESCRIPTION', content: peer('installed/stringr/DESCRIPTION') },
+      // syft's image-pkg-coverage holds it at /r/base/DESCRIPTION, and syft reads any **/DESCRIPTION
+      { path: '/r/base/DESCRIPTION', content: peer('installed/base/DESCRIPTION') },
     ]);
-    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:cran/base@4.3.0', 'pkg:cran/stringr@1.5.0.9000']);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:cran/base@4.3.0', 'pkg:cran/base@4.3.0', 'pkg:cran/stringr@1.5.0.9000']);
     const stringr = r.packages.find((p) => p.name === 'stringr')!;
     expect(stringr.type).toBe('r-package');
     expect(stringr.licenses).toEqual(['MIT']);
@@ -35,6 +35,16 @@ describe('r-package-cataloger', () => {
     ]);
     expect(r.packages).toEqual([]);
     expect(r.incomplete.map((i) => i.reason).sort()).toEqual(['no valid Package: field', expect.stringMatching(/has no valid Version: field$/)]);
+  });
+
+  it('outside an R library, a DESCRIPTION that is no clean DCF with Package and Version is silently not R', async () => {
+    const r = await catalogFiles([rPackageCataloger], [
+      { path: '/src/octave-pkg/DESCRIPTION', content: Buffer.from('Name: signal\nVersion: 1.4.5\n') },
+      { path: '/src/docs/DESCRIPTION', content: Buffer.from('This directory holds the documentation.\n') },
+      { path: '/src/x/DESCRIPTION', content: peer('map-parse/no-version') },
+    ]);
+    expect(r.packages).toEqual([]);
+    expect(r.incomplete).toEqual([]);
   });
 
   it('licences: alternatives split, `>=` as or-later, `file LICENSE` dropped', () => {
