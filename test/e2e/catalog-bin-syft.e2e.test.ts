@@ -1,8 +1,8 @@
 /**
  * syft's binary classifiers end to end through the built CLI: `custody sbom generate dir:…` over a tree
  * holding a few of syft's snippets of real binaries installed under /usr/local, the purls and CPEs in
- * CycloneDX JSON, and `sbom convert` to SPDX JSON and back keeping them. A config file named like a
- * program (/etc/init.d/mysql) is not read.
+ * CycloneDX JSON, and `sbom convert` to SPDX JSON and back keeping them. Runtimes are found wherever they
+ * are (a MySQL client at /app/mysql), as syft's globs look; a script named like a program gives nothing.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ const EXPECTED: Record<string, string[]> = {
   'pkg:generic/haskell/ghc@9.6.5': ['cpe:2.3:a:haskell:ghc:9.6.5:*:*:*:*:*:*:*'],
   'pkg:generic/istio@1.26.8': ['cpe:2.3:a:istio:istio:1.26.8:*:*:*:*:*:*:*'],
   'pkg:generic/mysql-cluster@7.6.17': ['cpe:2.3:a:oracle:mysql_cluster:7.6.17:*:*:*:*:*:*:*'],
+  'pkg:generic/mysql@8.0.37': ['cpe:2.3:a:oracle:mysql:8.0.37:*:*:*:*:*:*:*'],
   'pkg:generic/mysql-server@5.7.33': ['cpe:2.3:a:oracle:mysql:5.7.33:*:*:*:*:*:*:*', 'cpe:2.3:a:oracle:mysql_server:5.7.33:*:*:*:*:*:*:*'],
   'pkg:github/fluent/fluent-bit@3.0.2': ['cpe:2.3:a:treasuredata:fluent_bit:3.0.2:*:*:*:*:*:*:*'],
   'pkg:golang/helm.sh/helm@3.11.1': ['cpe:2.3:a:helm:helm:3.11.1:*:*:*:*:*:*:*'],
@@ -43,8 +44,10 @@ beforeAll(() => {
   put('usr/local/mysql/bin/mysqld', snippet('mysql-cluster/7.6.17/linux-amd64/mysqld'));
   put('usr/local/lib/erlang/erts-14.1.1/bin/beam.smp', snippet('erlang/26.1.2/linux-arm64/beam.smp'));
   put('opt/ghc/bin/ghc-9.6.5', snippet('haskell-ghc/9.6.5/linux-amd64/ghc-9.6.5'));
-  // a file named like a program outside bin/sbin is not read, even with a version string in it
-  put('etc/init.d/mysql', readFileSync(snippet('mysql/8.0.37/linux-amd64/mysql')));
+  // outside any bin directory, as an application image may copy it
+  put('app/mysql', readFileSync(snippet('mysql/8.0.37/linux-amd64/mysql')));
+  // an init script named like a program, without a version string: nothing
+  put('etc/init.d/haproxy', Buffer.from('#!/bin/sh\n# haproxy init script\nexec /usr/local/bin/haproxy -f /etc/haproxy.cfg\n'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

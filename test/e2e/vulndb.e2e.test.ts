@@ -93,9 +93,14 @@ describe('vulndb update survives interruptions', () => {
   it('two updates at once: the second waits for the first; both succeed and nothing is half-written', async () => {
     const dir = cache();
     const restore = changeGo();
-    server.fault('/Go/all.zip', { kind: 'slow', chunk: 8192, intervalMs: 60 });
+    // about 2.6 s of download while the first holds the lock; the second starts once the lock is there (a fixed
+    // delay raced the first process's start on a loaded machine)
+    server.fault('/Go/all.zip', { kind: 'slow', chunk: 2048, intervalMs: 100 });
+    const locked = async (): Promise<void> => {
+      for (let i = 0; i < 1500 && !existsSync(join(dir, 'lock')); i++) await new Promise((r) => setTimeout(r, 20));
+    };
     try {
-      const [a, b] = await Promise.all([update(dir, '--ecosystem', 'Go'), new Promise((r) => setTimeout(r, 150)).then(() => update(dir, '--ecosystem', 'Go'))]);
+      const [a, b] = await Promise.all([update(dir, '--ecosystem', 'Go'), locked().then(() => update(dir, '--ecosystem', 'Go'))]);
       expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
       expect(a.stderr + b.stderr).toMatch(/vulndb: waiting for process \d+, which is writing/);
       expect(generations(dir).every((g) => !g.endsWith('.partial'))).toBe(true);
