@@ -12,6 +12,12 @@ export interface DecodeContext {
   warn(message: string): void;
   /** Build only the packages this accepts (see `PackageFilter`); every package when absent. */
   keep?: PackageFilter | undefined;
+  /**
+   * A CycloneDX `metadata.component` that is software (an application, library, framework, platform…, not
+   * an image, a file or an OS) is a package too, not only the subject: an SBOM found inside a scanned tree
+   * describes software that is there (syft's and trivy's sbom catalogers report it).
+   */
+  subjectAsPackage?: boolean;
 }
 
 /**

@@ -103,8 +103,8 @@ export function decodeSbomObject(doc: unknown, source: string, logger: Logger = 
 }
 
 /** Decode SBOM bytes; the format comes from the content. */
-export function decodeSbomBytes(buf: Buffer, source: string, logger: Logger = silentLogger, options: { keep?: PackageFilter } = {}): DecodedSbom {
-  const ctx: DecodeContext = { source, warn: (m) => logger.warn(m), keep: options.keep };
+export function decodeSbomBytes(buf: Buffer, source: string, logger: Logger = silentLogger, options: { keep?: PackageFilter; subjectAsPackage?: boolean } = {}): DecodedSbom {
+  const ctx: DecodeContext = { source, warn: (m) => logger.warn(m), keep: options.keep, ...(options.subjectAsPackage === true ? { subjectAsPackage: true } : {}) };
   if (buf.length === 0) throw unknownFormat(source, 'the file is empty');
   const text = bytesToText(buf);
   const kind = sniffTextKind(text.slice(0, 64 * 1024));

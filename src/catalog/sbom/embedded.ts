@@ -50,7 +50,7 @@ export function parseEmbeddedSbom(file: CatalogFile, ctx: CatalogContext): Parse
   }
   let decoded: ReturnType<typeof decodeSbomBytes>;
   try {
-    decoded = decodeSbomBytes(file.contents, file.location.path, { warn: (m) => ctx.warn(m, file.location), progress: () => {}, info: () => {}, debug: () => {} });
+    decoded = decodeSbomBytes(file.contents, file.location.path, { warn: (m) => ctx.warn(m, file.location), progress: () => {}, info: () => {}, debug: () => {} }, { subjectAsPackage: true });
   } catch (err) {
     // a file with an SBOM's name whose content is no SBOM format (a macOS .bom receipt, a parts list): not one
     if (err instanceof InputError && err.code === 'SBOM_UNKNOWN_FORMAT') {

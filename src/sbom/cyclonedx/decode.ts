@@ -299,6 +299,9 @@ function componentToPackage(c: Record<string, unknown>, ctx: DecodeContext, kind
 }
 
 
+/** `metadata.component` types that name what the document is about, never a package of it. */
+const SUBJECT_ONLY = new Set(['container', 'file', 'operating-system', 'device', 'firmware', 'data', 'machine-learning-model', 'cryptographic-asset']);
+
 /** trivy's aggregate of the packages found in one file (`aquasecurity:trivy:Class` lang-pkgs, …): not a package itself. */
 function isTrivyAggregate(c: Record<string, unknown>): boolean {
   return str(c.purl) === undefined && str(c.version) === undefined && propertyList(c).some((p) => p.name === 'aquasecurity:trivy:Class');
@@ -342,6 +345,15 @@ export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeC
     }
   };
   walk(doc.components, 0);
+  const mc = obj(metadata.component);
+  // with a version or a purl: trivy's filesystem subject (`application` named by the scanned path) has neither
+  if (ctx.subjectAsPackage === true && str(mc.name) && (str(mc.version) || str(mc.purl)) && !SUBJECT_ONLY.has(str(mc.type) ?? '') && custodySubject(propertyList(mc)) === undefined && !isTrivyAggregate(mc)) {
+    const r = componentToPackage(mc, ctx, subject.kind);
+    if (r) {
+      r.pkg.metadata = { ...(r.pkg.metadata ?? {}), sbomSubject: true };
+      packages.unshift(r.pkg);
+    }
+  }
   uniqueIds(packages);
   const ids = new Set(packages.map((p) => p.id));
   const byId = new Map(packages.map((p) => [p.id, p]));
@@ -376,7 +388,6 @@ export function decodeCycloneDxObject(doc: Record<string, unknown>, ctx: DecodeC
   if (serial) sbom.document!.serialNumber = serial;
   const created = str(metadata.timestamp);
   if (created) sbom.document!.created = created;
-  const mc = obj(metadata.component);
   if (str(mc.name)) sbom.document!.name = str(mc.name);
   const { completeness, incomplete } = cycloneDxCompleteness(doc);
   sbom.completeness = completeness;

@@ -59,6 +59,27 @@ describe('sbom-cataloger', () => {
     expect(r.incomplete.map((i) => i.path)).toEqual(['/srv/app/broken.spdx.json']);
   });
 
+  it('a CycloneDX metadata.component that is software with a version is a package too (syft\'s and trivy\'s sbom catalogers); an image, a file, an OS or a versionless path is only the subject', async () => {
+    const doc = (component: Record<string, unknown>): Buffer =>
+      Buffer.from(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', metadata: { component: { 'bom-ref': 'root', ...component } }, components: [{ type: 'library', name: 'dep', version: '2.0.0', 'bom-ref': 'dep', purl: 'pkg:npm/dep@2.0.0' }], dependencies: [{ ref: 'root', dependsOn: ['dep'] }] }));
+    const r = await catalogFiles([sbomCataloger], [
+      { path: '/a/bom.json', content: doc({ type: 'library', name: 'main', group: 'org.example', version: '1.2.3', purl: 'pkg:maven/org.example/main@1.2.3' }) },
+      { path: '/b/bom.json', content: doc({ type: 'container', name: 'registry.example/app', version: 'sha256:' + 'a'.repeat(64) }) },
+      { path: '/c/bom.json', content: doc({ type: 'application', name: '/home/user/project' }) },
+      { path: '/d/bom.json', content: doc({ type: 'operating-system', name: 'debian', version: '12' }) },
+    ]);
+    expect(r.packages.map((p) => `${p.purl} ${p.locations[0]!.path}`).sort()).toEqual([
+      'pkg:maven/org.example/main@1.2.3 /a/bom.json',
+      'pkg:npm/dep@2.0.0 /a/bom.json',
+      'pkg:npm/dep@2.0.0 /b/bom.json',
+      'pkg:npm/dep@2.0.0 /c/bom.json',
+      'pkg:npm/dep@2.0.0 /d/bom.json',
+    ]);
+    const main = r.packages.find((p) => p.name === 'main')!;
+    expect(main.metadata?.['sbomSubject']).toBe(true);
+    expect(r.relationships.filter((x) => x.from === main.id).map((x) => r.packages.find((p) => p.id === x.to)!.locations[0]!.path)).toEqual(['/a/bom.json']);
+  });
+
   it('an entry without a name (SPDX `packageName` instead of `name`) is not reported and makes the result incomplete', async () => {
     const spdx = JSON.stringify({
       spdxVersion: 'SPDX-2.2',
