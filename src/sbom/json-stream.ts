@@ -37,7 +37,9 @@ export type ElementTest = (text: string) => boolean;
 
 /**
  * Strings that make an element worth keeping for the document's subject and distro: SPDX DESCRIBES
- * relationships, image purls and CONTAINER roots (trivy's `SPDXRef-ContainerImage-…`), custody's subject
+ * relationships, image purls and CONTAINER roots (trivy's `SPDXRef-ContainerImage-…`), FILE roots and trivy's
+ * structure elements (`SPDXRef-Filesystem-…`, `SPDXRef-Application-…`, CycloneDX components with an
+ * `aquasecurity:trivy:Class`: not packages, and their paths locate the packages they list), custody's subject
  * annotations and completeness declaration, the SPDX 3 document element, and the distro's element (CycloneDX `operating-system`, SPDX
  * `OPERATING_SYSTEM`, trivy's `SPDXRef-OperatingSystem-…`): the decoders read these as the subject and the
  * distro, not as packages, so a sparse read must keep them to give the answers of a whole read.
@@ -49,9 +51,13 @@ export function namesSubject(s: string): boolean {
     case 0x44: // D
       return s === 'DESCRIBES' || s === 'DESCRIBED_BY';
     case 0x53: // S
-      return s === 'SpdxDocument' || s.startsWith('SPDXRef-ContainerImage-') || s.startsWith('SPDXRef-OperatingSystem-');
+      return s === 'SpdxDocument' || s.startsWith('SPDXRef-ContainerImage-') || s.startsWith('SPDXRef-OperatingSystem-') || s.startsWith('SPDXRef-Filesystem-') || s.startsWith('SPDXRef-Application-');
     case 0x43: // C
       return s === 'CONTAINER';
+    case 0x46: // F
+      return s === 'FILE';
+    case 0x61: // a
+      return s === 'aquasecurity:trivy:Class';
     case 0x4f: // O
       return s === 'OPERATING_SYSTEM';
     case 0x6f: // o

@@ -42,9 +42,12 @@ function expectedFormat(label: string): { id: string; version?: string } {
 }
 
 /**
- * How many elements of a corpus document name its subject or distro rather than a package, by the decoders'
- * rules: the first CycloneDX `operating-system` component; in SPDX 2 the single described root when it is an
- * image (CONTAINER purpose, oci/docker purl, trivy's ContainerImage), and the first OPERATING_SYSTEM package.
+ * How many elements of a corpus document name its subject, its distro or its structure rather than a package,
+ * by the decoders' rules: the first CycloneDX `operating-system` component and trivy's aggregate components
+ * (no purl, no version, an `aquasecurity:trivy:Class` property); in SPDX 2 the single described root when it
+ * is an image (CONTAINER purpose, oci/docker purl, trivy's ContainerImage) or the file or directory scanned
+ * (FILE purpose), trivy's ContainerImage/Filesystem/Application elements without version or purl, and the
+ * first OPERATING_SYSTEM package.
  */
 function structuralElements(file: string): number {
   const text = readFileSync(join(CORPUS, file), 'utf8');
@@ -67,7 +70,9 @@ function structuralElements(file: string): number {
       }
     };
     walk(doc.components);
-    return all.some((c) => c.type === 'operating-system') ? 1 : 0;
+    const props = (c: Record<string, unknown>): { name?: string }[] => (c.properties as { name?: string }[] | undefined) ?? [];
+    const aggregates = all.filter((c) => c.purl === undefined && c.version === undefined && props(c).some((p) => p.name === 'aquasecurity:trivy:Class')).length;
+    return (all.some((c) => c.type === 'operating-system') ? 1 : 0) + aggregates;
   }
   if (typeof doc.spdxVersion !== 'string') return 0;
   const pkgs = (doc.packages as Record<string, unknown>[] | undefined) ?? [];
@@ -78,9 +83,14 @@ function structuralElements(file: string): number {
   }
   const roots = pkgs.filter((p) => described.has(p.SPDXID as string));
   const purl = (p: Record<string, unknown>): string => ((p.externalRefs as { referenceType?: string; referenceLocator?: string }[] | undefined) ?? []).find((r) => r.referenceType?.toLowerCase() === 'purl')?.referenceLocator ?? '';
-  const image = roots.length === 1 && (roots[0]!.primaryPackagePurpose === 'CONTAINER' || /^pkg:(oci|docker)\//.test(purl(roots[0]!)) || String(roots[0]!.SPDXID).startsWith('SPDXRef-ContainerImage-'));
-  const os = pkgs.some((p) => !(image && p === roots[0]) && (p.primaryPackagePurpose === 'OPERATING_SYSTEM' || String(p.SPDXID).startsWith('SPDXRef-OperatingSystem-')));
-  return (image ? 1 : 0) + (os ? 1 : 0);
+  const trivyElement = (p: Record<string, unknown>): boolean => /^SPDXRef-(ContainerImage|Filesystem|Application)-/.test(String(p.SPDXID)) && p.versionInfo === undefined && purl(p) === '';
+  const subject =
+    roots.length === 1 && (roots[0]!.primaryPackagePurpose === 'CONTAINER' || roots[0]!.primaryPackagePurpose === 'FILE' || /^pkg:(oci|docker)\//.test(purl(roots[0]!)) || String(roots[0]!.SPDXID).startsWith('SPDXRef-ContainerImage-') || trivyElement(roots[0]!))
+      ? roots[0]
+      : undefined;
+  const structure = pkgs.filter((p) => p !== subject && trivyElement(p)).length;
+  const os = pkgs.some((p) => p !== subject && !trivyElement(p) && (p.primaryPackagePurpose === 'OPERATING_SYSTEM' || String(p.SPDXID).startsWith('SPDXRef-OperatingSystem-')));
+  return (subject ? 1 : 0) + structure + (os ? 1 : 0);
 }
 
 describe.skipIf(!hasShared())('corpus SBOMs', () => {
