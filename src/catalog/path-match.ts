@@ -43,7 +43,12 @@ export function compilePathMatcher(globs: readonly string[]): Test {
     const firstGlob = glob.search(GLOB_CHARS);
     // The literal leading directories, without the last slash (`/usr/libexec/**` also matches `/usr/libexec`).
     const prefix = firstGlob < 0 ? glob : glob.slice(0, Math.max(0, glob.lastIndexOf('/', firstGlob)));
-    if (/[{}()]/.test(glob)) always.push(test); // braces and extglobs may hold a '/': no segment reasoning
+    // braces and extglobs may hold a '/': no segment reasoning, except a literal file name after the glob's
+    // last '/' (`!(**/node_modules/**)/package.json`): every path it matches ends with it
+    if (/[{}()]/.test(glob)) {
+      if (isLiteral(last)) push(byBase, last, test);
+      else always.push(test);
+    }
     else if (last.includes('**')) {
       // A globstar last segment crosses directories: only the leading directories are known.
       if (glob.startsWith('/') && prefix.length > 1) push(byPrefix, prefix, test);

@@ -128,7 +128,8 @@ describe('layouts and archives holding one image, or several', () => {
       const r = await runBuilt(['sbom', 'generate', ref, '-o', 'json']);
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout) as { subject: { manifestDigest: string }; packages: unknown[] };
-      expect(doc.packages.length).toBe(7);
+      // the image's 7 packages and the app's own package.json (/srv/app/package.json, the project)
+      expect(doc.packages.length).toBe(8);
       const index = JSON.parse(readFileSync(join(G, 'cosign-save-oci', 'index.json'), 'utf8')) as { manifests: { digest: string; annotations: { kind: string } }[] };
       expect(doc.subject.manifestDigest).toBe(index.manifests.find((m) => m.annotations.kind === 'dev.cosignproject.cosign/image')!.digest);
     },

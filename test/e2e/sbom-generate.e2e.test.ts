@@ -27,7 +27,7 @@ describe('custody sbom generate (built CLI)', () => {
     const r = await runBuilt(['sbom', 'generate', EXAMPLE], { env: EPOCH });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('reading it as docker-archive:');
-    expect(r.stderr).toContain('7 packages');
+    expect(r.stderr).toContain('8 packages');
     const doc = JSON.parse(r.stdout) as CdxDoc;
     expect(doc.specVersion).toBe('1.6');
     expect(doc.metadata.timestamp).toBe('2023-11-14T22:13:20.000Z');

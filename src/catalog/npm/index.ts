@@ -1,17 +1,24 @@
 import { defineCataloger, type CatalogContext, type CatalogFile, type ParseResult } from '../cataloger.js';
 import { parseBunLock } from './bun-lock.js';
 import { parseDenoLock } from './deno-lock.js';
-import { NPM_INSTALLED_GLOBS, parseInstalledPackageJson } from './package-json.js';
+import { NPM_INSTALLED_GLOBS, NPM_PROJECT_COMPANIONS, NPM_PROJECT_GLOBS, parseInstalledPackageJson, parseProjectPackageJson } from './package-json.js';
 import { parsePackageLock } from './package-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { parseYarnLockBeside } from './yarn-lock.js';
 
-/** Installed npm packages: package.json at each node_modules package root and Debian's /usr/share/nodejs. */
+/**
+ * Installed npm packages: package.json at each node_modules package root and Debian's /usr/share/nodejs
+ * (streamed); and a project's own package.json elsewhere, unless a lock file beside or above it reports it
+ * (read after the walk: it looks for those locks).
+ */
 export const npmInstalledCataloger = defineCataloger({
   name: 'npm-installed-cataloger',
   ecosystem: 'npm',
   tags: ['language', 'installed', 'image', 'directory', 'javascript', 'node', 'npm'],
-  parsers: [{ globs: NPM_INSTALLED_GLOBS, parse: parseInstalledPackageJson }],
+  parsers: [
+    { globs: NPM_INSTALLED_GLOBS, parse: parseInstalledPackageJson },
+    { globs: NPM_PROJECT_GLOBS, companions: NPM_PROJECT_COMPANIONS, parse: parseProjectPackageJson },
+  ],
 });
 
 /**

@@ -135,7 +135,7 @@ const OS_RELEASE = file('usr/lib/os-release', 'ID=debian\nVERSION_ID="12"\n');
 describe('streamed parse = parse of the squashed tree', () => {
   it('only the streamable parsers stream: OS databases and parsers with companions run after the walk', () => {
     const after = CATALOGERS.flatMap((c) => c.parsers.filter((p) => !isStreamable(p)).map(() => c.name));
-    expect(new Set(after)).toEqual(new Set(['dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger', 'alpm-db-cataloger', 'portage-cataloger', 'nix-store-cataloger', 'snap-cataloger']));
+    expect(new Set(after)).toEqual(new Set(['npm-installed-cataloger', 'dpkg-db-cataloger', 'apk-db-cataloger', 'rpm-db-cataloger', 'runtime-binary-cataloger', 'alpm-db-cataloger', 'portage-cataloger', 'nix-store-cataloger', 'snap-cataloger']));
     const plan = planStreaming(CATALOGERS);
     expect(plan.wants('/var/lib/dpkg/status')).toBe(true);
     expect(plan.wants('/usr/share/doc/zlib1g/copyright')).toBe(true);
@@ -143,6 +143,12 @@ describe('streamed parse = parse of the squashed tree', () => {
     expect(plan.wants('/etc/os-release')).toBe(true);
     expect(plan.wants('/usr/lib/node_modules/a/package.json')).toBe(false);
     expect(plan.sink.takes('/usr/lib/node_modules/a/package.json')).toBe(true);
+    // a project's package.json (outside node_modules) is read after the walk, beside the locks it yields to
+    expect(plan.wants('/srv/site/package.json')).toBe(true);
+    expect(plan.wants('/srv/site/package-lock.json')).toBe(true);
+    expect(plan.wants('/srv/site/node_modules/a/lib/package.json')).toBe(false);
+    expect(plan.wants('/srv/site/node_modules/a/package-lock.json')).toBe(false);
+    expect(plan.sink.takes('/srv/site/package.json')).toBe(false);
     expect(plan.sink.takes('/usr/local/bin/hello')).toBe(true);
     expect(plan.sink.takes('/srv/data/item.json')).toBe(false);
     // the Nix store is read from paths alone: none of its bytes are kept or streamed to a parser
@@ -244,7 +250,8 @@ describe('streamed parse = parse of the squashed tree', () => {
     expect(o.result.distro).toMatchObject({ id: 'debian', versionId: '12' });
     expect(o.result.packages.find((p) => p.name === 'zlib1g')?.purl).toMatch(/^pkg:deb\/debian\/zlib1g@.*distro=debian-12/);
     // globs list regular files by their own path: a package reached only through a symlinked directory is not one
-    expect(names(o, 'npm')).toEqual([]);
+    // (the file is read where it lies, outside node_modules: a project's package.json)
+    expect(o.result.packages.filter((p) => p.type === 'npm').map((p) => `${p.locations[0]?.path} ${p.metadata?.project}`)).toEqual(['/srv/real/package.json root']);
   });
 
   const broken: Entry[][] = [

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../src/catalog/cataloger.js';
 import { npmInstalledCataloger, npmLockCataloger } from '../../../../src/catalog/npm/index.js';
-import { parseInstalledPackageJson } from '../../../../src/catalog/npm/package-json.js';
+import { parseInstalledPackageJson, parseProjectPackageJson } from '../../../../src/catalog/npm/package-json.js';
 import { parsePackageLock } from '../../../../src/catalog/npm/package-lock.js';
 import { parsePnpmKey, parsePnpmLock } from '../../../../src/catalog/npm/pnpm-lock.js';
 import { aliasTarget, parseYarnLock, registryTarballName } from '../../../../src/catalog/npm/yarn-lock.js';
@@ -239,12 +239,13 @@ describe('npm-installed-cataloger', () => {
     { path: '/usr/lib/x86_64-linux-gnu/nodejs/bufferutil/package.json', content: pj({ name: 'bufferutil', version: '4.0.7' }) },
   ];
 
-  it('reads package roots only (nested, scoped, Debian), warns for a root without version or bad JSON', async () => {
+  it('reads package roots only (nested, scoped, Debian) and the project outside node_modules, warns for a root without version or bad JSON', async () => {
     const r = await catalogFiles([npmInstalledCataloger], files);
     expect(r.packages.map((p) => `${p.locations[0]!.path} ${p.name}@${p.version}`).sort()).toEqual([
       '/srv/app/node_modules/@scope/pkg/package.json @scope/pkg@0.1.0',
       '/srv/app/node_modules/express/node_modules/debug/package.json debug@2.6.9',
       '/srv/app/node_modules/express/package.json express@4.18.2',
+      '/srv/app/package.json app@1.0.0',
       '/usr/lib/x86_64-linux-gnu/nodejs/bufferutil/package.json bufferutil@4.0.7',
       '/usr/share/nodejs/@types/node/package.json @types/node@18.18.14',
       '/usr/share/nodejs/acorn/package.json acorn@8.8.1',
@@ -255,6 +256,96 @@ describe('npm-installed-cataloger', () => {
     expect(r.warnings.join('\n')).toMatch(/noversion\/package\.json: package\.json without a version/);
     expect(r.warnings.join('\n')).toMatch(/badjson\/package\.json: npm-installed-cataloger could not read it: invalid JSON/);
     await expect(summarize(r)).toMatchFileSnapshot('__golden__/installed.txt');
+  });
+});
+
+describe("npm-installed-cataloger: a project's own package.json (outside node_modules)", () => {
+  const both = [npmInstalledCataloger, npmLockCataloger];
+  const at = (r: Awaited<ReturnType<typeof catalogFiles>>): string[] =>
+    r.packages.map((p) => `${p.locations[0]!.path} ${p.name}@${p.version}${typeof p.metadata?.project === 'string' ? ` ${p.metadata.project}` : ''} ${p.foundBy.join(',')}`).sort();
+
+  it('is the project (licences, author as the installed parser reads them); nothing without a name or a version, silently; Debian sub-folders and node_modules helpers are not read', async () => {
+    const r = await catalogFiles(both, [
+      { path: '/app/package.json', content: pj({ name: '@acme/app', version: '1.2.3', license: 'MIT', author: { name: 'A' }, private: true }) },
+      { path: '/package.json', content: pj({ name: 'top', version: '0.0.1' }) },
+      { path: '/srv/tool/package.json', content: pj({ name: 'tool' }) },
+      { path: '/srv/helper/package.json', content: pj({ type: 'module' }) },
+      { path: '/usr/share/nodejs/acorn/dist/package.json', content: pj({ name: 'acorn-dist', version: '1.0.0' }) },
+      { path: '/usr/lib/x86_64-linux-gnu/nodejs/bufferutil/lib/package.json', content: pj({ name: 'bu-lib', version: '1.0.0' }) },
+      { path: '/app/node_modules/x/lib/package.json', content: pj({ name: 'x-lib', version: '1.0.0' }) },
+      { path: '/app/node_modules/package.json', content: pj({ name: 'odd', version: '1.0.0' }) },
+    ]);
+    expect(at(r)).toEqual(['/app/package.json @acme/app@1.2.3 root npm-installed-cataloger', '/package.json top@0.0.1 root npm-installed-cataloger']);
+    const app = find(r, '@acme/app')[0]!;
+    expect(app.purl).toBe('pkg:npm/%40acme/app@1.2.3');
+    expect(app.licenses).toEqual(['MIT']);
+    expect(app.metadata).toMatchObject({ author: 'A', private: true, project: 'root' });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it.each([
+    ['package-lock.json', pj({ name: 'app', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0' } } })],
+    ['npm-shrinkwrap.json', pj({ name: 'app', version: '1.0.0', lockfileVersion: 1, dependencies: {} })],
+    ['yarn.lock', '# yarn lockfile v1\n\nms@^2.0.0:\n  version "2.1.3"\n'],
+    ['bun.lock', '{ "lockfileVersion": 1, "workspaces": { "": { "name": "app" } }, "packages": {} }'],
+  ])('a %s beside it reports the project: the package.json gives nothing more', async (lock, text) => {
+    const r = await catalogFiles(both, [
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.0.0' }) },
+      { path: `/p/${lock}`, content: text },
+    ]);
+    expect(r.packages.filter((p) => p.name === 'app').map((p) => p.foundBy)).toEqual([['npm-lock-cataloger']]);
+  });
+
+  it('pnpm-lock.yaml and deno.lock report no project: the package.json beside them does; a lock inside node_modules does not count', async () => {
+    const r = await catalogFiles(both, [
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.0.0' }) },
+      { path: '/p/pnpm-lock.yaml', content: "lockfileVersion: '9.0'\nimporters:\n  .: {}\n" },
+      { path: '/q/package.json', content: pj({ name: 'q', version: '2.0.0' }) },
+      { path: '/q/node_modules/package-lock.json', content: pj({ name: 'q', version: '2.0.0', lockfileVersion: 3, packages: { '': { name: 'q', version: '2.0.0' } } }) },
+    ]);
+    expect(at(r)).toEqual(['/p/package.json app@1.0.0 root npm-installed-cataloger', '/q/package.json q@2.0.0 root npm-installed-cataloger']);
+  });
+
+  it('workspace members a lock above reports give nothing (package-lock keys, yarn berry workspace entries, yarn classic globs, bun workspaces); other folders under it are projects of their own', async () => {
+    const r = await catalogFiles(both, [
+      { path: '/n/package.json', content: pj({ name: 'n', version: '1.0.0', workspaces: ['packages/*'] }) },
+      { path: '/n/package-lock.json', content: pj({ lockfileVersion: 3, packages: { '': { name: 'n', version: '1.0.0' }, 'packages/a': { name: 'a', version: '1.1.0' }, 'node_modules/a': { link: true, resolved: 'packages/a' } } }) },
+      { path: '/n/packages/a/package.json', content: pj({ name: 'a', version: '1.1.0' }) },
+      { path: '/n/examples/demo/package.json', content: pj({ name: 'demo', version: '0.0.1' }) },
+      { path: '/c/package.json', content: pj({ name: 'c', version: '1.0.0', workspaces: { packages: ['libs/**'] } }) },
+      { path: '/c/yarn.lock', content: '# yarn lockfile v1\n\nms@^2.0.0:\n  version "2.1.3"\n' },
+      { path: '/c/libs/x/y/package.json', content: pj({ name: 'cy', version: '3.0.0' }) },
+      { path: '/b/package.json', content: pj({ name: 'b', version: '1.0.0' }) },
+      { path: '/b/yarn.lock', content: '__metadata:\n  version: 8\n\n"b@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "b@workspace:."\n\n"m@workspace:mods/m":\n  version: 0.0.0-use.local\n  resolution: "m@workspace:mods/m"\n' },
+      { path: '/b/mods/m/package.json', content: pj({ name: 'm', version: '4.0.0' }) },
+      { path: '/u/package.json', content: pj({ name: 'u', version: '1.0.0' }) },
+      { path: '/u/bun.lock', content: '{ "lockfileVersion": 1, "workspaces": { "": { "name": "u" }, "pkgs/w": { "name": "w", "version": "5.0.0" }, }, "packages": {} }' },
+      { path: '/u/pkgs/w/package.json', content: pj({ name: 'w', version: '5.0.0' }) },
+    ]);
+    expect(r.packages.filter((p) => p.foundBy.includes('npm-installed-cataloger')).map((p) => `${p.locations[0]!.path} ${p.name}`)).toEqual(['/n/examples/demo/package.json demo']);
+  });
+
+  it('a lock that cannot be read holds nothing back (its own parser reports it incomplete)', async () => {
+    const r = await catalogFiles(both, [
+      { path: '/p/package.json', content: pj({ name: 'app', version: '1.0.0' }) },
+      { path: '/p/package-lock.json', content: '{ broken' },
+    ]);
+    expect(at(r)).toEqual(['/p/package.json app@1.0.0 root npm-installed-cataloger']);
+    expect(r.incomplete.map((i) => i.path)).toEqual(['/p/package-lock.json']);
+  });
+
+  it('bounded: 3,000 members under one lock of 3,000 workspace keys, 40 folders deep, are decided from one read of the lock', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`w/${i}`, { name: `m${i}`, version: '1.0.0' }]));
+    const deep = Array.from({ length: 40 }, (_, i) => `d${i}`).join('/');
+    const files = [
+      { path: '/m/package-lock.json', content: pj({ lockfileVersion: 3, packages: { '': { name: 'root', version: '1.0.0' }, ...keys } }) },
+      ...Array.from({ length: 3000 }, (_, i) => ({ path: `/m/w/${i}/package.json`, content: pj({ name: `m${i}`, version: '1.0.0' }) })),
+      { path: `/m/${deep}/package.json`, content: pj({ name: 'deep', version: '1.0.0' }) },
+    ];
+    const t0 = Date.now();
+    const r = await catalogFiles([npmInstalledCataloger], files);
+    expect(r.packages.map((p) => p.name)).toEqual(['deep']);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
 
@@ -276,6 +367,21 @@ describe('npm parsers on hostile bytes (fast-check)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("a project's package.json beside hostile lock files: never crashes, a lock it cannot read holds nothing back", async () => {
+    const seeds = LOCKS.map(([d, f]) => fixture(`npm/${d}/${f}`).toString('utf8'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('package-lock.json', 'yarn.lock', 'bun.lock', 'npm-shrinkwrap.json'), fc.oneof(fc.string(), fc.json(), fc.constantFrom(...seeds).chain((s) => fc.tuple(fc.nat(s.length), fc.string()).map(([i, x]) => s.slice(0, i) + x + s.slice(i)))), async (lock, text) => {
+        const files = new Map([[`/p/${lock}`, Buffer.from(text)], ['/package.json', Buffer.from(text)]]);
+        const r = await parseProjectPackageJson(
+          { location: { path: '/p/a/package.json' }, contents: Buffer.from(pj({ name: 'a', version: '1.0.0' })) },
+          { ...ctx, read: async (path) => files.get(path), companionPaths: () => [...files.keys()] },
+        );
+        expect(r.packages.length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 200 },
     );
   });
 
