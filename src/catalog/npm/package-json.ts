@@ -6,10 +6,10 @@
  * package are never read. A package root without name or version, or whose name is no npm name
  * (`@scope/name/`), is a warning.
  */
-import picomatch from 'picomatch';
 import type { CatalogContext, CatalogFile, ParseResult } from '../cataloger.js';
 import { isRecord, parseJsonText, projectMetadata, str, textOf } from '../lang-common.js';
 import { stripJsonc } from './bun-lock.js';
+import { workspaceMatchers } from './yarn-lock.js';
 import { authorOf, npmPackage, npmPurl, packageJsonLicenses } from './common.js';
 
 export const NPM_INSTALLED_GLOBS = [
@@ -173,7 +173,7 @@ async function yarnMembers(text: string, dir: string, ctx: CatalogContext): Prom
     if (folders.size >= MAX_MEMBERS) break;
     folders.add(m[1]!.replace(/^\.\/*/, '').replace(/\/+$/, ''));
   }
-  const tests: ((rel: string) => boolean)[] = [];
+  let tests: RegExp[] = [];
   if (!/^__metadata:/m.test(text)) {
     const bytes = await ctx.read!(`${dir}/package.json`);
     let manifest: unknown;
@@ -182,19 +182,8 @@ async function yarnMembers(text: string, dir: string, ctx: CatalogContext): Prom
     } catch {
       manifest = undefined;
     }
-    const w = isRecord(manifest) ? manifest.workspaces : undefined;
-    const list: unknown = Array.isArray(w) ? w : isRecord(w) ? w.packages : undefined;
-    for (const raw of Array.isArray(list) ? list.slice(0, 100) : []) {
-      if (typeof raw !== 'string') continue;
-      const g = raw.trim().replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-      if (g === '' || g === '.' || g.startsWith('!') || g.startsWith('/') || g.split('/').includes('..')) continue;
-      try {
-        const re = picomatch.makeRe(g);
-        tests.push((rel) => re.test(rel));
-      } catch {
-        // the yarn parser warns about it
-      }
-    }
+    // the yarn-lock parser warns about a glob it cannot use
+    if (isRecord(manifest)) tests = workspaceMatchers(manifest)?.tests ?? [];
   }
-  return (rel) => folders.has(rel) || (rel !== '' && tests.some((t) => t(rel)));
+  return (rel) => folders.has(rel) || (rel !== '' && tests.some((t) => t.test(rel)));
 }

@@ -268,9 +268,9 @@ export async function parseYarnLockBeside(file: CatalogFile, ctx: CatalogContext
   }
   // a classic lock names no workspace member: the package.json files the project's globs match
   const root = manifests.get('.');
-  const globs = root !== undefined && !/^__metadata:/m.test(text) ? workspaceGlobs(root) : undefined;
-  if (globs === undefined) return parseYarnLock(file, ctx, manifests);
-  const found = classicMembers(dir, globs, ctx, file);
+  const matchers = root !== undefined && !/^__metadata:/m.test(text) ? workspaceMatchers(root, (g) => ctx.warn(`workspaces glob ${JSON.stringify(g.slice(0, 120))} is not read`, file.location)) : undefined;
+  if (matchers === undefined) return parseYarnLock(file, ctx, manifests);
+  const found = classicMembers(dir, matchers, ctx);
   if (found === undefined) return parseYarnLock(file, ctx, manifests);
   let complete = found.complete;
   for (const rel of found.members) {
@@ -292,13 +292,12 @@ function workspaceGlobs(m: Record<string, unknown>): string[] | undefined {
 }
 
 /**
- * A classic project's workspace members: the folders (relative to the lock) of the package.json files
- * under it that one of its `workspaces` globs matches, never inside node_modules nor outside the project
- * (at most 1,000, from at most 100 globs; `complete` false when cut or when a glob points outside).
- * Undefined when the source's files cannot be listed.
+ * A classic project's `workspaces` globs as matchers of member folders relative to it (at most 100 globs;
+ * none outside the project: `complete` is false when some were left out). Undefined when it names none.
  */
-function classicMembers(dir: string, globs: readonly string[], ctx: CatalogContext, file: CatalogFile): { members: string[]; complete: boolean } | undefined {
-  if (ctx.companionPaths === undefined) return undefined;
+export function workspaceMatchers(m: Record<string, unknown>, warn: (glob: string) => void = () => {}): { tests: RegExp[]; complete: boolean } | undefined {
+  const globs = workspaceGlobs(m);
+  if (globs === undefined) return undefined;
   const tests: RegExp[] = [];
   let complete = globs.length <= MAX_MEMBER_GLOBS;
   for (const raw of globs.slice(0, MAX_MEMBER_GLOBS)) {
@@ -312,9 +311,22 @@ function classicMembers(dir: string, globs: readonly string[], ctx: CatalogConte
     try {
       tests.push(picomatch.makeRe(g));
     } catch {
-      ctx.warn(`workspaces glob ${JSON.stringify(g.slice(0, 120))} is not read`, file.location);
+      warn(g);
     }
   }
+  return { tests, complete };
+}
+
+/**
+ * A classic project's workspace members: the folders (relative to the lock) of the package.json files
+ * under it that one of its `workspaces` globs matches, never inside node_modules nor outside the project
+ * (at most 1,000, from at most 100 globs; `complete` false when cut or when a glob points outside).
+ * Undefined when the source's files cannot be listed.
+ */
+function classicMembers(dir: string, matchers: { tests: RegExp[]; complete: boolean }, ctx: CatalogContext): { members: string[]; complete: boolean } | undefined {
+  if (ctx.companionPaths === undefined) return undefined;
+  const { tests } = matchers;
+  let complete = matchers.complete;
   const members: string[] = [];
   const prefix = `${dir}/`;
   for (const p of ctx.companionPaths()) {
